@@ -1,0 +1,143 @@
+/*
+ * fileio.c - creating files and directories that hold secrets.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR) continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int cw_file_write_new(const char *path, const void *data, size_t len, mode_t mode, gid_t gid, cw_err_t *err)
+{
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 0600);
+	if (fd < 0) {
+		if (errno == EEXIST) {
+			cw_err_set(err, "%s already exists; not overwriting it", path);
+		} else {
+			cw_err_set(err, "creating %s: %s", path, strerror(errno));
+		}
+		return -1;
+	}
+	/* Widen to the wanted mode only once the group is right. */
+	if ((gid != CW_NO_GID && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, mode) < 0 ||
+	    write_all(fd, data, len) < 0 || fsync(fd) < 0) goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+
+fail:
+	saved = errno;
+	if (fd >= 0) close(fd);
+	(void)unlink(path);
+	cw_err_set(err, "writing %s: %s", path, strerror(saved));
+	return -1;
+}
+
+int cw_dir_ensure(const char *path, mode_t mode, gid_t gid, cw_err_t *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		cw_err_set(err, "creating directory %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (lstat(path, &st) < 0) {
+		cw_err_set(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cw_err_set(err, "%s exists and is not a directory", path);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		cw_err_set(err, "%s belongs to uid %u, not to us (uid %u)", path, (unsigned)st.st_uid,
+			   (unsigned)geteuid());
+		return -1;
+	}
+	if ((gid != CW_NO_GID && chown(path, (uid_t)-1, gid) < 0) || chmod(path, mode) < 0) {
+		cw_err_set(err, "setting owner and mode of %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cw_dir_sync(const char *path, cw_err_t *err)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) < 0) {
+		cw_err_set(err, "syncing directory %s: %s", path, strerror(errno));
+		if (fd >= 0) close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int cw_file_read(const char *path, size_t max, char **out, size_t *len, cw_err_t *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char *buf = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (fd < 0) {
+		cw_err_set(err, "reading %s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+
+		if (r < 0 && errno == EINTR) continue;
+		if (r < 0) {
+			cw_err_set(err, "reading %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0) break;
+		n += (size_t)r;
+		if (n > max) {
+			cw_err_set(err, "%s is larger than %zu bytes", path, max);
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	if (len) *len = n;
+	return 0;
+
+fail:
+	close(fd);
+	free(buf);
+	return -1;
+}

@@ -1,0 +1,498 @@
+/*
+ * registry.c - opening the registry, its schema migrations, and the
+ * queries the member path runs on every authentication.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "registry.h"
+
+/* Generated from sql/registry/NNNN_*.sql by build-aux/sql2c.sh. */
+extern const char *const cw_registry_migrations[];
+extern const size_t cw_registry_migrations_count;
+
+struct cw_registry {
+	sqlite3		*db;
+	bool		admin;
+	sqlite3_stmt	*cert_lookup;
+	sqlite3_stmt	*ssid_class;
+	sqlite3_stmt	*vlan_plan;
+	sqlite3_stmt	*setting_get;
+};
+
+static const char sql_cert_lookup[] =
+	"SELECT c.serial, c.subject, c.issuer, c.not_before, c.not_after,"
+	" c.revoked_at, c.revoke_reason, m.name, m.status, m.valid_from,"
+	" m.valid_until, t.name, t.vlan"
+	" FROM cert c JOIN member m ON m.id = c.member_id"
+	" LEFT JOIN tenant t ON t.id = m.tenant_id"
+	" WHERE c.serial = ?1";
+
+static const char sql_ssid_class[] = "SELECT class FROM ssid WHERE name = ?1";
+
+static const char sql_vlan_plan[] = "SELECT kind, lo, hi FROM vlan_range ORDER BY kind, lo";
+
+static const char sql_setting_get[] = "SELECT value FROM setting WHERE key = ?1";
+
+int cw_registry_schema_version(void)
+{
+	return (int)cw_registry_migrations_count;
+}
+
+sqlite3 *cw_registry_db(cw_registry_t *reg)
+{
+	return reg->db;
+}
+
+void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing)
+{
+	int rc = sqlite3_extended_errcode(reg->db);
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		cw_err_set(err, "%s: registry is locked by another process (%s)", doing, sqlite3_errmsg(reg->db));
+		return;
+	}
+	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(reg->db));
+}
+
+static int exec_sql(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
+{
+	if (sqlite3_exec(reg->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		cw_registry_err(reg, err, doing);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_registry_begin(cw_registry_t *reg, cw_err_t *err)
+{
+	return exec_sql(reg, "BEGIN IMMEDIATE", "starting a registry transaction", err);
+}
+
+int cw_registry_commit(cw_registry_t *reg, cw_err_t *err)
+{
+	if (exec_sql(reg, "COMMIT", "committing to the registry", err) < 0) {
+		cw_registry_rollback(reg);
+		return -1;
+	}
+	return 0;
+}
+
+void cw_registry_rollback(cw_registry_t *reg)
+{
+	if (!sqlite3_get_autocommit(reg->db)) (void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int user_version(cw_registry_t *reg, int *out, cw_err_t *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(reg->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) goto fail;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) goto fail;
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+
+fail:
+	cw_registry_err(reg, err, "reading the registry's schema version");
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/*
+ * A schema version we can migrate from: 0 (a new file) up to this build's.
+ * user_version is any 32-bit integer a file may hold; a negative one would
+ * index before the first migration.
+ */
+static int check_version(const char *path, int have, int want, cw_err_t *err)
+{
+	if (have < 0) {
+		cw_err_set(err, "%s has an invalid schema version %d: not a registry written by coworkctl", path, have);
+		return -1;
+	}
+	if (have > want) {
+		cw_err_set(err, "%s has schema version %d, newer than this coworkctl knows (%d): upgrade rlm_cowork",
+			   path, have, want);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Apply every migration above the file's user_version, all in one
+ * transaction: a crash leaves the previous schema in force.
+ */
+static int migrate(cw_registry_t *reg, const char *path, cw_err_t *err)
+{
+	int have, want = cw_registry_schema_version();
+	char pragma[64];
+
+	if (user_version(reg, &have, err) < 0) return -1;
+	if (check_version(path, have, want, err) < 0) return -1;
+	if (have == want) return 0;
+
+	if (cw_registry_begin(reg, err) < 0) return -1;
+	/* Another coworkctl may have won, or even a newer one. */
+	if (user_version(reg, &have, err) < 0 || check_version(path, have, want, err) < 0) goto fail;
+	for (; have < want; have++) {
+		if (exec_sql(reg, cw_registry_migrations[have], "applying a registry migration", err) < 0) goto fail;
+	}
+	(void)cw_snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", want);
+	if (exec_sql(reg, pragma, "recording the registry's schema version", err) < 0) goto fail;
+	return cw_registry_commit(reg, err);
+
+fail:
+	cw_registry_rollback(reg);
+	return -1;
+}
+
+static int prepare(cw_registry_t *reg, sqlite3_stmt **st, const char *sql, cw_err_t *err)
+{
+	if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+		cw_registry_err(reg, err, "preparing a registry query (is this a registry file?)");
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare_all(cw_registry_t *reg, cw_err_t *err)
+{
+	if (prepare(reg, &reg->cert_lookup, sql_cert_lookup, err) < 0) return -1;
+	if (prepare(reg, &reg->ssid_class, sql_ssid_class, err) < 0) return -1;
+	if (prepare(reg, &reg->vlan_plan, sql_vlan_plan, err) < 0) return -1;
+	if (prepare(reg, &reg->setting_get, sql_setting_get, err) < 0) return -1;
+	return 0;
+}
+
+/* Create an empty registry file, mode 0600, refusing links and existing files. */
+static int create_file(const char *path, cw_err_t *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		cw_err_set(err, "creating %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int open_db(const char *path, int flags, cw_registry_t **out, cw_err_t *err)
+{
+	cw_registry_t *reg;
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT) {
+			cw_err_set(err, "registry %s does not exist (create it with `coworkctl init`)", path);
+		} else {
+			cw_err_set(err, "registry %s: %s", path, strerror(errno));
+		}
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cw_err_set(err, "registry %s is not a regular file", path);
+		return -1;
+	}
+	reg = calloc(1, sizeof(*reg));
+	if (!reg) {
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &reg->db, flags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		if (reg->db) {
+			cw_err_set(err, "opening registry %s: %s", path, sqlite3_errmsg(reg->db));
+		} else {
+			cw_err_set(err, "opening registry %s: out of memory", path);
+		}
+		cw_registry_close(reg);
+		return -1;
+	}
+	sqlite3_extended_result_codes(reg->db, 1);
+	*out = reg;
+	return 0;
+}
+
+int cw_registry_open_admin(const char *path, bool create, cw_registry_t **out, cw_err_t *err)
+{
+	cw_registry_t *reg = NULL;
+	struct stat st;
+
+	*out = NULL;
+	if (create && lstat(path, &st) < 0 && errno == ENOENT && create_file(path, err) < 0) return -1;
+	if (open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
+	reg->admin = true;
+	sqlite3_busy_timeout(reg->db, 10000);
+	if (exec_sql(reg, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;"
+		     " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON",
+		     "configuring the registry connection", err) < 0) goto fail;
+	if (migrate(reg, path, err) < 0) goto fail;
+	if (prepare_all(reg, err) < 0) goto fail;
+	*out = reg;
+	return 0;
+
+fail:
+	cw_registry_close(reg);
+	return -1;
+}
+
+int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **out, cw_err_t *err)
+{
+	cw_registry_t *reg = NULL;
+	int version;
+
+	*out = NULL;
+	if (open_db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
+	sqlite3_busy_timeout(reg->db, (int)busy_ms);
+	if (exec_sql(reg, "PRAGMA query_only = ON", "configuring the registry connection", err) < 0) goto fail;
+	if (user_version(reg, &version, err) < 0) goto fail;
+	if (version != cw_registry_schema_version()) {
+		cw_err_set(err, "registry %s has schema version %d, this module needs %d%s", path, version,
+			   cw_registry_schema_version(),
+			   version < cw_registry_schema_version() ? " (run any coworkctl command to migrate it)"
+								  : " (upgrade rlm_cowork)");
+		goto fail;
+	}
+	if (prepare_all(reg, err) < 0) goto fail;
+	*out = reg;
+	return 0;
+
+fail:
+	cw_registry_close(reg);
+	return -1;
+}
+
+void cw_registry_close(cw_registry_t *reg)
+{
+	if (!reg) return;
+	sqlite3_finalize(reg->cert_lookup);
+	sqlite3_finalize(reg->ssid_class);
+	sqlite3_finalize(reg->vlan_plan);
+	sqlite3_finalize(reg->setting_get);
+	sqlite3_close_v2(reg->db);
+	free(reg);
+}
+
+/* Copy a text column into buf; a NULL column gives "". -1 when it does not fit. */
+static int column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	size_t n;
+
+	if (!s) {
+		buf[0] = '\0';
+		return 0;
+	}
+	n = (size_t)sqlite3_column_bytes(st, col);
+	if (n >= len) return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+static int parse_status(const char *s, cw_member_status_t *out)
+{
+	if (strcmp(s, "active") == 0) *out = CW_MEMBER_ACTIVE;
+	else if (strcmp(s, "suspended") == 0) *out = CW_MEMBER_SUSPENDED;
+	else if (strcmp(s, "removed") == 0) *out = CW_MEMBER_REMOVED;
+	else return -1;
+	return 0;
+}
+
+static int fill_cert_row(sqlite3_stmt *st, cw_cert_row_t *row)
+{
+	char status[16];
+	sqlite3_int64 vlan;
+
+	memset(row, 0, sizeof(*row));
+	if (column_text(st, 0, row->serial, sizeof(row->serial)) < 0) return -1;
+	if (column_text(st, 1, row->subject, sizeof(row->subject)) < 0) return -1;
+	if (column_text(st, 2, row->issuer, sizeof(row->issuer)) < 0) return -1;
+	row->not_before = sqlite3_column_int64(st, 3);
+	row->not_after = sqlite3_column_int64(st, 4);
+	row->revoked = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	row->revoked_at = sqlite3_column_int64(st, 5);
+	if (column_text(st, 6, row->revoke_reason, sizeof(row->revoke_reason)) < 0) return -1;
+	if (column_text(st, 7, row->member, sizeof(row->member)) < 0) return -1;
+	if (column_text(st, 8, status, sizeof(status)) < 0 || parse_status(status, &row->member_status) < 0) return -1;
+	row->member_from = sqlite3_column_int64(st, 9);
+	row->member_until = sqlite3_column_int64(st, 10);
+	row->has_tenant = sqlite3_column_type(st, 11) != SQLITE_NULL;
+	if (column_text(st, 11, row->tenant, sizeof(row->tenant)) < 0) return -1;
+	vlan = sqlite3_column_int64(st, 12);
+	if (row->has_tenant && (vlan < CW_VLAN_MIN || vlan > CW_VLAN_MAX)) return -1;
+	row->tenant_vlan = (uint16_t)vlan;
+	return 0;
+}
+
+/*
+ * Step a statement that returns at most one row: 1 when it returned a row
+ * (left for the caller to read, then reset), 0 when none, -1 on error.
+ */
+static int step_one(cw_registry_t *reg, sqlite3_stmt *st, const char *doing, cw_err_t *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) return 1;
+	if (rc == SQLITE_DONE) return 0;
+	cw_registry_err(reg, err, doing);
+	return -1;
+}
+
+int cw_registry_cert_lookup(cw_registry_t *reg, const char *serial, cw_cert_row_t *row, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->cert_lookup;
+	int rc;
+
+	if (sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) != SQLITE_OK) {
+		cw_registry_err(reg, err, "looking up a certificate");
+		return -1;
+	}
+	rc = step_one(reg, st, "looking up a certificate", err);
+	if (rc == 1 && fill_cert_row(st, row) < 0) {
+		cw_err_set(err, "certificate %s has a malformed registry row", serial);
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int cw_ssid_class_parse(const char *s, cw_ssid_class_t *out)
+{
+	if (strcmp(s, "member") == 0) *out = CW_SSID_MEMBER;
+	else if (strcmp(s, "guest") == 0) *out = CW_SSID_GUEST;
+	else if (strcmp(s, "staff") == 0) *out = CW_SSID_STAFF;
+	else return -1;
+	return 0;
+}
+
+const char *cw_ssid_class_name(cw_ssid_class_t c)
+{
+	switch (c) {
+	case CW_SSID_MEMBER: return "member";
+	case CW_SSID_GUEST: return "guest";
+	case CW_SSID_STAFF: return "staff";
+	}
+	return "?";
+}
+
+const char *cw_member_status_name(cw_member_status_t s)
+{
+	switch (s) {
+	case CW_MEMBER_ACTIVE: return "active";
+	case CW_MEMBER_SUSPENDED: return "suspended";
+	case CW_MEMBER_REMOVED: return "removed";
+	}
+	return "?";
+}
+
+int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->ssid_class;
+	char cls[16];
+	int rc;
+
+	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK) {
+		cw_registry_err(reg, err, "looking up an SSID");
+		return -1;
+	}
+	rc = step_one(reg, st, "looking up an SSID", err);
+	if (rc == 1 && (column_text(st, 0, cls, sizeof(cls)) < 0 || cw_ssid_class_parse(cls, out) < 0)) {
+		cw_err_set(err, "SSID has a malformed class in the registry");
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int plan_add_row(cw_vlan_plan_t *plan, const char *kind, sqlite3_int64 lo, sqlite3_int64 hi)
+{
+	if (lo < CW_VLAN_MIN || hi > CW_VLAN_MAX || lo > hi) return -1;
+	if (strcmp(kind, "staff") == 0) return cw_vlan_set_add(&plan->staff, (unsigned)lo, (unsigned)hi);
+	if (strcmp(kind, "members") == 0) return cw_vlan_set_add(&plan->members, (unsigned)lo, (unsigned)hi);
+	if (lo != hi) return -1;
+	if (strcmp(kind, "shared") == 0 && plan->shared == 0) plan->shared = (uint16_t)lo;
+	else if (strcmp(kind, "guest") == 0 && plan->guest == 0) plan->guest = (uint16_t)lo;
+	else return -1;
+	return 0;
+}
+
+int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->vlan_plan;
+	int rc, rows = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char kind[16];
+
+		if (column_text(st, 0, kind, sizeof(kind)) < 0 ||
+		    plan_add_row(plan, kind, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)) < 0) {
+			cw_err_set(err, "the registry's VLAN plan has a malformed row");
+			sqlite3_reset(st);
+			return -1;
+		}
+		rows++;
+	}
+	if (rc != SQLITE_DONE) {
+		cw_registry_err(reg, err, "reading the VLAN plan");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	if (rows == 0) return 0;
+	if (cw_vlan_plan_validate(plan, err) < 0) return -1;
+	return 1;
+}
+
+int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->setting_get;
+	int rc;
+
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		cw_registry_err(reg, err, "reading a setting");
+		return -1;
+	}
+	rc = step_one(reg, st, "reading a setting", err);
+	if (rc == 1 && column_text(st, 0, buf, len) < 0) {
+		cw_err_set(err, "setting %s is too long", key);
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int cw_registry_setting_set(cw_registry_t *reg, const char *key, const char *value, cw_err_t *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (!reg->admin) {
+		cw_err_set(err, "the registry is open read-only");
+		return -1;
+	}
+	if (sqlite3_prepare_v2(reg->db, "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		cw_registry_err(reg, err, "writing a setting");
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * registry.h - the registry database: tenants, members, certificates,
+ * SSIDs, the VLAN plan and guest passphrases.
+ *
+ * One SQLite file, in rollback-journal mode so that a reader needs nothing
+ * but read permission on the file: radiusd opens it read-only and cannot
+ * change it; coworkctl is the only writer. Each cw_registry_t is one
+ * connection with its prepared statements: use it from one thread at a
+ * time (the module keeps a pool, see regpool.h).
+ */
+#ifndef COWORK_REGISTRY_H
+#define COWORK_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cowork.h"
+#include "serial.h"
+#include "station.h"
+#include "vlan.h"
+
+typedef struct cw_registry cw_registry_t;
+typedef struct sqlite3 sqlite3;
+
+/* Schema version this build reads and writes (number of sql/registry files). */
+int cw_registry_schema_version(void);
+
+/* Longest member or tenant id. */
+#define CW_ID_MAX 64
+
+/* How long a connection waits for a writer's lock before giving up. */
+#define CW_REGISTRY_BUSY_MS_DEFAULT 2000
+
+/*
+ * Open the registry for coworkctl: read-write, creating the file (mode
+ * 0600, or 0640 when the caller prepared a group; see coworkctl init) when
+ * create is true, and bring its schema up to date inside one transaction.
+ * Refuses a registry whose schema is newer than this build.
+ * 0 with *out set, or -1 with err.
+ */
+int cw_registry_open_admin(const char *path, bool create, cw_registry_t **out, cw_err_t *err);
+
+/*
+ * Open the registry for the module: read-only (SQLITE_OPEN_READONLY), and
+ * only when its schema version is exactly this build's. busy_ms bounds the
+ * wait for coworkctl's write lock. 0 with *out set, or -1 with err.
+ */
+int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **out, cw_err_t *err);
+
+/* Close and free; accepts NULL. */
+void cw_registry_close(cw_registry_t *reg);
+
+/* The underlying connection, for the admin queries in registry_admin.c. */
+sqlite3 *cw_registry_db(cw_registry_t *reg);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 with err (rollback: always 0). */
+int cw_registry_begin(cw_registry_t *reg, cw_err_t *err);
+int cw_registry_commit(cw_registry_t *reg, cw_err_t *err);
+void cw_registry_rollback(cw_registry_t *reg);
+
+/* Set err from the connection's last error, prefixed by what was being done. */
+void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing);
+
+typedef enum {
+	CW_MEMBER_ACTIVE = 0,
+	CW_MEMBER_SUSPENDED,
+	CW_MEMBER_REMOVED,
+} cw_member_status_t;
+
+typedef enum {
+	CW_SSID_MEMBER = 0,
+	CW_SSID_GUEST,
+	CW_SSID_STAFF,
+} cw_ssid_class_t;
+
+/* "member"/"guest"/"staff" <-> enum. parse: 0 or -1. */
+const char *cw_ssid_class_name(cw_ssid_class_t c);
+int cw_ssid_class_parse(const char *s, cw_ssid_class_t *out);
+const char *cw_member_status_name(cw_member_status_t s);
+
+/* A certificate with its member and tenant, as the member path needs it. */
+typedef struct cw_cert_row {
+	char			serial[CW_SERIAL_HEX_MAX + 1];
+	char			subject[CW_DN_MAX];
+	char			issuer[CW_DN_MAX];
+	int64_t			not_before;
+	int64_t			not_after;
+	bool			revoked;
+	int64_t			revoked_at;
+	char			revoke_reason[32];
+	char			member[CW_ID_MAX + 1];
+	cw_member_status_t	member_status;
+	int64_t			member_from;
+	int64_t			member_until;	//!< 0: open-ended
+	bool			has_tenant;
+	char			tenant[CW_ID_MAX + 1];
+	uint16_t		tenant_vlan;	//!< 0 without a tenant
+} cw_cert_row_t;
+
+/*
+ * Look up a certificate by normalised serial. Returns 1 and fills *row
+ * when found, 0 when unknown, -1 with err on a database error (missing
+ * table, busy beyond the timeout, corrupt file, ...).
+ */
+int cw_registry_cert_lookup(cw_registry_t *reg, const char *serial, cw_cert_row_t *row, cw_err_t *err);
+
+/* Class of an SSID: 1 found, 0 unknown SSID, -1 error. */
+int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err);
+
+/*
+ * Load the VLAN plan: 1 when a plan is defined, 0 when `vlan set` has
+ * never run (plan zeroed), -1 on error.
+ */
+int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *err);
+
+/* A setting: 1 found (copied into buf, truncation is an error), 0 absent, -1 error. */
+int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err);
+
+/* Insert or replace a setting (admin connections only). 0 or -1. */
+int cw_registry_setting_set(cw_registry_t *reg, const char *key, const char *value, cw_err_t *err);
+
+#endif

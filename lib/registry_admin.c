@@ -1,0 +1,685 @@
+/*
+ * registry_admin.c - the changes coworkctl makes to the registry.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "registry_admin.h"
+
+const char *const cw_revoke_reasons[] = {
+	"unspecified", "key-compromise", "affiliation-changed", "superseded", "cessation-of-operation",
+	"privilege-withdrawn", NULL,
+};
+
+/*
+ * Prepare sql and bind the arguments described by types: 't' a string
+ * (const char *, NULL binds NULL), 'i' an int64_t. NULL with err on failure.
+ */
+static sqlite3_stmt *prep(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types,
+			  va_list ap)
+{
+	sqlite3 *db = cw_registry_db(reg);
+	sqlite3_stmt *st = NULL;
+	int i, rc = SQLITE_OK;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) goto fail;
+	for (i = 0; types[i] && rc == SQLITE_OK; i++) {
+		if (types[i] == 't') {
+			const char *s = va_arg(ap, const char *);
+
+			rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
+		} else {
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		}
+	}
+	if (rc == SQLITE_OK) return st;
+
+fail:
+	cw_registry_err(reg, err, doing);
+	sqlite3_finalize(st);
+	return NULL;
+}
+
+/* Run a statement that returns no rows. Rows changed, or -1. */
+static int run(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	st = prep(reg, err, doing, sql, types, ap);
+	va_end(ap);
+	if (!st) return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		cw_registry_err(reg, err, doing);
+		return -1;
+	}
+	return sqlite3_changes(cw_registry_db(reg));
+}
+
+/*
+ * Run a query and leave its first row in *out: 1 with *out to finalize,
+ * 0 when there is no row, -1 on error.
+ */
+static int row(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, const char *doing, const char *sql,
+	       const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	*out = NULL;
+	va_start(ap, types);
+	st = prep(reg, err, doing, sql, types, ap);
+	va_end(ap);
+	if (!st) return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = st;
+		return 1;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) return 0;
+	cw_registry_err(reg, err, doing);
+	return -1;
+}
+
+/* Step to the next row of a listing: 1 row, 0 end, -1 error. */
+static int next(cw_registry_t *reg, sqlite3_stmt *st, cw_err_t *err, const char *doing)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) return 1;
+	if (rc == SQLITE_DONE) return 0;
+	cw_registry_err(reg, err, doing);
+	return -1;
+}
+
+static void text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	(void)cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
+}
+
+/* Run fn(arg) inside a write transaction; commit on 0, roll back otherwise. */
+static int in_txn(cw_registry_t *reg, cw_err_t *err, int (*fn)(cw_registry_t *, void *, cw_err_t *), void *arg)
+{
+	int rc;
+
+	if (cw_registry_begin(reg, err) < 0) return -1;
+	rc = fn(reg, arg, err);
+	if (rc < 0) {
+		cw_registry_rollback(reg);
+		return rc;
+	}
+	if (cw_registry_commit(reg, err) < 0) return -1;
+	return rc;
+}
+
+/* --- VLAN plan ------------------------------------------------------------- */
+
+static int insert_ranges(cw_registry_t *reg, const char *kind, const cw_vlan_set_t *s, cw_err_t *err)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (run(reg, err, "writing the VLAN plan", "INSERT INTO vlan_range (kind, lo, hi) VALUES (?1, ?2, ?3)",
+			"tii", kind, (int64_t)s->r[i].lo, (int64_t)s->r[i].hi) < 0) return -1;
+	}
+	return 0;
+}
+
+static int vlan_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	const cw_vlan_plan_t *plan = arg;
+	cw_vlan_set_t single;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A tenant outside the new pool would keep a VLAN the plan no longer gives members. */
+	rc = row(reg, err, &st, "reading tenants", "SELECT name, vlan FROM tenant ORDER BY vlan", "");
+	while (rc == 1) {
+		unsigned vlan = (unsigned)sqlite3_column_int(st, 1);
+
+		if (!cw_vlan_set_contains(&plan->members, vlan)) {
+			cw_err_set(err, "tenant %s has VLAN %u, outside the new members pool; "
+				   "remove the tenant or keep its VLAN in the pool", sqlite3_column_text(st, 0), vlan);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		rc = next(reg, st, err, "reading tenants");
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) return -1;
+
+	if (run(reg, err, "clearing the VLAN plan", "DELETE FROM vlan_range", "") < 0) return -1;
+	if (insert_ranges(reg, "staff", &plan->staff, err) < 0) return -1;
+	if (insert_ranges(reg, "members", &plan->members, err) < 0) return -1;
+	single.n = 1;
+	single.r[0].lo = single.r[0].hi = plan->shared;
+	if (insert_ranges(reg, "shared", &single, err) < 0) return -1;
+	single.r[0].lo = single.r[0].hi = plan->guest;
+	return insert_ranges(reg, "guest", &single, err);
+}
+
+int cw_admin_vlan_set(cw_registry_t *reg, const cw_vlan_plan_t *plan, cw_err_t *err)
+{
+	if (cw_vlan_plan_validate(plan, err) < 0) return -1;
+	return in_txn(reg, err, vlan_set_txn, (void *)plan);
+}
+
+/* --- SSIDs ------------------------------------------------------------------- */
+
+struct ssid_add {
+	const char	*name;
+	cw_ssid_class_t	cls;
+	int64_t		now;
+};
+
+static int ssid_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct ssid_add *a = arg;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = row(reg, err, &st, "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1", "t", a->name);
+	if (rc == 1) {
+		cw_err_set(err, "SSID \"%s\" already exists (class %s)", a->name, sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (rc < 0) return -1;
+	return run(reg, err, "adding the SSID", "INSERT INTO ssid (name, class, created_at) VALUES (?1, ?2, ?3)", "tti",
+		   a->name, cw_ssid_class_name(a->cls), a->now) < 0 ? -1 : 0;
+}
+
+int cw_admin_ssid_add(cw_registry_t *reg, const char *name, cw_ssid_class_t cls, int64_t now, cw_err_t *err)
+{
+	struct ssid_add a = { name, cls, now };
+
+	return in_txn(reg, err, ssid_add_txn, &a);
+}
+
+static int ssid_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	const char *name = arg;
+	int n;
+
+	if (run(reg, err, "removing the SSID's guest passphrases", "DELETE FROM guest_psk WHERE ssid = ?1", "t",
+		name) < 0) return -1;
+	n = run(reg, err, "removing the SSID", "DELETE FROM ssid WHERE name = ?1", "t", name);
+	if (n == 0) cw_err_set(err, "unknown SSID \"%s\"", name);
+	return n == 1 ? 0 : -1;
+}
+
+int cw_admin_ssid_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
+{
+	return in_txn(reg, err, ssid_remove_txn, (void *)name);
+}
+
+int cw_admin_ssid_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_ssid_row_t *row), void *arg,
+		       cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "listing SSIDs", "SELECT name, class, created_at FROM ssid ORDER BY name", "");
+
+	while (rc == 1) {
+		cw_ssid_row_t r;
+
+		text(st, 0, r.name, sizeof(r.name));
+		if (cw_ssid_class_parse((const char *)sqlite3_column_text(st, 1), &r.cls) < 0) r.cls = CW_SSID_STAFF;
+		r.created_at = sqlite3_column_int64(st, 2);
+		rc = fn(arg, &r);
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing SSIDs");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- tenants ----------------------------------------------------------------- */
+
+struct tenant_add {
+	const char	*name;
+	unsigned	vlan;
+	int64_t		now;
+	uint16_t	*vlan_out;
+};
+
+/* Lowest VLAN of the members pool no tenant has; 0 when the pool is full. */
+static int free_tenant_vlan(cw_registry_t *reg, const cw_vlan_plan_t *plan, unsigned *out, cw_err_t *err)
+{
+	uint64_t used[(CW_VLAN_MAX + 64) / 64] = { 0 };
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "reading tenant VLANs", "SELECT vlan FROM tenant", "");
+
+	while (rc == 1) {
+		unsigned v = (unsigned)sqlite3_column_int(st, 0);
+
+		if (v <= CW_VLAN_MAX) used[v / 64] |= UINT64_C(1) << (v % 64);
+		rc = next(reg, st, err, "reading tenant VLANs");
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) return -1;
+	*out = 0;
+	for (size_t i = 0; i < plan->members.n && *out == 0; i++) {
+		for (unsigned v = plan->members.r[i].lo; v <= plan->members.r[i].hi; v++) {
+			if (!(used[v / 64] & (UINT64_C(1) << (v % 64)))) {
+				*out = v;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int tenant_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct tenant_add *a = arg;
+	cw_vlan_plan_t plan;
+	sqlite3_stmt *st;
+	unsigned vlan = a->vlan;
+	int rc;
+
+	rc = cw_registry_vlan_plan(reg, &plan, err);
+	if (rc < 0) return -1;
+	if (rc == 0) {
+		cw_err_set(err, "no VLAN plan yet: run `coworkctl vlan set` before adding tenants");
+		return -1;
+	}
+	rc = row(reg, err, &st, "looking up the tenant", "SELECT vlan FROM tenant WHERE name = ?1", "t", a->name);
+	if (rc == 1) {
+		cw_err_set(err, "tenant %s already exists (VLAN %d)", a->name, sqlite3_column_int(st, 0));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (rc < 0) return -1;
+
+	if (vlan == 0) {
+		if (free_tenant_vlan(reg, &plan, &vlan, err) < 0) return -1;
+		if (vlan == 0) {
+			cw_err_set(err, "the members pool has no free VLAN left (%u VLANs, all given to tenants)",
+				   cw_vlan_set_count(&plan.members));
+			return -1;
+		}
+	} else {
+		if (!cw_vlan_set_contains(&plan.members, vlan)) {
+			cw_err_set(err, "VLAN %u is not in the members pool", vlan);
+			return -1;
+		}
+		rc = row(reg, err, &st, "looking up the VLAN", "SELECT name FROM tenant WHERE vlan = ?1", "i",
+			 (int64_t)vlan);
+		if (rc == 1) {
+			cw_err_set(err, "VLAN %u already belongs to tenant %s", vlan, sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (rc < 0) return -1;
+	}
+	/* Redundant with the plan's validation; kept because this is the property that matters. */
+	if (cw_vlan_check_member(&plan, vlan, err) < 0) return -1;
+	if (run(reg, err, "adding the tenant", "INSERT INTO tenant (name, vlan, created_at) VALUES (?1, ?2, ?3)",
+		"tii", a->name, (int64_t)vlan, a->now) < 0) return -1;
+	*a->vlan_out = (uint16_t)vlan;
+	return 0;
+}
+
+int cw_admin_tenant_add(cw_registry_t *reg, const char *name, unsigned vlan, int64_t now, uint16_t *vlan_out,
+			cw_err_t *err)
+{
+	struct tenant_add a = { name, vlan, now, vlan_out };
+
+	return in_txn(reg, err, tenant_add_txn, &a);
+}
+
+static int tenant_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	const char *name = arg;
+	sqlite3_stmt *st;
+	int rc, members;
+
+	rc = row(reg, err, &st, "looking up the tenant",
+		 "SELECT (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
+		 " FROM tenant t WHERE t.name = ?1", "t", name);
+	if (rc == 0) cw_err_set(err, "unknown tenant %s", name);
+	if (rc <= 0) return -1;
+	members = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (members > 0) {
+		cw_err_set(err, "tenant %s still has %d member(s): remove them or move them first", name, members);
+		return -1;
+	}
+	if (run(reg, err, "detaching removed members",
+		"UPDATE member SET tenant_id = NULL WHERE tenant_id = (SELECT id FROM tenant WHERE name = ?1)", "t",
+		name) < 0) return -1;
+	return run(reg, err, "removing the tenant", "DELETE FROM tenant WHERE name = ?1", "t", name) < 0 ? -1 : 0;
+}
+
+int cw_admin_tenant_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
+{
+	return in_txn(reg, err, tenant_remove_txn, (void *)name);
+}
+
+int cw_admin_tenant_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_tenant_row_t *row), void *arg,
+			 cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "listing tenants",
+		     "SELECT t.name, t.vlan, t.created_at,"
+		     " (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
+		     " FROM tenant t ORDER BY t.name", "");
+
+	while (rc == 1) {
+		cw_tenant_row_t r;
+
+		text(st, 0, r.name, sizeof(r.name));
+		r.vlan = (uint16_t)sqlite3_column_int(st, 1);
+		r.created_at = sqlite3_column_int64(st, 2);
+		r.members = (unsigned)sqlite3_column_int(st, 3);
+		rc = fn(arg, &r);
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing tenants");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- members ----------------------------------------------------------------- */
+
+struct member_add {
+	const char	*name;
+	const char	*tenant;
+	int64_t		from;
+	int64_t		until;
+	const char	*until_date;
+	int64_t		now;
+};
+
+static int member_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct member_add *a = arg;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t", a->name);
+	if (rc == 1) {
+		cw_err_set(err, "member %s already exists (%s)", a->name, sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (rc < 0) return -1;
+	if (a->tenant) {
+		rc = row(reg, err, &st, "looking up the tenant", "SELECT id FROM tenant WHERE name = ?1", "t", a->tenant);
+		if (rc == 0) cw_err_set(err, "unknown tenant %s (add it with `coworkctl tenant add %s`)", a->tenant,
+					a->tenant);
+		if (rc <= 0) return -1;
+		sqlite3_finalize(st);
+	}
+	return run(reg, err, "adding the member",
+		   "INSERT INTO member (name, tenant_id, valid_from, valid_until, until_date, created_at)"
+		   " VALUES (?1, (SELECT id FROM tenant WHERE name = ?2), ?3, nullif(?4, 0), ?5, ?6)",
+		   "ttiiti", a->name, a->tenant, a->from, a->until, a->until_date, a->now) < 0 ? -1 : 0;
+}
+
+int cw_admin_member_add(cw_registry_t *reg, const char *name, const char *tenant, int64_t valid_from,
+			int64_t valid_until, const char *until_date, int64_t now, cw_err_t *err)
+{
+	struct member_add a = { name, tenant, valid_from, valid_until, valid_until ? until_date : NULL, now };
+
+	if (valid_until != 0 && valid_until <= now) {
+		cw_err_set(err, "--until %s is already past", until_date ? until_date : "");
+		return -1;
+	}
+	if (valid_until != 0 && valid_until <= valid_from) {
+		cw_err_set(err, "--until %s is not after the membership's start", until_date ? until_date : "");
+		return -1;
+	}
+	return in_txn(reg, err, member_add_txn, &a);
+}
+
+struct member_status {
+	const char		*name;
+	cw_member_status_t	status;
+};
+
+static int member_status_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct member_status *a = arg;
+	cw_member_status_t from = a->status == CW_MEMBER_ACTIVE ? CW_MEMBER_SUSPENDED : CW_MEMBER_ACTIVE;
+	sqlite3_stmt *st;
+	char now_status[16];
+	int rc;
+
+	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t", a->name);
+	if (rc == 0) cw_err_set(err, "unknown member %s", a->name);
+	if (rc <= 0) return -1;
+	text(st, 0, now_status, sizeof(now_status));
+	sqlite3_finalize(st);
+	if (strcmp(now_status, cw_member_status_name(a->status)) == 0) {
+		cw_err_set(err, "member %s is already %s", a->name, now_status);
+		return -1;
+	}
+	if (strcmp(now_status, cw_member_status_name(from)) != 0) {
+		cw_err_set(err, "member %s is %s and cannot be made %s", a->name, now_status,
+			   cw_member_status_name(a->status));
+		return -1;
+	}
+	return run(reg, err, "changing the member's status", "UPDATE member SET status = ?2 WHERE name = ?1", "tt",
+		   a->name, cw_member_status_name(a->status)) == 1 ? 0 : -1;
+}
+
+int cw_admin_member_set_status(cw_registry_t *reg, const char *name, cw_member_status_t status, cw_err_t *err)
+{
+	struct member_status a = { name, status };
+
+	if (status == CW_MEMBER_REMOVED) {
+		cw_err_set(err, "removing a member is not a status change");
+		return -1;
+	}
+	return in_txn(reg, err, member_status_txn, &a);
+}
+
+static const char sql_member_rows[] =
+	"SELECT m.name, t.name, m.status, m.valid_from, coalesce(m.valid_until, 0), m.until_date, m.created_at,"
+	" (SELECT count(*) FROM cert c WHERE c.member_id = m.id AND c.revoked_at IS NULL AND c.not_after >= ?1),"
+	" coalesce(t.vlan, 0)"
+	" FROM member m LEFT JOIN tenant t ON t.id = m.tenant_id";
+
+static void member_row(sqlite3_stmt *st, cw_member_row_t *r)
+{
+	char status[16];
+
+	text(st, 0, r->name, sizeof(r->name));
+	text(st, 1, r->tenant, sizeof(r->tenant));
+	text(st, 2, status, sizeof(status));
+	r->status = strcmp(status, "active") == 0 ? CW_MEMBER_ACTIVE
+		    : strcmp(status, "suspended") == 0 ? CW_MEMBER_SUSPENDED : CW_MEMBER_REMOVED;
+	r->valid_from = sqlite3_column_int64(st, 3);
+	r->valid_until = sqlite3_column_int64(st, 4);
+	text(st, 5, r->until_date, sizeof(r->until_date));
+	r->created_at = sqlite3_column_int64(st, 6);
+	r->certs_valid = (unsigned)sqlite3_column_int(st, 7);
+	r->tenant_vlan = (uint16_t)sqlite3_column_int(st, 8);
+}
+
+int cw_admin_member_get(cw_registry_t *reg, const char *name, int64_t now, cw_member_row_t *r, cw_err_t *err)
+{
+	char sql[sizeof(sql_member_rows) + 32];
+	sqlite3_stmt *st;
+	int rc;
+
+	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE m.name = ?2", sql_member_rows);
+	rc = row(reg, err, &st, "looking up the member", sql, "it", now, name);
+	if (rc == 1) {
+		member_row(st, r);
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+int cw_admin_member_list(cw_registry_t *reg, int64_t now, int (*fn)(void *arg, const cw_member_row_t *row),
+			 void *arg, cw_err_t *err)
+{
+	char sql[sizeof(sql_member_rows) + 32];
+	sqlite3_stmt *st;
+	int rc;
+
+	(void)cw_snprintf(sql, sizeof(sql), "%s ORDER BY m.name", sql_member_rows);
+	rc = row(reg, err, &st, "listing members", sql, "i", now);
+	while (rc == 1) {
+		cw_member_row_t r;
+
+		member_row(st, &r);
+		rc = fn(arg, &r);
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing members");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- certificates ------------------------------------------------------------ */
+
+int cw_revoke_reason_check(const char *reason, cw_err_t *err)
+{
+	for (size_t i = 0; cw_revoke_reasons[i]; i++) {
+		if (strcmp(reason, cw_revoke_reasons[i]) == 0) return 0;
+	}
+	cw_err_set(err, "unknown revocation reason \"%.40s\": use unspecified, key-compromise, affiliation-changed, "
+		   "superseded, cessation-of-operation or privilege-withdrawn", reason);
+	return -1;
+}
+
+static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	const cw_cert_record_t *rec = arg;
+	sqlite3_stmt *st;
+	char status[16];
+	int rc;
+
+	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t",
+		 rec->member);
+	if (rc == 0) cw_err_set(err, "unknown member %s", rec->member);
+	if (rc <= 0) return -1;
+	text(st, 0, status, sizeof(status));
+	sqlite3_finalize(st);
+	if (strcmp(status, "active") != 0) {
+		cw_err_set(err, "member %s is %s: resume the member before issuing a certificate", rec->member, status);
+		return -1;
+	}
+	rc = row(reg, err, &st, "checking the serial", "SELECT 1 FROM cert WHERE serial = ?1", "t", rec->serial);
+	if (rc == 1) {
+		sqlite3_finalize(st);
+		return CW_ADMIN_DUPLICATE;
+	}
+	if (rc < 0) return -1;
+	return run(reg, err, "recording the certificate",
+		   "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at)"
+		   " VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8)",
+		   "ttttiiti", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
+		   rec->sha256, rec->issued_at) < 0 ? -1 : 0;
+}
+
+int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err)
+{
+	return in_txn(reg, err, cert_insert_txn, (void *)rec);
+}
+
+static const char sql_cert_rows[] =
+	"SELECT c.serial, m.name, c.subject, c.issuer, c.not_before, c.not_after, c.sha256, c.issued_at,"
+	" coalesce(c.revoked_at, 0), coalesce(c.revoke_reason, '')"
+	" FROM cert c JOIN member m ON m.id = c.member_id";
+
+static void cert_record(sqlite3_stmt *st, cw_cert_record_t *r)
+{
+	text(st, 0, r->serial, sizeof(r->serial));
+	text(st, 1, r->member, sizeof(r->member));
+	text(st, 2, r->subject, sizeof(r->subject));
+	text(st, 3, r->issuer, sizeof(r->issuer));
+	r->not_before = sqlite3_column_int64(st, 4);
+	r->not_after = sqlite3_column_int64(st, 5);
+	text(st, 6, r->sha256, sizeof(r->sha256));
+	r->issued_at = sqlite3_column_int64(st, 7);
+	r->revoked_at = sqlite3_column_int64(st, 8);
+	text(st, 9, r->revoke_reason, sizeof(r->revoke_reason));
+}
+
+int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *rec, cw_err_t *err)
+{
+	char sql[sizeof(sql_cert_rows) + 32];
+	sqlite3_stmt *st;
+	int rc;
+
+	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE c.serial = ?1", sql_cert_rows);
+	rc = row(reg, err, &st, "looking up the certificate", sql, "t", serial);
+	if (rc == 1) {
+		cert_record(st, rec);
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+struct cert_revoke {
+	const char		*serial;
+	const char		*reason;
+	int64_t			now;
+	cw_cert_record_t	*rec;
+};
+
+static int cert_revoke_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct cert_revoke *a = arg;
+	int rc = cw_admin_cert_get(reg, a->serial, a->rec, err);
+
+	if (rc == 0) cw_err_set(err, "unknown certificate serial %s", a->serial);
+	if (rc <= 0) return -1;
+	if (a->rec->revoked_at != 0) return 1;
+	if (run(reg, err, "revoking the certificate",
+		"UPDATE cert SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL", "tit",
+		a->serial, a->now, a->reason) != 1) return -1;
+	a->rec->revoked_at = a->now;
+	(void)cw_snprintf(a->rec->revoke_reason, sizeof(a->rec->revoke_reason), "%s", a->reason);
+	return 0;
+}
+
+int cw_admin_cert_revoke(cw_registry_t *reg, const char *serial, const char *reason, int64_t now,
+			 cw_cert_record_t *rec, cw_err_t *err)
+{
+	cw_cert_record_t local;
+	struct cert_revoke a = { serial, reason, now, rec ? rec : &local };
+
+	if (cw_revoke_reason_check(reason, err) < 0) return -1;
+	return in_txn(reg, err, cert_revoke_txn, &a);
+}
+
+int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *arg, const cw_cert_record_t *rec),
+		       void *arg, cw_err_t *err)
+{
+	char sql[sizeof(sql_cert_rows) + 96];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (member) {
+		rc = row(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
+		if (rc == 0) cw_err_set(err, "unknown member %s", member);
+		if (rc <= 0) return -1;
+		sqlite3_finalize(st);
+	}
+	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE ?1 IS NULL OR m.name = ?1 ORDER BY c.issued_at DESC, c.serial",
+			  sql_cert_rows);
+	rc = row(reg, err, &st, "listing certificates", sql, "t", member);
+	while (rc == 1) {
+		cw_cert_record_t r;
+
+		cert_record(st, &r);
+		rc = fn(arg, &r);
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing certificates");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

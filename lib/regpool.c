@@ -1,0 +1,138 @@
+/*
+ * regpool.c - read-only registry connections for the module's threads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "regpool.h"
+
+struct cw_regpool {
+	pthread_mutex_t	lock;
+	char		*path;
+	unsigned	busy_ms;
+	unsigned	max_idle;
+	unsigned	n_idle;
+	cw_regconn_t	*idle;		//!< Connections of generation gen, ready for use.
+	unsigned	gen;		//!< Bumped when the file at path changes identity.
+	dev_t		dev;		//!< Identity of the file the idle connections opened.
+	ino_t		ino;
+};
+
+int cw_regpool_create(const char *path, unsigned busy_ms, unsigned max_idle, cw_regpool_t **out, cw_err_t *err)
+{
+	cw_regpool_t *pool = calloc(1, sizeof(*pool));
+
+	*out = NULL;
+	if (!pool || !(pool->path = strdup(path))) {
+		free(pool);
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	if (pthread_mutex_init(&pool->lock, NULL) != 0) {
+		free(pool->path);
+		free(pool);
+		cw_err_set(err, "cannot initialise a mutex");
+		return -1;
+	}
+	pool->busy_ms = busy_ms;
+	pool->max_idle = max_idle;
+	*out = pool;
+	return 0;
+}
+
+static void close_list(cw_regconn_t *c)
+{
+	while (c) {
+		cw_regconn_t *next = c->next;
+
+		cw_registry_close(c->reg);
+		free(c);
+		c = next;
+	}
+}
+
+/* Is the registry still there and readable with our effective ids? */
+static int check_file(const cw_regpool_t *pool, struct stat *st, cw_err_t *err)
+{
+	if (stat(pool->path, st) < 0) {
+		cw_err_set(err, "registry %s: %s", pool->path, strerror(errno));
+		return -1;
+	}
+	if (faccessat(AT_FDCWD, pool->path, R_OK, AT_EACCESS) < 0) {
+		cw_err_set(err, "registry %s is not readable by the server (uid %u): %s", pool->path,
+			   (unsigned)geteuid(), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+cw_regconn_t *cw_regpool_get(cw_regpool_t *pool, cw_err_t *err)
+{
+	cw_regconn_t *conn = NULL, *stale = NULL;
+	struct stat st;
+	unsigned gen;
+
+	if (check_file(pool, &st, err) < 0) return NULL;
+
+	pthread_mutex_lock(&pool->lock);
+	if (st.st_dev != pool->dev || st.st_ino != pool->ino) {
+		pool->gen++;
+		pool->dev = st.st_dev;
+		pool->ino = st.st_ino;
+		stale = pool->idle;
+		pool->idle = NULL;
+		pool->n_idle = 0;
+	}
+	gen = pool->gen;
+	if (pool->idle) {
+		conn = pool->idle;
+		pool->idle = conn->next;
+		pool->n_idle--;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	close_list(stale);
+	if (conn) {
+		conn->next = NULL;
+		return conn;
+	}
+
+	conn = calloc(1, sizeof(*conn));
+	if (!conn) {
+		cw_err_set(err, "out of memory");
+		return NULL;
+	}
+	if (cw_registry_open_reader(pool->path, pool->busy_ms, &conn->reg, err) < 0) {
+		free(conn);
+		return NULL;
+	}
+	conn->gen = gen;
+	return conn;
+}
+
+void cw_regpool_put(cw_regpool_t *pool, cw_regconn_t *conn, bool broken)
+{
+	if (!conn) return;
+	pthread_mutex_lock(&pool->lock);
+	if (!broken && conn->gen == pool->gen && pool->n_idle < pool->max_idle) {
+		conn->next = pool->idle;
+		pool->idle = conn;
+		pool->n_idle++;
+		conn = NULL;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	close_list(conn);
+}
+
+void cw_regpool_free(cw_regpool_t *pool)
+{
+	if (!pool) return;
+	close_list(pool->idle);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->path);
+	free(pool);
+}

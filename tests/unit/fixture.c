@@ -1,0 +1,109 @@
+/*
+ * fixture.c - a real registry in a temporary directory for unit tests.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "timeutil.h"
+
+static int add_cert(fixture_t *f, const char *serial, const char *member, cw_err_t *e)
+{
+	cw_cert_record_t rec;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.serial, sizeof(rec.serial), "%s", serial);
+	snprintf(rec.member, sizeof(rec.member), "%s", member);
+	snprintf(rec.subject, sizeof(rec.subject), "/O=Test/CN=%s", member);
+	snprintf(rec.issuer, sizeof(rec.issuer), "%s", FX_ISSUER);
+	memset(rec.sha256, 'a', 64);
+	rec.not_before = f->now - 3600;
+	rec.not_after = f->not_after;
+	rec.issued_at = f->now;
+	return cw_admin_cert_insert(f->admin, &rec, e);
+}
+
+int fixture_setup(fixture_t *f)
+{
+	cw_vlan_plan_t plan;
+	uint16_t vlan;
+	cw_err_t e;
+
+	memset(f, 0, sizeof(*f));
+	f->now = (int64_t)time(NULL);
+	f->not_after = f->now + 30 * 86400;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cowork-unit.XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
+	memset(&plan, 0, sizeof(plan));
+	if (cw_registry_open_admin(f->path, true, &f->admin, &e) < 0 ||
+	    cw_vlan_set_parse("10,20", &plan.staff, &e) < 0 || cw_vlan_set_parse("100-189", &plan.members, &e) < 0)
+		goto fail;
+	plan.shared = 190;
+	plan.guest = 300;
+	if (cw_admin_vlan_set(f->admin, &plan, &e) < 0 ||
+	    cw_admin_ssid_add(f->admin, "CoworkMembers", CW_SSID_MEMBER, f->now, &e) < 0 ||
+	    cw_admin_ssid_add(f->admin, "CoworkGuest", CW_SSID_GUEST, f->now, &e) < 0 ||
+	    cw_admin_ssid_add(f->admin, "Staff", CW_SSID_STAFF, f->now, &e) < 0 ||
+	    cw_admin_tenant_add(f->admin, "acme", 0, f->now, &vlan, &e) < 0 ||
+	    cw_admin_member_add(f->admin, "alice", "acme", f->now - 86400, 0, NULL, f->now, &e) < 0 ||
+	    cw_admin_member_add(f->admin, "bob", NULL, f->now - 86400, 0, NULL, f->now, &e) < 0 ||
+	    add_cert(f, FX_ALICE, "alice", &e) != 0 || add_cert(f, FX_BOB, "bob", &e) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	fprintf(stderr, "fixture: %s\n", e.msg);
+	fixture_teardown(f);
+	return -1;
+}
+
+/* Unlink every entry of dir: tests leave other files there (a second registry, ...). */
+static void empty_dir(const char *dir)
+{
+	char path[512];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	if (!dp) return;
+	while ((d = readdir(dp)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0) continue;
+		if (cw_snprintf(path, sizeof(path), "%s/%s", dir, d->d_name) == 0) (void)unlink(path);
+	}
+	closedir(dp);
+}
+
+void fixture_teardown(fixture_t *f)
+{
+	cw_registry_close(f->admin);
+	f->admin = NULL;
+	if (!f->dir[0]) return;
+	empty_dir(f->dir);
+	(void)rmdir(f->dir);
+	f->dir[0] = '\0';
+}
+
+void fixture_input(const fixture_t *f, cw_member_input_t *in, const char *serial, const char *member,
+		   const char *station, char *subject_buf, size_t subject_len, char exp_buf[16])
+{
+	memset(in, 0, sizeof(*in));
+	snprintf(subject_buf, subject_len, "/O=Test/CN=%s", member);
+	if (cw_asn1_time_format(f->not_after, exp_buf) < 0) exp_buf[0] = '\0';
+	in->serial = serial;
+	in->serial_len = strlen(serial);
+	in->subject = subject_buf;
+	in->subject_len = strlen(subject_buf);
+	in->issuer = FX_ISSUER;
+	in->issuer_len = strlen(FX_ISSUER);
+	in->expiration = exp_buf;
+	in->expiration_len = strlen(exp_buf);
+	in->called_station = station;
+	in->called_station_len = station ? strlen(station) : 0;
+}
