@@ -1,0 +1,218 @@
+/*
+ * cli.c - what every coworkctl command shares.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "timeutil.h"
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fputs("coworkctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	return EXIT_FAIL;
+}
+
+/* Length of the leading command words of a usage line ("cert issue" of "cert issue MEMBER ..."). */
+static size_t command_words(const char *usage)
+{
+	size_t end = 0, i;
+
+	for (i = 0;; i++) {
+		char c = usage[i];
+
+		if (c == ' ' || c == '\0') {
+			end = i;
+			if (c == '\0') break;
+			continue;
+		}
+		if (c < 'a' || c > 'z') break;
+	}
+	return end;
+}
+
+int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "usage: coworkctl %s\nTry 'coworkctl %.*s --help'.\n", cmd->usage,
+		(int)command_words(cmd->usage), cmd->usage);
+	return EXIT_USAGE;
+}
+
+int cli_help(const cli_cmd_t *cmd)
+{
+	printf("usage: coworkctl %s\n\n%s", cmd->usage, cmd->help);
+	return EXIT_OK;
+}
+
+static void list_commands(FILE *f, const char *group, const cli_cmd_t *cmds)
+{
+	fprintf(f, "usage: coworkctl %s COMMAND [OPTIONS]\n\nCommands:\n", group);
+	for (const cli_cmd_t *c = cmds; c->name; c++) fprintf(f, "  coworkctl %s\n", c->usage);
+	fprintf(f, "\nRun 'coworkctl %s COMMAND --help' for a command's options.\n", group);
+}
+
+int cli_dispatch(cli_t *cli, const char *group, const cli_cmd_t *cmds, int argc, char **argv)
+{
+	if (argc < 1) {
+		cli_err("%s: a command is required", group);
+		list_commands(stderr, group, cmds);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
+		list_commands(stdout, group, cmds);
+		return EXIT_OK;
+	}
+	for (const cli_cmd_t *c = cmds; c->name; c++) {
+		if (strcmp(argv[0], c->name) != 0) continue;
+		optind = 0;	/* restart getopt on the command's own arguments */
+		return c->run(cli, c, argc, argv);
+	}
+	cli_err("unknown command '%s %.40s'", group, argv[0]);
+	list_commands(stderr, group, cmds);
+	return EXIT_USAGE;
+}
+
+int cli_getopt(const cli_cmd_t *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       int *exit_code)
+{
+	char spec[64];
+	int c;
+
+	/* Options may follow operands ("ssid add NAME --class member"); ':' reports a missing value to us. */
+	if (cw_snprintf(spec, sizeof(spec), ":%s", shortopts) < 0) abort();
+	opterr = 0;
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	switch (c) {
+	case 'h':
+		*exit_code = cli_help(cmd);
+		return -2;
+	case '?':
+		*exit_code = cli_usage(cmd, "unknown option %s", argv[optind - 1]);
+		return -2;
+	case ':':
+		*exit_code = cli_usage(cmd, "option %s needs a value", argv[optind - 1]);
+		return -2;
+	default:
+		return c;
+	}
+}
+
+int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int min, int max)
+{
+	int n = argc - optind;
+
+	if (n < min) return cli_usage(cmd, "missing argument");
+	if (n > max) return cli_usage(cmd, "unexpected argument '%.60s'", argv[optind + max]);
+	return EXIT_OK;
+}
+
+int cli_simple_opts(const cli_cmd_t *cmd, int argc, char **argv, int min, int max, bool *json, int *exit_code)
+{
+	static const struct option with_json[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	if (json) *json = false;
+	while ((c = cli_getopt(cmd, argc, argv, "h", json ? with_json : with_json + 1, exit_code)) != -1) {
+		if (c == -2) return -1;
+		if (c == 'j') *json = true;
+	}
+	*exit_code = cli_operands(cmd, argc, argv, min, max);
+	return *exit_code == EXIT_OK ? 0 : -1;
+}
+
+void cli_list_begin(cli_list_t *l, bool json, int64_t now)
+{
+	l->json = json ? &l->doc : NULL;
+	l->rows = 0;
+	l->now = now;
+	if (!json) return;
+	json_init(&l->doc, stdout);
+	json_array_begin(&l->doc);
+}
+
+void cli_list_end(cli_list_t *l, int rc, const char *empty)
+{
+	if (l->json) {
+		json_array_end(l->json);
+		json_end(l->json);
+	} else if (l->rows == 0 && rc == EXIT_OK) {
+		printf("%s\n", empty);
+	}
+}
+
+int cli_uint(const char *s, unsigned min, unsigned max, const char *what, unsigned *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9') goto bad;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0') goto bad;
+	if (v < min || v > max) {
+		cli_err("%s must be %u to %u (got %s)", what, min, max, s);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+bad:
+	cli_err("%s must be a whole number (got \"%.40s\")", what, s);
+	return -1;
+}
+
+int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len)
+{
+	if (cw_snprintf(buf, len, "%s/%s", cli->state_dir, rel) < 0) {
+		cli_err("state directory path is too long");
+		return -1;
+	}
+	return 0;
+}
+
+int cli_registry(const cli_t *cli, cw_registry_t **reg)
+{
+	char path[4096];
+	cw_err_t e;
+
+	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
+	return EXIT_OK;
+}
+
+const char *cli_date(int64_t t, char buf[16])
+{
+	if (t == 0 || cw_date_format_local(t, buf) < 0) return "-";
+	return buf;
+}

@@ -1,0 +1,98 @@
+/*
+ * cli.h - what every coworkctl command shares: exit codes, messages,
+ * option handling, the state directory and the registry.
+ */
+#ifndef COWORKCTL_CLI_H
+#define COWORKCTL_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cowork.h"
+#include "json.h"
+#include "registry.h"
+
+/* Exit codes scripts can rely on (documented in the README). */
+#define EXIT_OK		0	//!< Done.
+#define EXIT_FAIL	1	//!< Refused or failed; the message says why; nothing changed.
+#define EXIT_USAGE	2	//!< Unknown command or option, or a malformed argument.
+#define EXIT_ATTENTION	3	//!< (status) Something needs the admin's attention.
+
+typedef struct cli {
+	const char	*state_dir;	//!< -d DIR, $COWORK_STATE, or the built-in default
+	int64_t		now;		//!< Unix time the command started
+} cli_t;
+
+typedef struct cli_cmd {
+	const char	*name;
+	int		(*run)(cli_t *cli, const struct cli_cmd *self, int argc, char **argv);
+	const char	*usage;		//!< "vlan set [--staff LIST] ..." (without "coworkctl")
+	const char	*help;		//!< What it does and its options, for --help.
+} cli_cmd_t;
+
+/*
+ * Run the command named by argv[0] from cmds (terminated by a NULL name).
+ * `group` ("vlan") is used in messages; "--help" or no command lists cmds.
+ */
+int cli_dispatch(cli_t *cli, const char *group, const cli_cmd_t *cmds, int argc, char **argv);
+
+/* "coworkctl: <message>" on stderr. */
+void cli_err(const char *fmt, ...) CW_PRINTF(1, 2);
+
+/* Print the message and return EXIT_FAIL. */
+int cli_fail(const char *fmt, ...) CW_PRINTF(1, 2);
+
+/* Print the message, the command's usage line and a hint; return EXIT_USAGE. */
+int cli_usage(const cli_cmd_t *cmd, const char *fmt, ...) CW_PRINTF(2, 3);
+
+/* Print the command's usage and help on stdout; return EXIT_OK. */
+int cli_help(const cli_cmd_t *cmd);
+
+/*
+ * getopt_long for a command, with our messages: returns the option
+ * character, -1 at the end of options, or -2 after handling -h/--help,
+ * an unknown option or a missing value; then *exit holds the exit code.
+ * The options must include { "help", no_argument, NULL, 'h' }.
+ */
+int cli_getopt(const cli_cmd_t *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       int *exit_code);
+
+/*
+ * The whole option parsing of a command whose only option is --json (pass
+ * json = NULL when it has none, only --help), and the check for min..max
+ * operands. Returns 0 to go on, or -1 with *exit_code set when the command
+ * is over (help shown: EXIT_OK; usage error: EXIT_USAGE).
+ */
+int cli_simple_opts(const cli_cmd_t *cmd, int argc, char **argv, int min, int max, bool *json, int *exit_code);
+
+/* A listing's output: a table with a header, or a JSON array. */
+typedef struct cli_list {
+	json_t	*json;		//!< NULL for a table
+	json_t	doc;
+	int	rows;		//!< rows written so far (0: print the table header)
+	int64_t	now;
+} cli_list_t;
+
+/* Start a listing (opens the JSON array when json is true). */
+void cli_list_begin(cli_list_t *l, bool json, int64_t now);
+
+/* Finish it: close the JSON array, or say `empty` when a table got no row and rc is EXIT_OK. */
+void cli_list_end(cli_list_t *l, int rc, const char *empty);
+
+/* Check the number of operands left after the options; EXIT_OK or a usage error. */
+int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int min, int max);
+
+/* Parse a whole decimal number in min..max; `what` names it in the message. 0 or -1 (printed). */
+int cli_uint(const char *s, unsigned min, unsigned max, const char *what, unsigned *out);
+
+/* STATE/rel into buf. 0, or -1 (printed) when the path is too long. */
+int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len);
+
+/* Open STATE/registry.db for changes (migrating it). EXIT_OK or EXIT_FAIL (printed). */
+int cli_registry(const cli_t *cli, cw_registry_t **reg);
+
+/* Local date of a Unix time for tables ("2027-12-31"); "-" for 0. */
+const char *cli_date(int64_t t, char buf[16]);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * commands.h - the top-level coworkctl commands, one file each.
+ */
+#ifndef COWORKCTL_COMMANDS_H
+#define COWORKCTL_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_init(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_vlan(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_ssid(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_tenant(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_member(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_cert(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+
+#endif
