@@ -1,0 +1,415 @@
+/*
+ * test_module.c - the module's entry points, driven directly with
+ * FreeRADIUS's own libraries: every return-code row of authorize and
+ * post-auth, the VLAN attributes, and configuration errors.
+ */
+#include <freeradius/radiusd.h>
+#include <freeradius/modules.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "fixture.h"
+
+extern module_t rlm_cowork;
+
+typedef struct {
+	fixture_t	fx;
+	CONF_SECTION	*cs;
+	void		*inst;
+	REQUEST		*request;
+} ctx_t;
+
+/* Everything the module logs for a request, to check reasons are given. */
+static char logged[8192];
+
+static void capture_log(log_type_t type, log_lvl_t lvl, REQUEST *request, char const *fmt, va_list ap)
+{
+	size_t n = strlen(logged);
+	va_list copy;
+
+	(void)request;
+	if ((type & L_DBG) && lvl > L_DBG_LVL_1) return;
+	if (n + 2 >= sizeof(logged)) return;
+	/* The server reuses ap after this call (for Module-Failure-Message). */
+	va_copy(copy, ap);
+	vsnprintf(logged + n, sizeof(logged) - n - 1, fmt, copy);
+	va_end(copy);
+	strcat(logged, "\n");
+}
+
+static CONF_SECTION *config(char const *state_dir, char const *busy)
+{
+	CONF_SECTION *cs = cf_section_alloc(NULL, "cowork", NULL);
+
+	cf_pair_add(cs, cf_pair_alloc(cs, "state_dir", state_dir, T_OP_EQ, T_BARE_WORD, T_DOUBLE_QUOTED_STRING));
+	if (busy) {
+		cf_pair_add(cs, cf_pair_alloc(cs, "registry_busy_timeout", busy, T_OP_EQ, T_BARE_WORD, T_BARE_WORD));
+	}
+	return cs;
+}
+
+/* Parse and instantiate a module instance from cs: 0 or -1. */
+static int instantiate(CONF_SECTION *cs, void **inst)
+{
+	*inst = talloc_zero_size(cs, rlm_cowork.inst_size);
+	if (cf_section_parse(cs, *inst, rlm_cowork.config) < 0) return -1;
+	return rlm_cowork.instantiate(cs, *inst);
+}
+
+static void add(VALUE_PAIR **list, TALLOC_CTX *ctx, char const *attr, char const *value)
+{
+	assert_non_null(fr_pair_make(ctx, list, attr, value, T_OP_EQ));
+}
+
+/* A request as cowork_eap presents it: the client certificate and the outer attributes. */
+static REQUEST *cert_request(ctx_t *c, char const *serial, char const *member, char const *station)
+{
+	REQUEST *request = request_alloc(c->cs);
+	cw_member_input_t in;
+	char subject[128], expiry[16];
+
+	request->packet = rad_alloc(request, false);
+	request->reply = rad_alloc(request, false);
+	request->timestamp = time(NULL);
+	request->log.func = capture_log;
+	request->log.lvl = L_DBG_LVL_1;
+	fixture_input(&c->fx, &in, serial ? serial : "", member, station, subject, sizeof(subject), expiry);
+	if (serial) add(&request->packet->vps, request->packet, "TLS-Client-Cert-Serial", serial);
+	add(&request->packet->vps, request->packet, "TLS-Client-Cert-Subject", subject);
+	add(&request->packet->vps, request->packet, "TLS-Client-Cert-Issuer", FX_ISSUER);
+	add(&request->packet->vps, request->packet, "TLS-Client-Cert-Expiration", expiry);
+	if (station) add(&request->packet->vps, request->packet, "Called-Station-Id", station);
+	add(&request->packet->vps, request->packet, "User-Name", member);
+	c->request = request;
+	return request;
+}
+
+static int setup(void **state)
+{
+	ctx_t *c = calloc(1, sizeof(*c));
+
+	if (!c || fixture_setup(&c->fx) < 0) return -1;
+	c->cs = config(c->fx.dir, NULL);
+	if (instantiate(c->cs, &c->inst) < 0) return -1;
+	logged[0] = '\0';
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ctx_t *c = *state;
+
+	rlm_cowork.detach(c->inst);
+	talloc_free(c->cs);
+	fixture_teardown(&c->fx);
+	free(c);
+	return 0;
+}
+
+static rlm_rcode_t authorize(ctx_t *c, REQUEST *request)
+{
+	return rlm_cowork.methods[MOD_AUTHORIZE](c->inst, request);
+}
+
+static rlm_rcode_t post_auth(ctx_t *c, REQUEST *request, unsigned code)
+{
+	request->reply->code = code;
+	return rlm_cowork.methods[MOD_POST_AUTH](c->inst, request);
+}
+
+static void sql(ctx_t *c, char const *statement)
+{
+	assert_int_equal(sqlite3_exec(cw_registry_db(c->fx.admin), statement, NULL, NULL, NULL), 0);
+}
+
+static VALUE_PAIR *reply_attr(REQUEST *request, char const *name)
+{
+	DICT_ATTR const *da = dict_attrbyname(name);
+
+	assert_non_null(da);
+	return fr_pair_find_by_da(request->reply->vps, da, TAG_ANY);
+}
+
+/* --- authorize (the certificate-check virtual server) ---------------------- */
+
+static void authorize_valid_member__is_ok(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(authorize(c, cert_request(c, FX_ALICE, "alice", FX_STATION)), RLM_MODULE_OK);
+	assert_null(c->request->reply->vps);
+}
+
+static void authorize_without_certificate__is_noop(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(authorize(c, cert_request(c, NULL, "alice", FX_STATION)), RLM_MODULE_NOOP);
+}
+
+static void authorize_unknown_certificate__is_notfound(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(authorize(c, cert_request(c, "123456", "alice", FX_STATION)), RLM_MODULE_NOTFOUND);
+	assert_non_null(strstr(logged, "reject (unknown-cert)"));
+}
+
+static void authorize_revoked_certificate__is_userlock(void **state)
+{
+	ctx_t *c = *state;
+	cw_err_t e;
+
+	assert_int_equal(cw_admin_cert_revoke(c->fx.admin, FX_ALICE, "key-compromise", c->fx.now, NULL, &e), 0);
+	assert_int_equal(authorize(c, cert_request(c, FX_ALICE, "alice", FX_STATION)), RLM_MODULE_USERLOCK);
+	assert_non_null(strstr(logged, "reject (revoked)"));
+	assert_non_null(strstr(logged, "key-compromise"));
+}
+
+static void authorize_suspended_member__is_userlock(void **state)
+{
+	ctx_t *c = *state;
+	cw_err_t e;
+
+	assert_int_equal(cw_admin_member_set_status(c->fx.admin, "bob", CW_MEMBER_SUSPENDED, &e), 0);
+	assert_int_equal(authorize(c, cert_request(c, FX_BOB, "bob", FX_STATION)), RLM_MODULE_USERLOCK);
+	assert_non_null(strstr(logged, "reject (suspended)"));
+}
+
+static void authorize_ended_membership__is_userlock(void **state)
+{
+	ctx_t *c = *state;
+
+	sql(c, "UPDATE member SET valid_from = 1, valid_until = 2, until_date = '1970-01-01' WHERE name = 'bob'");
+	assert_int_equal(authorize(c, cert_request(c, FX_BOB, "bob", FX_STATION)), RLM_MODULE_USERLOCK);
+	assert_non_null(strstr(logged, "reject (membership-ended)"));
+}
+
+static void authorize_staff_ssid__is_reject(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(authorize(c, cert_request(c, FX_ALICE, "alice", "02-00-00-00-00-01:Staff")),
+			 RLM_MODULE_REJECT);
+	assert_non_null(strstr(logged, "staff SSID"));
+}
+
+static void authorize_foreign_issuer__is_reject(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+
+	fr_pair_delete_by_num(&request->packet->vps, dict_attrbyname("TLS-Client-Cert-Issuer")->attr, 0, TAG_ANY);
+	add(&request->packet->vps, request->packet, "TLS-Client-Cert-Issuer", "/O=Evil/CN=Test Member CA");
+	assert_int_equal(authorize(c, request), RLM_MODULE_REJECT);
+	assert_non_null(strstr(logged, "reject (wrong-issuer)"));
+}
+
+static void authorize_malformed_serial__is_invalid(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(authorize(c, cert_request(c, "not-hex", "alice", FX_STATION)), RLM_MODULE_INVALID);
+	assert_non_null(strstr(logged, "reject (bad-input)"));
+}
+
+static void authorize_missing_registry__is_fail(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(unlink(c->fx.path), 0);
+	assert_int_equal(authorize(c, cert_request(c, FX_ALICE, "alice", FX_STATION)), RLM_MODULE_FAIL);
+	assert_non_null(strstr(logged, "reject (internal-error)"));
+}
+
+/* --- post-auth (the outer server) -------------------------------------------- */
+
+static void check_vlan(REQUEST *request, char const *vlan)
+{
+	VALUE_PAIR *type = reply_attr(request, "Tunnel-Type");
+	VALUE_PAIR *medium = reply_attr(request, "Tunnel-Medium-Type");
+	VALUE_PAIR *group = reply_attr(request, "Tunnel-Private-Group-Id");
+
+	assert_non_null(type);
+	assert_non_null(medium);
+	assert_non_null(group);
+	assert_int_equal(type->vp_integer, 13);		/* VLAN */
+	assert_int_equal(medium->vp_integer, 6);	/* IEEE-802 */
+	assert_string_equal(group->vp_strvalue, vlan);
+}
+
+static void post_auth_accept__adds_tenant_vlan(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
+	check_vlan(request, "100");
+}
+
+static void post_auth_accept__adds_shared_vlan_without_tenant(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_BOB, "bob", FX_STATION);
+
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
+	check_vlan(request, "190");
+}
+
+static void post_auth_accept__replaces_a_vlan_set_elsewhere(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	VALUE_PAIR *vp;
+	unsigned groups = 0;
+	vp_cursor_t cursor;
+
+	add(&request->reply->vps, request->reply, "Tunnel-Private-Group-Id", "10");
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
+	for (vp = fr_cursor_init(&cursor, &request->reply->vps); vp; vp = fr_cursor_next(&cursor)) {
+		if (vp->da->attr == PW_TUNNEL_PRIVATE_GROUP_ID && vp->da->vendor == 0) groups++;
+	}
+	assert_int_equal(groups, 1);
+	check_vlan(request, "100");
+}
+
+static void post_auth_reject__is_noop(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_NOOP);
+	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
+}
+
+static void post_auth_accept_without_certificate__is_noop(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, NULL, "alice", FX_STATION);
+
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_NOOP);
+	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
+}
+
+static void post_auth_revoked_since_handshake__is_userlock_with_empty_reply(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	cw_err_t e;
+
+	add(&request->reply->vps, request->reply, "EAP-Message", "0x03010004");
+	assert_int_equal(cw_admin_cert_revoke(c->fx.admin, FX_ALICE, "superseded", c->fx.now, NULL, &e), 0);
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_USERLOCK);
+	assert_null(request->reply->vps);
+}
+
+static void post_auth_unknown_certificate__is_reject_not_notfound(void **state)
+{
+	ctx_t *c = *state;
+
+	/* NOTFOUND would count as success in post-auth. */
+	assert_int_equal(post_auth(c, cert_request(c, "123456", "alice", FX_STATION), PW_CODE_ACCESS_ACCEPT),
+			 RLM_MODULE_REJECT);
+	assert_null(c->request->reply->vps);
+}
+
+static void post_auth_staff_vlan_in_registry__is_reject_and_error(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+
+	sql(c, "UPDATE tenant SET vlan = 20 WHERE name = 'acme'");
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_REJECT);
+	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
+	assert_non_null(strstr(logged, "VLAN 20 is a staff VLAN"));
+}
+
+static void post_auth_missing_registry__is_fail(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+
+	assert_int_equal(unlink(c->fx.path), 0);
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_FAIL);
+	assert_null(request->reply->vps);
+}
+
+/* --- configuration -------------------------------------------------------------- */
+
+static void relative_state_dir__fails_instantiation(void **state)
+{
+	CONF_SECTION *cs = config("var/lib/cowork", NULL);
+	void *inst;
+
+	(void)state;
+	assert_int_equal(instantiate(cs, &inst), -1);
+	talloc_free(cs);
+}
+
+static void busy_timeout_above_bound__fails_instantiation(void **state)
+{
+	CONF_SECTION *cs = config("/var/lib/cowork", "60000");
+	void *inst;
+
+	(void)state;
+	assert_int_equal(instantiate(cs, &inst), -1);
+	talloc_free(cs);
+}
+
+static void missing_registry_at_start__instantiates_and_rejects(void **state)
+{
+	CONF_SECTION *cs = config("/nonexistent/cowork", NULL);
+	ctx_t c;
+	void *inst;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(instantiate(cs, &inst), 0);
+	c.cs = cs;
+	c.inst = inst;
+	if (fixture_setup(&c.fx) < 0) fail();
+	assert_int_equal(authorize(&c, cert_request(&c, FX_ALICE, "alice", FX_STATION)), RLM_MODULE_FAIL);
+	rlm_cowork.detach(inst);
+	fixture_teardown(&c.fx);
+	talloc_free(cs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(authorize_valid_member__is_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_without_certificate__is_noop, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_unknown_certificate__is_notfound, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_revoked_certificate__is_userlock, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_suspended_member__is_userlock, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_ended_membership__is_userlock, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_staff_ssid__is_reject, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_foreign_issuer__is_reject, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_malformed_serial__is_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_missing_registry__is_fail, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept__adds_tenant_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept__adds_shared_vlan_without_tenant, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept__replaces_a_vlan_set_elsewhere, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_reject__is_noop, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__is_noop, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_revoked_since_handshake__is_userlock_with_empty_reply, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(post_auth_unknown_certificate__is_reject_not_notfound, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_staff_vlan_in_registry__is_reject_and_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_missing_registry__is_fail, setup, teardown),
+		cmocka_unit_test(relative_state_dir__fails_instantiation),
+		cmocka_unit_test(busy_timeout_above_bound__fails_instantiation),
+		cmocka_unit_test(missing_registry_at_start__instantiates_and_rejects),
+	};
+
+	if (dict_init("/usr/share/freeradius", "dictionary") < 0) {
+		fprintf(stderr, "dict_init: %s\n", fr_strerror());
+		return 1;
+	}
+	return cmocka_run_group_tests_name("module", tests, NULL, NULL);
+}
