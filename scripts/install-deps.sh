@@ -1,0 +1,24 @@
+#!/bin/sh
+# install-deps.sh - install the Debian 12 packages rlm_cowork needs to build,
+# run and test. Safe to run again.
+set -eu
+
+packages="
+	build-essential autoconf automake libtool pkg-config
+	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
+	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev eapoltest
+	ca-certificates tzdata xz-utils
+"
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=
+elif command -v sudo >/dev/null; then
+	sudo=sudo
+else
+	echo "install-deps.sh: run as root (or install sudo)" >&2
+	exit 1
+fi
+
+$sudo apt-get update
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends $packages

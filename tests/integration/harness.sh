@@ -1,0 +1,257 @@
+# harness.sh - shared by the integration tests: TAP output, a scratch
+# directory, a real radiusd with rlm_cowork on loopback, and eapol_test.
+#
+# Source it from a test script; make check sets top_srcdir, top_builddir,
+# FREERADIUS, EAPOL_TEST, RADCLIENT, OPENSSL, SQLITE3 (and RADIUSD_PRELOAD in
+# a sanitizer build: the sanitizer runtimes and tests/integration/nodeepbind). Every wait is bounded, so nothing here can hang CI.
+
+set -u
+
+: "${top_srcdir:?run this through make check}"
+: "${top_builddir:?run this through make check}"
+FREERADIUS=${FREERADIUS:-freeradius}
+EAPOL_TEST=${EAPOL_TEST:-eapol_test}
+RADCLIENT=${RADCLIENT:-radclient}
+OPENSSL=${OPENSSL:-openssl}
+SQLITE3=${SQLITE3:-sqlite3}
+RADIUSD_PRELOAD=${RADIUSD_PRELOAD:-}
+COWORKCTL=$top_builddir/coworkctl/coworkctl
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cowork-test.XXXXXX")
+# radiusd may run as freerad: it must be able to reach the files in here.
+chmod 0755 "$TMP"
+
+tap_n=0
+tap_failed=0
+server_pid=
+server_log=
+
+# As root, run radiusd as Debian's freerad user, exactly as installed; the
+# state directory then gets `init --group freerad`. Otherwise run as ourselves.
+if [ "$(id -u)" = 0 ] && id freerad >/dev/null 2>&1; then
+	RADIUS_USER=freerad
+else
+	RADIUS_USER=
+fi
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	[ $# -gt 0 ] && diag "$@"
+	server_log_tail
+}
+
+# check DESC COMMAND...: passes when the command succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command failed: $*" "$(tail -n 20 "$TMP/check.out")"
+	fi
+}
+
+# run_rc RC DESC COMMAND...: passes when the command exits with RC; its
+# output stays in $TMP/out and $TMP/err.
+run_rc() {
+	want=$1
+	desc=$2
+	shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "expected exit $want, got $got: $*" "stdout: $(tail -n 10 "$TMP/out")" \
+			"stderr: $(tail -n 10 "$TMP/err")"
+	fi
+}
+
+# has DESC PATTERN FILE: passes when FILE has a line matching the extended regex.
+has() {
+	if grep -Eq -- "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "no line matching /$2/ in $3:" "$(tail -n 20 "$3")"
+	fi
+}
+
+# lacks DESC PATTERN FILE: passes when no line of FILE matches.
+lacks() {
+	if grep -Eq -- "$2" "$3"; then
+		not_ok "$1" "unexpected line matching /$2/ in $3:" "$(grep -E -- "$2" "$3" | head -n 5)"
+	else
+		ok "$1"
+	fi
+}
+
+finish() {
+	server_stop
+	echo "1..$tap_n"
+	if [ "$tap_failed" -eq 0 ]; then
+		rm -rf "$TMP"
+	else
+		diag "kept $TMP for inspection"
+	fi
+}
+trap finish EXIT
+
+# cowork ARGS...: coworkctl on the test's state directory ($STATE).
+cowork() {
+	"$COWORKCTL" -d "$STATE" "$@"
+}
+
+# init_state DIR: a fresh state directory readable by radiusd's user.
+init_state() {
+	STATE=$1
+	if [ -n "$RADIUS_USER" ]; then
+		cowork init --org "Test Space" --server-name radius.test.example --group "$RADIUS_USER"
+	else
+		cowork init --org "Test Space" --server-name radius.test.example
+	fi
+}
+
+server_log_tail() {
+	[ -n "$server_log" ] && [ -f "$server_log" ] || return 0
+	diag "--- last 100 lines of radiusd's log ($server_log) ---" "$(tail -n 100 "$server_log")"
+}
+
+# server_start STATE AUTH_PORT [CA_FILE]: generate a config dir and start
+# radiusd in the foreground (multi-threaded), waiting at most 20 s until it
+# is ready. CA_FILE replaces the member CA as cowork_eap's trust anchor
+# (to test a misconfigured server).
+server_start() {
+	conf=$TMP/raddb
+	server_log=$TMP/radiusd.log
+	AUTH_PORT=$2
+	# A copy of the module where radiusd's user can surely read it.
+	mkdir -p "$TMP/lib"
+	cp "$top_builddir/rlm_cowork/.libs/rlm_cowork.so" "$TMP/lib/"
+	chmod 0755 "$TMP/lib"
+	sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$1" --confdir "$conf" \
+		--libdir "$TMP/lib" --auth-port "$2" --acct-port "$(($2 + 1))" ${RADIUS_USER:+--user "$RADIUS_USER"} ||
+		return 1
+	if [ -n "${3:-}" ]; then
+		sed -i "s|ca_file = .*|ca_file = $3|" "$conf/mods-enabled/cowork_eap"
+	fi
+	: >"$server_log"
+	if [ -n "$RADIUSD_PRELOAD" ]; then
+		# The sanitizer runtimes go into the uninstrumented radiusd (after the
+		# shim, hence no link-order check); its own allocations are not ours
+		# to judge, so no leak check there.
+		LD_PRELOAD="$RADIUSD_PRELOAD" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" \
+			"$FREERADIUS" -f -l stdout -d "$conf" >"$server_log" 2>&1 &
+	else
+		"$FREERADIUS" -f -l stdout -d "$conf" >"$server_log" 2>&1 &
+	fi
+	server_pid=$!
+	i=0
+	while [ $i -lt 200 ]; do
+		grep -q "Ready to process requests" "$server_log" 2>/dev/null && return 0
+		kill -0 "$server_pid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "radiusd did not start"
+	server_log_tail
+	return 1
+}
+
+server_running() {
+	[ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null
+}
+
+# Stop radiusd (SIGTERM, then SIGKILL after 5 s).
+server_stop() {
+	[ -n "$server_pid" ] || return 0
+	kill "$server_pid" 2>/dev/null
+	i=0
+	while kill -0 "$server_pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$server_pid" 2>/dev/null
+	wait "$server_pid" 2>/dev/null
+	server_pid=
+}
+
+# unhex: "313030" -> "100" (eapol_test prints attribute values in hex).
+unhex() {
+	awk '{
+		out = ""
+		for (i = 1; i < length($0); i += 2) {
+			hi = index("0123456789abcdef", substr($0, i, 1)) - 1
+			lo = index("0123456789abcdef", substr($0, i + 1, 1)) - 1
+			out = out sprintf("%c", hi * 16 + lo)
+		}
+		print out
+	}'
+}
+
+# eap NAME CERT KEY SSID [PHASE1]: one EAP-TLS authentication with
+# eapol_test as an AP on SSID would make it. Exit status 0 on
+# Access-Accept. The log is $TMP/eapol-NAME.log; the VLAN of the Accept
+# (Tunnel-Private-Group-Id) is left in $VLAN ("" if none).
+eap() {
+	name=$1
+	cfg=$TMP/eapol-$name.conf
+	cat >"$cfg" <<EOF
+network={
+	key_mgmt=WPA-EAP
+	eap=TLS
+	identity="$name"
+	ca_cert="$STATE/ca/ca.pem"
+	client_cert="$2"
+	private_key="$3"
+	domain_match="radius.test.example"
+	phase1="${5:-}"
+}
+EOF
+	"$EAPOL_TEST" -c "$cfg" -a 127.0.0.1 -p "$AUTH_PORT" -s testing123 -t 10 \
+		-N "30:s:02-00-00-00-00-AA:$4" >"$TMP/eapol-$name.log" 2>&1
+	rc=$?
+	VLAN=$(awk '/Access-Accept/ { accept = 1 }
+		accept && /Attribute 81 \(Tunnel-Private-Group-Id\)/ { getline; sub(/.*Value: /, ""); print; exit }' \
+		"$TMP/eapol-$name.log" | unhex)
+	return $rc
+}
+
+# eap_accept DESC VLAN NAME CERT KEY SSID [PHASE1]: expect an Accept on VLAN.
+eap_accept() {
+	desc=$1
+	want=$2
+	shift 2
+	if ! eap "$@"; then
+		not_ok "$desc" "expected Access-Accept" "$(grep -E 'FAILURE|EAP: Status|Access-Reject' "$TMP/eapol-$1.log" | tail -n 5)"
+	elif [ "$VLAN" != "$want" ]; then
+		not_ok "$desc" "expected VLAN $want, got '$VLAN'"
+	else
+		ok "$desc"
+	fi
+}
+
+# eap_reject DESC NAME CERT KEY SSID [PHASE1]: expect no Accept.
+eap_reject() {
+	desc=$1
+	shift
+	if eap "$@"; then
+		not_ok "$desc" "expected a reject, got Access-Accept (VLAN '$VLAN')"
+	elif grep -q "Access-Accept" "$TMP/eapol-$1.log"; then
+		not_ok "$desc" "an Access-Accept was sent"
+	else
+		ok "$desc"
+	fi
+}
