@@ -176,12 +176,16 @@ static rlm_rcode_t refusal_rcode(cw_decide_result_t r, bool post_auth)
 	return RLM_MODULE_FAIL;
 }
 
+/* One log line per refusal; the reason also goes into radiusd's "Login incorrect (...)" line. */
 static void log_refusal(REQUEST *request, cw_member_decision_t const *d)
 {
+	char const *code = cw_decide_result_name(d->result);
+
 	if (d->result == CW_DECIDE_INTERNAL || d->result == CW_DECIDE_BAD_VLAN) {
-		RERROR("reject (%s): %s", cw_decide_result_name(d->result), d->reason);
+		RERROR("reject (%s): %s", code, d->reason);
 	} else {
-		RWARN("reject (%s): %s", cw_decide_result_name(d->result), d->reason);
+		RWARN("reject (%s): %s", code, d->reason);
+		module_failure_msg(request, "reject (%s): %s", code, d->reason);
 	}
 }
 
@@ -238,9 +242,38 @@ static int add_vlan(REQUEST *request, uint16_t vlan)
 }
 
 /*
+ * Turn an Accept's reply into a refusal: drop all it carried (the
+ * EAP-Success, the keys, any VLAN) and, for EAP, answer with an
+ * EAP-Failure of the same identifier (RFC 3748 4.2) and a
+ * Message-Authenticator (radiusd computes it). The eap module cannot add
+ * the EAP-Failure itself here: its session is already finished.
+ */
+static void reply_refusal(REQUEST *request)
+{
+	static uint8_t const zero[16];
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->reply->vps, PW_EAP_MESSAGE, 0, TAG_ANY);
+	uint8_t failure[4] = { 4, 0, 0, 4 };	/* code Failure, identifier, length 4 */
+	bool eap = vp && vp->vp_length >= 2;
+
+	if (eap) failure[1] = vp->vp_octets[1];
+	fr_pair_list_free(&request->reply->vps);
+	if (!eap) return;
+	vp = fr_pair_afrom_num(request->reply, PW_EAP_MESSAGE, 0);
+	if (vp) {
+		fr_pair_value_memcpy(vp, failure, sizeof(failure));
+		fr_pair_add(&request->reply->vps, vp);
+	}
+	vp = fr_pair_afrom_num(request->reply, PW_MESSAGE_AUTHENTICATOR, 0);
+	if (vp) {
+		fr_pair_value_memcpy(vp, zero, sizeof(zero));
+		fr_pair_add(&request->reply->vps, vp);
+	}
+}
+
+/*
  * post-auth: on an Access-Accept that carries a client certificate, decide
- * again and send the member's VLAN; on refusal, strip the reply (it holds
- * the EAP-Success and keys) so that it becomes a plain Access-Reject.
+ * again and send the member's VLAN; on refusal, the Accept's reply becomes
+ * a Reject's (see reply_refusal).
  */
 static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
 {
@@ -259,7 +292,7 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 	}
 	if (d.result != CW_DECIDE_ACCEPT) {
 		log_refusal(request, &d);
-		fr_pair_list_free(&request->reply->vps);
+		reply_refusal(request);
 		return refusal_rcode(d.result, true);
 	}
 	RINFO("accept: %s", d.reason);

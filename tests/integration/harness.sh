@@ -128,10 +128,10 @@ server_log_tail() {
 	diag "--- last 100 lines of radiusd's log ($server_log) ---" "$(tail -n 100 "$server_log")"
 }
 
-# server_start STATE AUTH_PORT [CA_FILE]: generate a config dir and start
+# server_start STATE AUTH_PORT [SED]: generate a config dir and start
 # radiusd in the foreground (multi-threaded), waiting at most 20 s until it
-# is ready. CA_FILE replaces the member CA as cowork_eap's trust anchor
-# (to test a misconfigured server).
+# is ready. SED, a sed expression, edits cowork_eap (to test a
+# misconfigured server).
 server_start() {
 	conf=$TMP/raddb
 	server_log=$TMP/radiusd.log
@@ -144,7 +144,7 @@ server_start() {
 		--libdir "$TMP/lib" --auth-port "$2" --acct-port "$(($2 + 1))" ${RADIUS_USER:+--user "$RADIUS_USER"} ||
 		return 1
 	if [ -n "${3:-}" ]; then
-		sed -i "s|ca_file = .*|ca_file = $3|" "$conf/mods-enabled/cowork_eap"
+		sed -i "$3" "$conf/mods-enabled/cowork_eap"
 	fi
 	: >"$server_log"
 	if [ -n "$RADIUSD_PRELOAD" ]; then

@@ -296,16 +296,26 @@ static void post_auth_accept_without_certificate__is_noop(void **state)
 	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
 }
 
-static void post_auth_revoked_since_handshake__is_userlock_with_empty_reply(void **state)
+static void post_auth_revoked_since_handshake__is_userlock_with_eap_failure(void **state)
 {
 	ctx_t *c = *state;
 	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	VALUE_PAIR *eap, *ma;
 	cw_err_t e;
 
-	add(&request->reply->vps, request->reply, "EAP-Message", "0x03010004");
+	add(&request->reply->vps, request->reply, "EAP-Message", "0x03070004");	/* Success, id 7 */
+	add(&request->reply->vps, request->reply, "MS-MPPE-Recv-Key", "0x0102030405060708");
 	assert_int_equal(cw_admin_cert_revoke(c->fx.admin, FX_ALICE, "superseded", c->fx.now, NULL, &e), 0);
 	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_USERLOCK);
-	assert_null(request->reply->vps);
+	eap = reply_attr(request, "EAP-Message");
+	ma = reply_attr(request, "Message-Authenticator");
+	assert_non_null(eap);
+	assert_non_null(ma);
+	assert_int_equal(eap->vp_length, 4);
+	assert_memory_equal(eap->vp_octets, "\x04\x07\x00\x04", 4);	/* Failure, same id */
+	assert_null(reply_attr(request, "MS-MPPE-Recv-Key"));
+	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
+	assert_non_null(strstr(logged, "reject (revoked)"));
 }
 
 static void post_auth_unknown_certificate__is_reject_not_notfound(void **state)
@@ -397,7 +407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(post_auth_accept__replaces_a_vlan_set_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_reject__is_noop, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__is_noop, setup, teardown),
-		cmocka_unit_test_setup_teardown(post_auth_revoked_since_handshake__is_userlock_with_empty_reply, setup,
+		cmocka_unit_test_setup_teardown(post_auth_revoked_since_handshake__is_userlock_with_eap_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(post_auth_unknown_certificate__is_reject_not_notfound, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_staff_vlan_in_registry__is_reject_and_error, setup, teardown),
