@@ -39,6 +39,8 @@
 #include <openssl/x509v3.h>
 
 #include "ca.h"
+#include "fileio.h"
+#include "names.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #  error "certs/ca.c needs OpenSSL 3.0 or later"
@@ -58,7 +60,6 @@ typedef struct {
 #define SERIAL_OCTETS		16
 #define UB_NAME_CHARS		64		//!< RFC 5280 ub-organization-name, ub-common-name
 #define DNS_NAME_MAX		253
-#define DNS_LABEL_MAX		63
 #define SECONDS_PER_DAY		86400
 #define TIME_MAX_UNIX		INT64_C(253402300799)	//!< 9999-12-31T23:59:59Z, the end of GeneralizedTime
 #define PEM_FILE_MAX		(1024 * 1024)
@@ -112,104 +113,6 @@ void cw_ca_free(cw_ca_t *ca)
 	X509_free(ca->cert);
 	EVP_PKEY_free(ca->key);
 	free(ca);
-}
-
-/*
- * Check that s is well-formed UTF-8 of 1..max_chars characters without
- * control characters, '/' or '\\'. The last two would make the
- * X509_NAME_oneline() form ambiguous ("/O=a/CN=b" could then be forged
- * from a single value). *nchars gets the character count. 0, or -1.
- */
-static int text_check(const char *s, size_t max_chars, const char *what, size_t *nchars, cw_err_t *err)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-
-	if (!s || !*s) {
-		cw_err_set(err, "%s is empty", what);
-		return -1;
-	}
-	while (*p) {
-		uint32_t cp;
-		int extra, i;
-
-		if (*p < 0x80) { cp = *p; extra = 0; }
-		else if ((*p & 0xe0) == 0xc0) { cp = *p & 0x1fu; extra = 1; }
-		else if ((*p & 0xf0) == 0xe0) { cp = *p & 0x0fu; extra = 2; }
-		else if ((*p & 0xf8) == 0xf0) { cp = *p & 0x07u; extra = 3; }
-		else goto bad_utf8;
-		p++;
-		for (i = 0; i < extra; i++, p++) {
-			if ((*p & 0xc0) != 0x80) goto bad_utf8;	/* also stops at the NUL */
-			cp = (cp << 6) | (*p & 0x3fu);
-		}
-		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) goto bad_utf8;
-		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == '/' || cp == '\\') {
-			cw_err_set(err, "%s holds a control character, '/' or '\\'", what);
-			return -1;
-		}
-		if (++n > max_chars) {
-			cw_err_set(err, "%s is longer than %zu characters", what, max_chars);
-			return -1;
-		}
-	}
-	*nchars = n;
-	return 0;
-
-bad_utf8:
-	cw_err_set(err, "%s is not valid UTF-8", what);
-	return -1;
-}
-
-static int is_ldh(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
-
-/*
- * A host name of LDH labels: 1..253 characters, labels 1..63 characters
- * not starting or ending with '-'. Anything else, including ',' and the
- * other openssl.cnf metacharacters, is refused. 0, or -1.
- */
-static int dns_name_check(const char *name, cw_err_t *err)
-{
-	size_t len, i, label = 0;
-
-	if (!name || !*name) {
-		cw_err_set(err, "server DNS name is empty");
-		return -1;
-	}
-	len = strnlen(name, DNS_NAME_MAX + 1);
-	if (len > DNS_NAME_MAX) {
-		cw_err_set(err, "server DNS name is longer than %d characters", DNS_NAME_MAX);
-		return -1;
-	}
-	for (i = 0; i <= len; i++) {
-		char c = name[i];
-
-		if (c == '.' || c == '\0') {
-			if (label == 0 || name[i - 1] == '-') {
-				cw_err_set(err, "server DNS name has an empty label or one ending in '-'");
-				return -1;
-			}
-			label = 0;
-			continue;
-		}
-		if (!is_ldh(c)) {
-			cw_err_set(err, "server DNS name may hold only letters, digits, '-' and '.'");
-			return -1;
-		}
-		if (c == '-' && label == 0) {
-			cw_err_set(err, "server DNS name has a label starting with '-'");
-			return -1;
-		}
-		if (++label > DNS_LABEL_MAX) {
-			cw_err_set(err, "server DNS name has a label longer than %d characters", DNS_LABEL_MAX);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* Refuse a clock value that cannot be a certificate time (also keeps the sums below in range). */
@@ -569,7 +472,7 @@ int cw_ca_generate(const char *org, unsigned days, int64_t now, cw_ca_t **out, c
 
 	assert(out);
 	*out = NULL;
-	if (text_check(org, UB_NAME_CHARS, "organisation name", &nchars, err) < 0) goto fail;
+	if (cw_name_check_dn_value(org, UB_NAME_CHARS, "organisation name", &nchars, err) < 0) goto fail;
 	if (days == 0) {
 		cw_err_set(err, "CA validity must be at least one day");
 		goto fail;
@@ -613,72 +516,6 @@ fail:
 	return rc;
 }
 
-/* Text for errno value e, without strerror's shared buffer. */
-static const char *errno_text(int e, char *buf, size_t size)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return strerror_r(e, buf, size);
-#else
-	if (strerror_r(e, buf, size) != 0) (void)cw_snprintf(buf, size, "error %d", e);
-	return buf;
-#endif
-}
-
-/*
- * Read a whole regular file (at most PEM_FILE_MAX bytes) into a new
- * NUL-terminated buffer. The caller frees it, with cw_secret_free when
- * it holds a key. Errors name the file. 0, or -1.
- */
-static int file_read(const char *path, char **out, size_t *outlen, cw_err_t *err)
-{
-	struct stat st;
-	char *buf = NULL, ebuf[128];
-	size_t cap = 0, got = 0;
-	int fd, rc = -1;
-
-	*out = NULL;
-	*outlen = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		cw_err_set(err, "%s: cannot open: %s", path, errno_text(errno, ebuf, sizeof(ebuf)));
-		goto fail;
-	}
-	if (fstat(fd, &st) < 0) {
-		cw_err_set(err, "%s: cannot stat: %s", path, errno_text(errno, ebuf, sizeof(ebuf)));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > PEM_FILE_MAX) {
-		cw_err_set(err, "%s: not a regular file of 1 to %d bytes", path, PEM_FILE_MAX);
-		goto fail;
-	}
-	cap = (size_t)st.st_size;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		cw_err_set(err, "%s: out of memory", path);
-		goto fail;
-	}
-	while (got < cap) {
-		ssize_t n = read(fd, buf + got, cap - got);
-
-		if (n < 0 && errno == EINTR) continue;
-		if (n < 0) {
-			cw_err_set(err, "%s: cannot read: %s", path, errno_text(errno, ebuf, sizeof(ebuf)));
-			goto fail;
-		}
-		if (n == 0) break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*outlen = got;
-	buf = NULL;
-	rc = 0;
-fail:
-	cw_secret_free(buf, cap + 1);	/* a key file's bytes are secret */
-	if (fd >= 0) (void)close(fd);
-	return rc;
-}
-
 /* The CA certificate's notAfter as Unix time. 0, or -1. */
 static int ca_not_after(const cw_ca_t *ca, int64_t *end, cw_err_t *err)
 {
@@ -710,8 +547,8 @@ int cw_ca_load(const char *cert_path, const char *key_path, cw_ca_t **out, cw_er
 		cw_err_set(err, "no CA certificate or key file given");
 		goto fail;
 	}
-	if (file_read(cert_path, &cert_pem, &cert_len, err) < 0) goto fail;
-	if (file_read(key_path, &key_pem, &key_len, err) < 0) goto fail;
+	if (cw_file_read(cert_path, PEM_FILE_MAX, &cert_pem, &cert_len, err) < 0) goto fail;
+	if (cw_file_read(key_path, PEM_FILE_MAX, &key_pem, &key_len, err) < 0) goto fail;
 	ca = calloc(1, sizeof(*ca));
 	if (!ca) {
 		cw_err_set(err, "out of memory");
@@ -880,7 +717,7 @@ int cw_ca_issue_server(cw_ca_t *ca, const char *dns_name, unsigned days, int64_t
 		cw_err_set(err, "no CA");
 		return -1;
 	}
-	if (dns_name_check(dns_name, err) < 0) return -1;
+	if (!dns_name || cw_name_check_dns(dns_name, err) < 0) return -1;
 	if (strlen(dns_name) > UB_NAME_CHARS) {
 		cw_err_set(err, "server DNS name is longer than %d characters, the limit for a certificate CN",
 			   UB_NAME_CHARS);
@@ -891,7 +728,7 @@ int cw_ca_issue_server(cw_ca_t *ca, const char *dns_name, unsigned days, int64_t
 		return -1;
 	}
 	if (now_check(now, err) < 0) return -1;
-	/* dns_name_check admits only LDH and '.', so nothing here can be read as openssl.cnf syntax. */
+	/* cw_name_check_dns admits only LDH and '.', so nothing here can be read as openssl.cnf syntax. */
 	if (cw_snprintf(san, sizeof(san), "DNS:%s", dns_name) < 0) {
 		cw_err_set(err, "server DNS name too long");
 		return -1;
@@ -929,7 +766,7 @@ int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_
 		cw_err_set(err, "no CA");
 		return -1;
 	}
-	if (text_check(member_id, UB_NAME_CHARS, "member id", &nchars, err) < 0) return -1;
+	if (cw_name_check_dn_value(member_id, UB_NAME_CHARS, "member id", &nchars, err) < 0) return -1;
 	if (days == 0 || days > CW_MEMBER_DAYS_MAX) {
 		cw_err_set(err, "member certificate validity must be 1 to %d days", CW_MEMBER_DAYS_MAX);
 		return -1;

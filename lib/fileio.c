@@ -100,20 +100,25 @@ int cw_dir_sync(const char *path, cw_err_t *err)
 
 int cw_file_read(const char *path, size_t max, char **out, size_t *len, cw_err_t *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
 
 	*out = NULL;
+	if (len) *len = 0;
 	if (fd < 0) {
 		cw_err_set(err, "reading %s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		cw_err_set(err, "reading %s: not a regular file", path);
+		goto fail;
+	}
 	buf = malloc(max + 1);
 	if (!buf) {
-		close(fd);
-		cw_err_set(err, "out of memory");
-		return -1;
+		cw_err_set(err, "reading %s: out of memory", path);
+		goto fail;
 	}
 	for (;;) {
 		ssize_t r = read(fd, buf + n, max + 1 - n);
@@ -138,6 +143,9 @@ int cw_file_read(const char *path, size_t max, char **out, size_t *len, cw_err_t
 
 fail:
 	close(fd);
-	free(buf);
+	if (buf) {
+		cw_wipe(buf, max + 1);
+		free(buf);
+	}
 	return -1;
 }

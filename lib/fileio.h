@@ -30,7 +30,13 @@ int cw_dir_ensure(const char *path, mode_t mode, gid_t gid, cw_err_t *err);
 /* fsync a directory so that new entries in it survive a crash. 0 or -1. */
 int cw_dir_sync(const char *path, cw_err_t *err);
 
-/* Read a whole small file (at most max bytes) into a malloc'd, NUL-terminated buffer. 0 or -1. */
+/*
+ * Read a whole regular file of at most max bytes into a malloc'd,
+ * NUL-terminated buffer (*len without the NUL). Refuses a symbolic link.
+ * The buffer may hold a key: nothing is left behind on failure, and the
+ * caller frees a secret with cw_wipe(buf, len + 1) then free(). Errors
+ * name the file. 0, or -1.
+ */
 int cw_file_read(const char *path, size_t max, char **out, size_t *len, cw_err_t *err);
 
 #endif

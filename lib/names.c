@@ -74,24 +74,40 @@ int cw_name_check_ssid(const char *s, cw_err_t *err)
 	return 0;
 }
 
+int cw_name_check_dn_value(const char *s, size_t max_chars, const char *what, size_t *nchars, cw_err_t *err)
+{
+	long chars;
+
+	if (!s || !*s) {
+		cw_err_set(err, "%s is empty", what);
+		return -1;
+	}
+	chars = utf8_chars(s, strlen(s));
+	if (chars < 0) {
+		cw_err_set(err, "%s is not valid UTF-8 or holds a control character", what);
+		return -1;
+	}
+	if (strpbrk(s, "/\\")) {
+		cw_err_set(err, "%s holds '/' or '\\', which would make certificate names ambiguous", what);
+		return -1;
+	}
+	if ((size_t)chars > max_chars) {
+		cw_err_set(err, "%s is longer than %zu characters", what, max_chars);
+		return -1;
+	}
+	if (nchars) *nchars = (size_t)chars;
+	return 0;
+}
+
 int cw_name_check_org(const char *s, cw_err_t *err)
 {
-	long chars = utf8_chars(s, strlen(s));
-
-	if (chars < 0) {
-		cw_err_set(err, "the organisation name is not valid UTF-8 or holds control characters");
-		return -1;
-	}
-	if (chars == 0 || chars > 64) {
-		cw_err_set(err, "the organisation name must be 1 to 64 characters long");
-		return -1;
-	}
-	return 0;
+	return cw_name_check_dn_value(s, 64, "the organisation name", NULL, err);
 }
 
 int cw_name_check_dns(const char *s, cw_err_t *err)
 {
 	size_t n = strlen(s), label = 0, labels = 0, i;
+	const char *why;
 
 	if (n == 0 || n > 253) {
 		cw_err_set(err, "server name must be 1 to 253 characters long");
@@ -101,19 +117,23 @@ int cw_name_check_dns(const char *s, cw_err_t *err)
 		char c = s[i];
 
 		if (c == '.' || c == '\0') {
-			if (label == 0 || label > 63 || s[i - 1] == '-') goto bad;
+			why = "it has an empty label or one ending in '-'";
+			if (label == 0 || s[i - 1] == '-') goto bad;
 			labels++;
 			label = 0;
 			continue;
 		}
+		why = "use only letters, digits, '-' and '.', with no label starting with '-'";
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      (c == '-' && label > 0))) goto bad;
-		label++;
+		why = "it has a label longer than 63 characters";
+		if (++label > 63) goto bad;
 	}
+	why = "use a name of at least two labels, such as radius.example.org";
 	if (labels < 2) goto bad;
 	return 0;
 
 bad:
-	cw_err_set(err, "invalid server name \"%.253s\": use a DNS name such as radius.example.org", s);
+	cw_err_set(err, "invalid server name \"%.253s\": %s", s, why);
 	return -1;
 }

@@ -7,6 +7,8 @@
 #ifndef COWORK_NAMES_H
 #define COWORK_NAMES_H
 
+#include <stddef.h>
+
 #include "cowork.h"
 
 /*
@@ -22,7 +24,17 @@ int cw_name_check_id(const char *s, const char *what, cw_err_t *err);
  */
 int cw_name_check_ssid(const char *s, cw_err_t *err);
 
-/* An organisation name: 1..64 characters of valid UTF-8, no control characters. 0 or -1. */
+/*
+ * A value that goes into a certificate subject (organisation name, common
+ * name): 1..max_chars characters of valid UTF-8, without control
+ * characters, '/' or '\\'. The last two would make the X509_NAME_oneline()
+ * form the registry compares ambiguous ("/O=a/CN=b" forged from a single
+ * value). `what` names it in the message; *nchars (may be NULL) gets the
+ * number of characters. 0, or -1 with err.
+ */
+int cw_name_check_dn_value(const char *s, size_t max_chars, const char *what, size_t *nchars, cw_err_t *err);
+
+/* An organisation name: cw_name_check_dn_value with 64 characters (X.520's bound). 0 or -1. */
 int cw_name_check_org(const char *s, cw_err_t *err);
 
 /*
