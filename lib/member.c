@@ -6,37 +6,15 @@
 #include "member.h"
 #include "timeutil.h"
 
-const char *cw_decide_result_name(cw_decide_result_t r)
-{
-	switch (r) {
-	case CW_DECIDE_ACCEPT: return "accept";
-	case CW_DECIDE_UNKNOWN_CERT: return "unknown-cert";
-	case CW_DECIDE_REVOKED: return "revoked";
-	case CW_DECIDE_SUSPENDED: return "suspended";
-	case CW_DECIDE_NOT_STARTED: return "membership-not-started";
-	case CW_DECIDE_ENDED: return "membership-ended";
-	case CW_DECIDE_CERT_EXPIRED: return "cert-expired";
-	case CW_DECIDE_WRONG_ISSUER: return "wrong-issuer";
-	case CW_DECIDE_BAD_SSID: return "bad-ssid";
-	case CW_DECIDE_BAD_VLAN: return "bad-vlan";
-	case CW_DECIDE_BAD_INPUT: return "bad-input";
-	case CW_DECIDE_INTERNAL: return "internal-error";
-	}
-	return "?";
-}
-
 static void decide(cw_member_decision_t *out, cw_decide_result_t r, const char *fmt, ...) CW_PRINTF(3, 4);
 
 static void decide(cw_member_decision_t *out, cw_decide_result_t r, const char *fmt, ...)
 {
 	va_list ap;
-	cw_err_t e;
 
-	out->result = r;
 	va_start(ap, fmt);
-	cw_err_vset(&e, fmt, ap);
+	cw_decide_vset(&out->result, out->reason, sizeof(out->reason), r, fmt, ap);
 	va_end(ap);
-	(void)cw_snprintf(out->reason, sizeof(out->reason), "%s", e.msg);
 }
 
 /* Does the attribute hold exactly the registered text? */
@@ -57,9 +35,7 @@ static void utc(int64_t t, char buf[CW_RFC3339_MS_LEN])
  */
 static int parse_input(const cw_member_input_t *in, cw_member_decision_t *out)
 {
-	cw_station_t station;
 	cw_err_t e;
-	char safe[CW_LOG_ESCAPED_MAX];
 
 	if (!in->serial) {
 		decide(out, CW_DECIDE_BAD_INPUT, "request has no TLS-Client-Cert-Serial");
@@ -69,21 +45,8 @@ static int parse_input(const cw_member_input_t *in, cw_member_decision_t *out)
 		decide(out, CW_DECIDE_BAD_INPUT, "malformed TLS-Client-Cert-Serial: %s", e.msg);
 		return -1;
 	}
-	if (!in->called_station) {
-		decide(out, CW_DECIDE_BAD_SSID, "request has no Called-Station-Id, so the SSID is unknown");
-		return -1;
-	}
-	if (cw_station_parse(in->called_station, in->called_station_len, &station, &e) < 0) {
-		cw_log_escape(in->called_station, in->called_station_len, safe, sizeof(safe));
-		decide(out, CW_DECIDE_BAD_INPUT, "malformed Called-Station-Id \"%s\": %s", safe, e.msg);
-		return -1;
-	}
-	if (!station.has_ssid) {
-		decide(out, CW_DECIDE_BAD_SSID, "Called-Station-Id names no SSID");
-		return -1;
-	}
-	memcpy(out->ssid, station.ssid, station.ssid_len + 1);
-	return 0;
+	return cw_decide_ssid(in->called_station, in->called_station_len, out->ssid, &out->result, out->reason,
+			      sizeof(out->reason));
 }
 
 /* The certificate presented must be the one we issued under that serial. */
@@ -215,6 +178,10 @@ void cw_member_decide(cw_registry_t *reg, const cw_member_input_t *in, int64_t n
 	ssid_found = cw_registry_ssid_class(reg, out->ssid, &cls, &e);
 	if (ssid_found < 0) goto internal;
 	plan_defined = cw_registry_vlan_plan(reg, &plan, &e);
+	if (plan_defined == CW_REGISTRY_PLAN_UNSAFE) {
+		decide(out, CW_DECIDE_BAD_VLAN, "the registry's VLAN plan is unsafe: %s", e.msg);
+		return;
+	}
 	if (plan_defined < 0) goto internal;
 	cw_member_evaluate(in, &row, ssid_found ? (int)cls : -1, &plan, plan_defined, now, out);
 	return;

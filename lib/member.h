@@ -12,22 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decision.h"
 #include "registry.h"
 
-typedef enum {
-	CW_DECIDE_ACCEPT = 0,		//!< Member may connect on decision.vlan.
-	CW_DECIDE_UNKNOWN_CERT,		//!< Serial not issued by us.
-	CW_DECIDE_REVOKED,		//!< Certificate revoked.
-	CW_DECIDE_SUSPENDED,		//!< Member suspended or removed.
-	CW_DECIDE_NOT_STARTED,		//!< Membership has not begun.
-	CW_DECIDE_ENDED,		//!< Membership is over (--until passed).
-	CW_DECIDE_CERT_EXPIRED,		//!< Outside the certificate's validity as issued.
-	CW_DECIDE_WRONG_ISSUER,		//!< Issuer/subject/dates differ from what we issued.
-	CW_DECIDE_BAD_SSID,		//!< No SSID, unknown SSID, or not a member SSID.
-	CW_DECIDE_BAD_VLAN,		//!< No VLAN plan, or the VLAN would be unsafe.
-	CW_DECIDE_BAD_INPUT,		//!< Missing or malformed attribute.
-	CW_DECIDE_INTERNAL,		//!< Registry missing, unreadable, locked, corrupt.
-} cw_decide_result_t;
 
 /* What the request says, as received. Pointers may be NULL (absent). */
 typedef struct cw_member_input {
@@ -45,15 +32,12 @@ typedef struct cw_member_input {
 
 typedef struct cw_member_decision {
 	cw_decide_result_t	result;
-	char			reason[600];			//!< For radiusd's log; no secret.
+	char			reason[CW_REASON_MAX];		//!< For radiusd's log; no secret.
 	char			serial[CW_SERIAL_HEX_MAX + 1];	//!< Normalised, "" if malformed.
 	char			member[CW_ID_MAX + 1];		//!< "" when unknown.
 	char			ssid[CW_SSID_MAX + 1];
 	uint16_t		vlan;				//!< Set on ACCEPT only.
 } cw_member_decision_t;
-
-/* Short stable name of a result, for logs and tests ("revoked"). */
-const char *cw_decide_result_name(cw_decide_result_t r);
 
 /*
  * Decide on a member certificate: look the serial up, check the

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,10 +21,14 @@ extern const size_t cw_registry_migrations_count;
 struct cw_registry {
 	sqlite3		*db;
 	bool		admin;
+	bool		masked;		//!< termination signals held during a write transaction
+	sigset_t	saved_mask;	//!< the signal mask to restore after it
 	sqlite3_stmt	*cert_lookup;
 	sqlite3_stmt	*ssid_class;
 	sqlite3_stmt	*vlan_plan;
 	sqlite3_stmt	*setting_get;
+	sqlite3_stmt	*guest_psks;
+	sqlite3_stmt	*guest_last;
 };
 
 static const char sql_cert_lookup[] =
@@ -39,6 +44,14 @@ static const char sql_ssid_class[] = "SELECT class FROM ssid WHERE name = ?1";
 static const char sql_vlan_plan[] = "SELECT kind, lo, hi FROM vlan_range ORDER BY kind, lo";
 
 static const char sql_setting_get[] = "SELECT value FROM setting WHERE key = ?1";
+
+static const char sql_guest_psks[] =
+	"SELECT p.passphrase, p.valid_from, p.valid_until, p.grace_until, coalesce(g.warn, ?3)"
+	" FROM guest_psk p LEFT JOIN guest_policy g ON g.ssid = p.ssid"
+	" WHERE p.ssid = ?1 AND p.valid_from <= ?2 AND p.grace_until > ?2"
+	" ORDER BY p.valid_from DESC, p.id DESC LIMIT 2";
+
+static const char sql_guest_last[] = "SELECT coalesce(max(grace_until), 0) FROM guest_psk WHERE ssid = ?1";
 
 int cw_registry_schema_version(void)
 {
@@ -58,6 +71,12 @@ void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing)
 		cw_err_set(err, "%s: registry is locked by another process (%s)", doing, sqlite3_errmsg(reg->db));
 		return;
 	}
+	/* A read-only connection cannot roll back a write that was interrupted. */
+	if (rc == SQLITE_READONLY_ROLLBACK || (!reg->admin && (rc & 0xff) == SQLITE_READONLY)) {
+		cw_err_set(err, "%s: the registry has an unfinished change from an interrupted coworkctl;"
+			   " run any coworkctl command (e.g. `coworkctl vlan show`) to roll it back", doing);
+		return;
+	}
 	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(reg->db));
 }
 
@@ -70,9 +89,40 @@ static int exec_sql(cw_registry_t *reg, const char *sql, const char *doing, cw_e
 	return 0;
 }
 
+/*
+ * A write transaction must not be cut short by Ctrl-C, a terminal hang-up
+ * or `kill`: the rollback journal it leaves behind stops every read-only
+ * reader (radiusd) until a writer rolls it back. The signals wait until the
+ * transaction is over. (SIGKILL and power loss cannot be held; the next
+ * coworkctl command recovers, and radiusd fails closed meanwhile.)
+ */
+static void hold_signals(cw_registry_t *reg)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	reg->masked = pthread_sigmask(SIG_BLOCK, &block, &reg->saved_mask) == 0;
+}
+
+static void release_signals(cw_registry_t *reg)
+{
+	if (!reg->masked) return;
+	reg->masked = false;
+	(void)pthread_sigmask(SIG_SETMASK, &reg->saved_mask, NULL);
+}
+
 int cw_registry_begin(cw_registry_t *reg, cw_err_t *err)
 {
-	return exec_sql(reg, "BEGIN IMMEDIATE", "starting a registry transaction", err);
+	hold_signals(reg);
+	if (exec_sql(reg, "BEGIN IMMEDIATE", "starting a registry transaction", err) < 0) {
+		release_signals(reg);
+		return -1;
+	}
+	return 0;
 }
 
 int cw_registry_commit(cw_registry_t *reg, cw_err_t *err)
@@ -81,12 +131,14 @@ int cw_registry_commit(cw_registry_t *reg, cw_err_t *err)
 		cw_registry_rollback(reg);
 		return -1;
 	}
+	release_signals(reg);
 	return 0;
 }
 
 void cw_registry_rollback(cw_registry_t *reg)
 {
 	if (!sqlite3_get_autocommit(reg->db)) (void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	release_signals(reg);
 }
 
 static int user_version(cw_registry_t *reg, int *out, cw_err_t *err)
@@ -169,6 +221,8 @@ static int prepare_all(cw_registry_t *reg, cw_err_t *err)
 	if (prepare(reg, &reg->ssid_class, sql_ssid_class, err) < 0) return -1;
 	if (prepare(reg, &reg->vlan_plan, sql_vlan_plan, err) < 0) return -1;
 	if (prepare(reg, &reg->setting_get, sql_setting_get, err) < 0) return -1;
+	if (prepare(reg, &reg->guest_psks, sql_guest_psks, err) < 0) return -1;
+	if (prepare(reg, &reg->guest_last, sql_guest_last, err) < 0) return -1;
 	return 0;
 }
 
@@ -274,10 +328,13 @@ fail:
 void cw_registry_close(cw_registry_t *reg)
 {
 	if (!reg) return;
+	cw_registry_rollback(reg);
 	sqlite3_finalize(reg->cert_lookup);
 	sqlite3_finalize(reg->ssid_class);
 	sqlite3_finalize(reg->vlan_plan);
 	sqlite3_finalize(reg->setting_get);
+	sqlite3_finalize(reg->guest_psks);
+	sqlite3_finalize(reg->guest_last);
 	sqlite3_close_v2(reg->db);
 	free(reg);
 }
@@ -441,7 +498,7 @@ int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *er
 		    plan_add_row(plan, kind, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)) < 0) {
 			cw_err_set(err, "the registry's VLAN plan has a malformed row");
 			sqlite3_reset(st);
-			return -1;
+			return CW_REGISTRY_PLAN_UNSAFE;
 		}
 		rows++;
 	}
@@ -452,8 +509,68 @@ int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *er
 	}
 	sqlite3_reset(st);
 	if (rows == 0) return 0;
-	if (cw_vlan_plan_validate(plan, err) < 0) return -1;
+	if (cw_vlan_plan_validate(plan, err) < 0) return CW_REGISTRY_PLAN_UNSAFE;
 	return 1;
+}
+
+static int psk_row(sqlite3_stmt *st, cw_psk_row_t *r)
+{
+	if (column_text(st, 0, r->passphrase, sizeof(r->passphrase)) < 0) return -1;
+	r->valid_from = sqlite3_column_int64(st, 1);
+	r->valid_until = sqlite3_column_int64(st, 2);
+	r->grace_until = sqlite3_column_int64(st, 3);
+	return 0;
+}
+
+int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
+			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->guest_psks;
+	int rc = -1, step;
+
+	*n = 0;
+	*warn = CW_GUEST_WARN_DEFAULT;
+	*last_expiry = 0;
+	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK || sqlite3_bind_int64(st, 3, CW_GUEST_WARN_DEFAULT) != SQLITE_OK) {
+		cw_registry_err(reg, err, "reading guest passphrases");
+		goto done;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < CW_PSK_SERVED_MAX) {
+		if (psk_row(st, &rows[*n]) < 0) {
+			cw_err_set(err, "guest SSID has a malformed passphrase row");
+			goto done;
+		}
+		*warn = sqlite3_column_int64(st, 4);
+		(*n)++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		cw_registry_err(reg, err, "reading guest passphrases");
+		goto done;
+	}
+	rc = 0;
+	if (*n > 0) goto done;
+
+	sqlite3_reset(st);
+	st = reg->guest_last;
+	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		cw_registry_err(reg, err, "reading guest passphrases");
+		rc = -1;
+		goto done;
+	}
+	*last_expiry = sqlite3_column_int64(st, 0);
+done:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (st != reg->guest_psks) {
+		sqlite3_reset(reg->guest_psks);
+		sqlite3_clear_bindings(reg->guest_psks);
+	}
+	if (rc < 0) {
+		cw_wipe(rows, sizeof(*rows) * CW_PSK_SERVED_MAX);
+		*n = 0;
+	}
+	return rc;
 }
 
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err)

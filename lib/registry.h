@@ -53,7 +53,11 @@ void cw_registry_close(cw_registry_t *reg);
 /* The underlying connection, for the admin queries in registry_admin.c. */
 sqlite3 *cw_registry_db(cw_registry_t *reg);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 with err (rollback: always 0). */
+/*
+ * BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 with err. Between begin and
+ * commit or rollback, SIGINT, SIGTERM, SIGHUP and SIGQUIT are held (they
+ * arrive once the transaction is over).
+ */
 int cw_registry_begin(cw_registry_t *reg, cw_err_t *err);
 int cw_registry_commit(cw_registry_t *reg, cw_err_t *err);
 void cw_registry_rollback(cw_registry_t *reg);
@@ -107,11 +111,42 @@ int cw_registry_cert_lookup(cw_registry_t *reg, const char *serial, cw_cert_row_
 /* Class of an SSID: 1 found, 0 unknown SSID, -1 error. */
 int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err);
 
+/* Returned by cw_registry_vlan_plan for a plan that breaks the rules. */
+#define CW_REGISTRY_PLAN_UNSAFE (-2)
+
 /*
  * Load the VLAN plan: 1 when a plan is defined, 0 when `vlan set` has
- * never run (plan zeroed), -1 on error.
+ * never run (plan zeroed), CW_REGISTRY_PLAN_UNSAFE with err when the
+ * stored plan fails cw_vlan_plan_validate or has a malformed row (written
+ * behind coworkctl's back: nothing may be sent from it), -1 on a
+ * database error.
  */
 int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *err);
+
+/* A guest passphrase with its window (secret: wipe it after use). */
+typedef struct cw_psk_row {
+	char	passphrase[64];		//!< 8..63 characters, NUL-terminated
+	int64_t	valid_from;		//!< first second it is served
+	int64_t	valid_until;		//!< end of its period
+	int64_t	grace_until;		//!< end of serving: period end + grace
+} cw_psk_row_t;
+
+/* At most the newest passphrase and the previous one, in its grace. */
+#define CW_PSK_SERVED_MAX 2
+
+/* Defaults of a guest SSID without a policy row (see sql/registry/0002). */
+#define CW_GUEST_GRACE_DEFAULT	86400
+#define CW_GUEST_WARN_DEFAULT	86400
+
+/*
+ * The passphrases to serve for a guest SSID at `now`: those with
+ * valid_from <= now < grace_until, newest first, at most
+ * CW_PSK_SERVED_MAX, in rows[0..*n). *warn gets the SSID's warning period.
+ * When *n is 0, *last_expiry gets the latest grace_until the SSID ever had
+ * (0 if none), to say since when rotation is overdue. 0, or -1 with err.
+ */
+int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
+			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err);
 
 /* A setting: 1 found (copied into buf, truncation is an error), 0 absent, -1 error. */
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err);

@@ -210,6 +210,8 @@ static int ssid_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	int n;
 
 	if (run(reg, err, "removing the SSID's guest passphrases", "DELETE FROM guest_psk WHERE ssid = ?1", "t",
+		name) < 0 ||
+	    run(reg, err, "removing the SSID's passphrase policy", "DELETE FROM guest_policy WHERE ssid = ?1", "t",
 		name) < 0) return -1;
 	n = run(reg, err, "removing the SSID", "DELETE FROM ssid WHERE name = ?1", "t", name);
 	if (n == 0) cw_err_set(err, "unknown SSID \"%s\"", name);
@@ -679,6 +681,205 @@ int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *a
 		rc = fn(arg, &r);
 		if (rc != 0) break;
 		rc = next(reg, st, err, "listing certificates");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- guest passphrases ------------------------------------------------------- */
+
+static int guest_ssid_check(cw_registry_t *reg, const char *ssid, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	char cls[16];
+	int rc = row(reg, err, &st, "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1", "t", ssid);
+
+	if (rc == 0) cw_err_set(err, "unknown SSID \"%s\" (add it with `coworkctl ssid add NAME --class guest`)", ssid);
+	if (rc <= 0) return -1;
+	text(st, 0, cls, sizeof(cls));
+	sqlite3_finalize(st);
+	if (strcmp(cls, "guest") != 0) {
+		cw_err_set(err, "SSID \"%s\" is a %s SSID, not a guest SSID", ssid, cls);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_admin_guest_policy_get(cw_registry_t *reg, const char *ssid, cw_guest_policy_t *p, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (guest_ssid_check(reg, ssid, err) < 0) return -1;
+	memset(p, 0, sizeof(*p));
+	p->period.kind = CW_PERIOD_MONTHLY;
+	p->grace = CW_GUEST_GRACE_DEFAULT;
+	p->warn = CW_GUEST_WARN_DEFAULT;
+	rc = row(reg, err, &st, "reading the passphrase policy", "SELECT period, grace, warn FROM guest_policy WHERE ssid = ?1",
+		 "t", ssid);
+	if (rc <= 0) return rc;
+	rc = cw_period_parse((const char *)sqlite3_column_text(st, 0), &p->period, err);
+	p->grace = sqlite3_column_int64(st, 1);
+	p->warn = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct policy_set {
+	const char		*ssid;
+	const cw_guest_policy_t	*p;
+};
+
+static int policy_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct policy_set *a = arg;
+	char period[16];
+
+	if (guest_ssid_check(reg, a->ssid, err) < 0) return -1;
+	if (cw_period_format(&a->p->period, period, sizeof(period)) < 0) {
+		cw_err_set(err, "invalid period");
+		return -1;
+	}
+	return run(reg, err, "writing the passphrase policy",
+		   "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn) VALUES (?1, ?2, ?3, ?4)", "ttii",
+		   a->ssid, period, a->p->grace, a->p->warn) < 0 ? -1 : 0;
+}
+
+int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_guest_policy_t *p, cw_err_t *err)
+{
+	struct policy_set a = { ssid, p };
+
+	if (p->grace < 0 || p->grace > CW_GUEST_GRACE_MAX || p->warn < 0 || p->warn > CW_GUEST_WARN_MAX) {
+		cw_err_set(err, "grace must be 0 to 30 days and the warning period 0 to 60 days");
+		return -1;
+	}
+	return in_txn(reg, err, policy_set_txn, &a);
+}
+
+struct rotate {
+	const char	*ssid;
+	int64_t		now;
+	bool		force;
+	bool		expire_old;
+	cw_rotation_t	*out;
+};
+
+static const char sql_psk_in_force[] =
+	"SELECT passphrase, valid_from, valid_until, grace_until FROM guest_psk"
+	" WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until ORDER BY valid_from DESC, id DESC LIMIT 1";
+
+/* The passphrase in force for the current period into *r: 1 found, 0 none, -1 error. */
+static int psk_in_force(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t *r, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "ti", ssid, now);
+
+	if (rc <= 0) return rc;
+	text(st, 0, r->passphrase, sizeof(r->passphrase));
+	r->valid_from = sqlite3_column_int64(st, 1);
+	r->valid_until = sqlite3_column_int64(st, 2);
+	r->grace_until = sqlite3_column_int64(st, 3);
+	sqlite3_finalize(st);
+	return 1;
+}
+
+/*
+ * End the passphrases a forced rotation replaces: the one in force ends
+ * now and keeps its grace from now; with expire_old, every one still
+ * served is deleted, so none is served again and none stays in the file.
+ * (The CHECKs need valid_until > valid_from, hence the max().)
+ */
+static int end_replaced(cw_registry_t *reg, const struct rotate *a, int64_t grace, cw_err_t *err)
+{
+	if (a->expire_old) {
+		return run(reg, err, "deleting the old passphrases", "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until > ?2",
+			   "ti", a->ssid, a->now) < 0 ? -1 : 0;
+	}
+	return run(reg, err, "ending the old passphrase",
+		   "UPDATE guest_psk SET valid_until = max(?2, valid_from + 1),"
+		   " grace_until = max(max(?2, valid_from + 1), min(grace_until, ?2 + ?3))"
+		   " WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until", "tii", a->ssid, a->now, grace) < 0 ? -1 : 0;
+}
+
+/*
+ * Is a passphrase other than the one in force still served, and until when?
+ * The one in force is excluded by id, not by valid_from: a forced rotation
+ * in the second of the previous one leaves both with the same valid_from.
+ */
+static int previous_served(cw_registry_t *reg, const struct rotate *a, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "reading guest passphrases",
+		     "SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND grace_until > ?2"
+		     " AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until"
+		     " ORDER BY valid_from DESC, id DESC LIMIT 1)",
+		     "ti", a->ssid, a->now);
+
+	if (rc <= 0) return rc;
+	a->out->had_previous = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	a->out->previous_until = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct rotate *a = arg;
+	cw_psk_row_t *cur = &a->out->current;
+	cw_guest_policy_t p;
+	int64_t start, end;
+	int rc;
+
+	if (cw_admin_guest_policy_get(reg, a->ssid, &p, err) < 0) return -1;
+	rc = psk_in_force(reg, a->ssid, a->now, cur, err);
+	if (rc < 0) return -1;
+	if (rc == 1 && !a->force) return previous_served(reg, a, err);
+	if (cw_period_window(&p.period, a->now, &start, &end) < 0 || end <= a->now) {
+		cw_err_set(err, "cannot compute the current period in local time");
+		return -1;
+	}
+	if ((rc == 1 || a->expire_old) && end_replaced(reg, a, p.grace, err) < 0) return -1;
+
+	memset(cur, 0, sizeof(*cur));
+	if (cw_psk_generate(cur->passphrase, err) < 0) return -1;
+	cur->valid_from = a->now;
+	cur->valid_until = end;
+	cur->grace_until = end + p.grace;
+	if (run(reg, err, "storing the new passphrase",
+		"INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?3)", "ttiii", a->ssid, cur->passphrase, cur->valid_from,
+		cur->valid_until, cur->grace_until) < 0 ||
+	    run(reg, err, "deleting passphrases no longer served",
+		"DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until <= ?2", "ti", a->ssid, a->now) < 0) return -1;
+	a->out->rotated = true;
+	return previous_served(reg, a, err);
+}
+
+int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool force, bool expire_old,
+			cw_rotation_t *out, cw_err_t *err)
+{
+	struct rotate a = { ssid, now, force, expire_old, out };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (expire_old && !force) {
+		cw_err_set(err, "expiring the old passphrase needs a forced rotation");
+		return -1;
+	}
+	rc = in_txn(reg, err, rotate_txn, &a);
+	if (rc < 0) cw_wipe(out, sizeof(*out));
+	return rc;
+}
+
+int cw_admin_guest_ssids(cw_registry_t *reg, int (*fn)(void *arg, const char *ssid), void *arg, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "listing guest SSIDs", "SELECT name FROM ssid WHERE class = 'guest' ORDER BY name", "");
+
+	while (rc == 1) {
+		rc = fn(arg, (const char *)sqlite3_column_text(st, 0));
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing guest SSIDs");
 	}
 	sqlite3_finalize(st);
 	return rc;

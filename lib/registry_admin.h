@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "psk.h"
 #include "registry.h"
 
 /* --- VLAN plan ------------------------------------------------------------- */
@@ -134,5 +135,47 @@ int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *
 /* Certificates, newest first; member = NULL for all. An unknown member is an error. */
 int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *arg, const cw_cert_record_t *rec),
 		       void *arg, cw_err_t *err);
+
+/* --- guest passphrases ------------------------------------------------------- */
+
+typedef struct cw_guest_policy {
+	cw_period_t	period;		//!< how long one passphrase is in force
+	int64_t		grace;		//!< seconds it is still served after its period
+	int64_t		warn;		//!< radiusd warns this long before the newest expires
+} cw_guest_policy_t;
+
+#define CW_GUEST_GRACE_MAX	(30 * 86400)
+#define CW_GUEST_WARN_MAX	(60 * 86400)
+
+/* The SSID's policy (the defaults without a row). The SSID must be a guest SSID. 0 or -1. */
+int cw_admin_guest_policy_get(cw_registry_t *reg, const char *ssid, cw_guest_policy_t *p, cw_err_t *err);
+
+/* Store the SSID's policy; it applies from the next rotation. 0 or -1. */
+int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_guest_policy_t *p, cw_err_t *err);
+
+typedef struct cw_rotation {
+	bool		rotated;	//!< false: one is already in force for this period
+	cw_psk_row_t	current;	//!< the passphrase in force now (secret)
+	bool		had_previous;	//!< a previous passphrase is still served...
+	int64_t		previous_until;	//!< ...until then (its grace)
+} cw_rotation_t;
+
+/*
+ * Rotate a guest SSID's passphrase at `now`, in one transaction (a crash
+ * leaves the previous passphrase in force). When a passphrase is already
+ * in force for the current period (valid_from <= now < valid_until),
+ * nothing changes unless force. Otherwise a new passphrase is made
+ * (cw_psk_generate), valid from now to the end of the policy's period,
+ * served until that end + grace. With force, the one it replaces ends now
+ * and keeps its grace from now (expire_old: every older one is deleted at
+ * once). Passphrases no longer served are deleted. *out gets what is in
+ * force; wipe it.
+ * 0, or -1 with err.
+ */
+int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool force, bool expire_old,
+			cw_rotation_t *out, cw_err_t *err);
+
+/* Every guest SSID, for `psk rotate --all`: fn once per name. */
+int cw_admin_guest_ssids(cw_registry_t *reg, int (*fn)(void *arg, const char *ssid), void *arg, cw_err_t *err);
 
 #endif

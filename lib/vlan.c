@@ -325,7 +325,11 @@ int cw_vlan_plan_validate(const cw_vlan_plan_t *p, cw_err_t *err)
 	return 0;
 }
 
-int cw_vlan_check_member(const cw_vlan_plan_t *p, unsigned vid, cw_err_t *err)
+/*
+ * What every VLAN about to be sent must pass: a well-formed plan, 1..4094,
+ * and not a staff VLAN. `who` ("member", "guest") goes into the message.
+ */
+static int check_sendable(const cw_vlan_plan_t *p, unsigned vid, const char *who, cw_err_t *err)
 {
 	assert(p != NULL);
 	if (set_check(&p->staff, "staff", err) < 0 || set_check(&p->members, "members", err) < 0) return -1;
@@ -334,10 +338,30 @@ int cw_vlan_check_member(const cw_vlan_plan_t *p, unsigned vid, cw_err_t *err)
 		return -1;
 	}
 	if (cw_vlan_set_contains(&p->staff, vid)) {
-		cw_err_set(err, "VLAN %u is a staff VLAN, never sent for a member", vid);
+		cw_err_set(err, "VLAN %u is a staff VLAN, never sent for a %s", vid, who);
 		return -1;
 	}
+	return 0;
+}
+
+int cw_vlan_check_member(const cw_vlan_plan_t *p, unsigned vid, cw_err_t *err)
+{
+	if (check_sendable(p, vid, "member", err) < 0) return -1;
 	if (vid == p->shared || cw_vlan_set_contains(&p->members, vid)) return 0;
 	cw_err_set(err, "VLAN %u is neither in the members pool nor the shared VLAN", vid);
 	return -1;
+}
+
+int cw_vlan_check_guest(const cw_vlan_plan_t *p, unsigned vid, cw_err_t *err)
+{
+	if (check_sendable(p, vid, "guest", err) < 0) return -1;
+	if (vid == p->shared || cw_vlan_set_contains(&p->members, vid)) {
+		cw_err_set(err, "VLAN %u is a members VLAN, never sent for a guest", vid);
+		return -1;
+	}
+	if (vid != p->guest) {
+		cw_err_set(err, "VLAN %u is not the plan's guest VLAN (%u)", vid, p->guest);
+		return -1;
+	}
+	return 0;
 }

@@ -72,4 +72,11 @@ int cw_vlan_plan_validate(const cw_vlan_plan_t *p, cw_err_t *err);
  */
 int cw_vlan_check_member(const cw_vlan_plan_t *p, unsigned vid, cw_err_t *err);
 
+/*
+ * The same for a guest: the VLAN must be the plan's guest VLAN, in
+ * 1..4094, and neither a staff VLAN nor a members VLAN (pool or shared).
+ * Returns 0, or -1 with err saying why.
+ */
+int cw_vlan_check_guest(const cw_vlan_plan_t *p, unsigned vid, cw_err_t *err);
+
 #endif

@@ -1,0 +1,65 @@
+/*
+ * guest.h - the guest path's decision: is this the MAC authentication of a
+ * station on a guest SSID, and which passphrases may its AP accept?
+ *
+ * hostapd with macaddr_acl=2 and wpa_psk_radius=2 asks per station:
+ * User-Name = User-Password = "aabbccddeeff", Calling-Station-Id =
+ * "AA-BB-CC-DD-EE-FF", Called-Station-Id = "<BSSID>:<SSID>". Everything
+ * comes from the request, untrusted; any doubt is a refusal.
+ */
+#ifndef COWORK_GUEST_H
+#define COWORK_GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decision.h"
+#include "mac.h"
+#include "registry.h"
+
+/* Longest Session-Timeout sent: a station re-authenticates at least daily. */
+#define CW_GUEST_SESSION_MAX 86400
+
+/* What the request says, as received. Pointers may be NULL (absent). */
+typedef struct cw_guest_input {
+	const char	*user_name;
+	size_t		user_name_len;
+	const char	*user_password;		//!< as decrypted by radiusd
+	size_t		user_password_len;
+	const char	*calling_station;	//!< Calling-Station-Id: the station's MAC
+	size_t		calling_station_len;
+	const char	*called_station;	//!< Called-Station-Id: "<BSSID>:<SSID>"
+	size_t		called_station_len;
+	bool		eap;			//!< the request carries EAP-Message
+} cw_guest_input_t;
+
+typedef struct cw_guest_decision {
+	cw_decide_result_t	result;
+	char			reason[CW_REASON_MAX];		//!< For radiusd's log; no secret.
+	char			ssid[CW_SSID_MAX + 1];
+	bool			has_mac;
+	cw_mac_t		mac;				//!< The station, when it parsed.
+	uint16_t		vlan;				//!< ACCEPT only: the guest VLAN.
+	size_t			n_psk;				//!< ACCEPT only: 1 or 2.
+	cw_psk_row_t		psk[CW_PSK_SERVED_MAX];		//!< Newest first. Secret.
+	uint32_t		session_timeout;		//!< ACCEPT only, seconds.
+	int64_t			expires_at;			//!< Newest passphrase's end of serving.
+	bool			expiring;			//!< Within the SSID's warning period.
+} cw_guest_decision_t;
+
+/*
+ * Decide on a request: NOT_OURS when it is not MAC authentication (EAP,
+ * no User-Name, a User-Name that is not a MAC address); a refusal when the
+ * MAC addresses disagree or are malformed, the SSID is missing, unknown or
+ * not a guest SSID, the VLAN plan is unsafe, or no passphrase is valid;
+ * ACCEPT with the passphrases, the guest VLAN and a Session-Timeout ending
+ * no later than the newest passphrase (at most CW_GUEST_SESSION_MAX).
+ * Fills *out always; wipe it with cw_guest_decision_wipe.
+ */
+void cw_guest_decide(cw_registry_t *reg, const cw_guest_input_t *in, int64_t now, cw_guest_decision_t *out);
+
+/* Wipe the passphrases in a decision. */
+void cw_guest_decision_wipe(cw_guest_decision_t *d);
+
+#endif
