@@ -21,6 +21,7 @@ static const cli_cmd_t commands[] = {
 	{ "tenant", cmd_tenant, "tenant add|remove|list ...", "Member companies, each on its own VLAN.\n" },
 	{ "member", cmd_member, "member add|suspend|resume|show|list ...", "Members of the space.\n" },
 	{ "cert", cmd_cert, "cert issue|revoke|list|show ...", "Member certificates.\n" },
+	{ "psk", cmd_psk, "psk rotate|show|policy ...", "The guest passphrase of each guest SSID.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -28,8 +29,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: coworkctl [-d STATE_DIR] COMMAND [ARGS]\n"
 	      "\n"
-	      "Administer rlm_cowork: the member CA, VLAN plan, SSIDs, tenants, members and\n"
-	      "their certificates.\n"
+	      "Administer rlm_cowork: the member CA, VLAN plan, SSIDs, tenants, members,\n"
+	      "their certificates, and the guest passphrases.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -d, --state-dir DIR  state directory (default: $COWORK_STATE, else " COWORK_STATE_DIR ")\n"
@@ -39,7 +40,8 @@ static void usage(FILE *f)
 	      "Commands:\n", f);
 	for (const cli_cmd_t *c = commands; c->name; c++) fprintf(f, "  %s\n      %s", c->usage, c->help);
 	fputs("\nRun 'coworkctl COMMAND --help' for a command's options.\n"
-	      "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage error.\n", f);
+	      "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage error,\n"
+	      "3 done but something needs attention (e.g. a --notify-cmd failed).\n", f);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,82 @@
+/*
+ * qr.c - QR codes for the reception desk.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <qrencode.h>
+
+#include "qr.h"
+
+/* Light modules around the code, as ISO/IEC 18004 asks. */
+#define QUIET_ZONE 4
+
+static QRcode *encode(const char *text, cw_err_t *err)
+{
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+
+	if (!qr) cw_err_set(err, "cannot make a QR code: %s", strerror(errno));
+	return qr;
+}
+
+/* Is the module at (x, y) dark? Coordinates include the quiet zone. */
+static bool dark(const QRcode *qr, int x, int y)
+{
+	x -= QUIET_ZONE;
+	y -= QUIET_ZONE;
+	if (x < 0 || y < 0 || x >= qr->width || y >= qr->width) return false;
+	return qr->data[y * qr->width + x] & 1;
+}
+
+int qr_write_svg(FILE *f, const char *text, cw_err_t *err)
+{
+	QRcode *qr = encode(text, err);
+	int size;
+
+	if (!qr) return -1;
+	size = qr->width + 2 * QUIET_ZONE;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""
+		   " shape-rendering=\"crispEdges\">\n"
+		   "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n<path fill=\"#000000\" d=\"",
+		size, size, size * 8, size * 8, size, size);
+	/* One rectangle per horizontal run of dark modules. */
+	for (int y = 0; y < size; y++) {
+		for (int x = 0; x < size; x++) {
+			int run = 0;
+
+			while (x + run < size && dark(qr, x + run, y)) run++;
+			if (run) fprintf(f, "M%d %dh%dv1h-%dz", x, y, run, run);
+			x += run;
+		}
+	}
+	fputs("\"/>\n</svg>\n", f);
+	QRcode_free(qr);
+	if (ferror(f)) {
+		cw_err_set(err, "writing the QR code failed");
+		return -1;
+	}
+	return 0;
+}
+
+int qr_write_terminal(FILE *f, const char *text, cw_err_t *err)
+{
+	static const char *const glyph[4] = { " ", "\u2584", "\u2580", "\u2588" };	/* by (top, bottom) dark */
+	QRcode *qr = encode(text, err);
+	int size;
+
+	if (!qr) return -1;
+	size = qr->width + 2 * QUIET_ZONE;
+	for (int y = 0; y < size; y += 2) {
+		fputs("\033[30;47m", f);	/* black on white */
+		for (int x = 0; x < size; x++) fputs(glyph[dark(qr, x, y) * 2 + dark(qr, x, y + 1)], f);
+		fputs("\033[0m\n", f);
+	}
+	QRcode_free(qr);
+	if (ferror(f)) {
+		cw_err_set(err, "writing the QR code failed");
+		return -1;
+	}
+	return 0;
+}

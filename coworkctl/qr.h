@@ -1,0 +1,21 @@
+/*
+ * qr.h - QR codes for the reception desk (libqrencode does the encoding).
+ */
+#ifndef COWORKCTL_QR_H
+#define COWORKCTL_QR_H
+
+#include <stdio.h>
+
+#include "cowork.h"
+
+/* Write text as a QR code (error correction M) in an SVG document. 0, or -1 with err. */
+int qr_write_svg(FILE *f, const char *text, cw_err_t *err);
+
+/*
+ * Write text as a QR code for a terminal: two rows of modules per line
+ * with Unicode half blocks, black on white set explicitly (ANSI colours) so
+ * that it scans on dark and light terminals alike. 0, or -1 with err.
+ */
+int qr_write_terminal(FILE *f, const char *text, cw_err_t *err);
+
+#endif
