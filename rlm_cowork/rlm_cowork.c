@@ -9,36 +9,72 @@
  *    (the registry may have changed, and a site that forgot the check
  *    server must not let anyone through), then add the member's VLAN.
  *
- * Every decision is made by libcowork (lib/member.c); this file only moves
- * attributes in and out and maps results to return codes.
+ * Guest path (MAC authentication, hostapd's wpa_psk_radius):
+ *  - authorize, in the outer server: for a station on a guest SSID, accept
+ *    with the passphrases in force (Tunnel-Password, or a vendor's
+ *    attribute), the guest VLAN and a Session-Timeout.
+ *
+ * Every decision is made by libcowork (lib/member.c, lib/guest.c); this
+ * file only moves attributes in and out and maps results to return codes.
  */
 #include <freeradius/radiusd.h>
 #include <freeradius/modules.h>
 
+#include <pthread.h>
+
+#include "guest.h"
 #include "member.h"
+#include "psk.h"
 #include "regpool.h"
 
 /* RFC 2868 / RFC 3580 values. */
 #define TUNNEL_TYPE_VLAN	13
 #define TUNNEL_MEDIUM_802	6
 
+/* At most one "passphrase expires soon" line per SSID this often. */
+#define EXPIRY_WARNING_INTERVAL	600
+#define EXPIRY_WARNING_SLOTS	16
+
+/* How the guest passphrases go to the AP, per SSID. */
+typedef enum {
+	PSK_TUNNEL_PASSWORD = 0,	//!< RFC 2868 Tunnel-Password, one per passphrase (hostapd, most APs)
+	PSK_CISCO,			//!< Cisco-AVPair "psk-mode=ascii", "psk=..." (identity PSK)
+	PSK_ARUBA,			//!< Aruba-MPSK-Passphrase (MPSK)
+} psk_format_t;
+
+typedef struct {
+	char	ssid[CW_SSID_MAX + 1];
+	time_t	last;
+} expiry_warning_t;
+
 typedef struct rlm_cowork_t {
 	char const	*name;			//!< Instance name.
 	char const	*state_dir;		//!< Holds registry.db, ca/, server/.
 	uint32_t	busy_timeout;		//!< Milliseconds to wait for coworkctl's write lock.
 	uint32_t	max_idle;		//!< Registry connections kept open between requests.
+	char const	*psk_cisco;		//!< First psk_cisco item (all are read in instantiate).
+	char const	*psk_aruba;		//!< First psk_aruba item (likewise).
+	int32_t		clock_offset;		//!< Tests only: seconds added to the clock.
 	char		*registry_path;		//!< state_dir/registry.db
 	cw_regpool_t	*pool;			//!< Read-only registry connections.
+	CONF_SECTION	*cs;			//!< Our configuration, for the psk_* lists.
 	DICT_ATTR const	*da_serial;		//!< TLS-Client-Cert-Serial
 	DICT_ATTR const	*da_issuer;		//!< TLS-Client-Cert-Issuer
 	DICT_ATTR const	*da_subject;		//!< TLS-Client-Cert-Subject
 	DICT_ATTR const	*da_expiration;		//!< TLS-Client-Cert-Expiration
+	DICT_ATTR const	*da_cisco_avpair;	//!< Cisco-AVPair, when psk_cisco is used
+	DICT_ATTR const	*da_aruba_mpsk;		//!< Aruba-MPSK-Passphrase, when psk_aruba is used
+	pthread_mutex_t	warn_lock;		//!< Guards warned[].
+	expiry_warning_t warned[EXPIRY_WARNING_SLOTS];	//!< Last expiry warning per SSID.
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
 	{ "state_dir", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_REQUIRED, rlm_cowork_t, state_dir), NULL },
 	{ "registry_busy_timeout", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, busy_timeout), "2000" },
 	{ "registry_connections", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, max_idle), "32" },
+	{ "psk_cisco", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_MULTI, rlm_cowork_t, psk_cisco), NULL },
+	{ "psk_aruba", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_MULTI, rlm_cowork_t, psk_aruba), NULL },
+	{ "test_clock_offset", FR_CONF_OFFSET(PW_TYPE_SIGNED, rlm_cowork_t, clock_offset), "0" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -52,12 +88,53 @@ static int find_attr(CONF_SECTION *conf, char const *name, DICT_ATTR const **out
 	return 0;
 }
 
+/* Is ssid listed in the multi-valued item `item` of our configuration? */
+static bool ssid_listed(CONF_SECTION *cs, char const *item, char const *ssid)
+{
+	CONF_PAIR *cp;
+
+	for (cp = cf_pair_find(cs, item); cp; cp = cf_pair_find_next(cs, cp, item)) {
+		char const *value = cf_pair_value(cp);
+
+		if (value && strcmp(value, ssid) == 0) return true;
+	}
+	return false;
+}
+
+/* Each SSID in psk_cisco/psk_aruba must be a possible SSID, and in one list only. */
+static int check_psk_lists(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	CONF_PAIR *cp;
+
+	for (cp = cf_pair_find(conf, "psk_cisco"); cp; cp = cf_pair_find_next(conf, cp, "psk_cisco")) {
+		char const *v = cf_pair_value(cp);
+
+		if (!v || !*v || strlen(v) > CW_SSID_MAX || ssid_listed(conf, "psk_aruba", v)) {
+			cf_log_err_cs(conf, "psk_cisco \"%s\" must be an SSID of 1 to 32 bytes, not also in psk_aruba",
+				      v ? v : "");
+			return -1;
+		}
+	}
+	for (cp = cf_pair_find(conf, "psk_aruba"); cp; cp = cf_pair_find_next(conf, cp, "psk_aruba")) {
+		char const *v = cf_pair_value(cp);
+
+		if (!v || !*v || strlen(v) > CW_SSID_MAX) {
+			cf_log_err_cs(conf, "psk_aruba \"%s\" must be an SSID of 1 to 32 bytes", v ? v : "");
+			return -1;
+		}
+	}
+	if (inst->psk_cisco && find_attr(conf, "Cisco-AVPair", &inst->da_cisco_avpair) < 0) return -1;
+	if (inst->psk_aruba && find_attr(conf, "Aruba-MPSK-Passphrase", &inst->da_aruba_mpsk) < 0) return -1;
+	return 0;
+}
+
 static int mod_instantiate(CONF_SECTION *conf, void *instance)
 {
 	rlm_cowork_t *inst = instance;
 	cw_regconn_t *conn;
 	cw_err_t e;
 
+	inst->cs = conf;
 	inst->name = cf_section_name2(conf);
 	if (!inst->name) inst->name = cf_section_name1(conf);
 
@@ -77,10 +154,19 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	if (find_attr(conf, "TLS-Client-Cert-Serial", &inst->da_serial) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
-	    find_attr(conf, "TLS-Client-Cert-Expiration", &inst->da_expiration) < 0) return -1;
+	    find_attr(conf, "TLS-Client-Cert-Expiration", &inst->da_expiration) < 0 ||
+	    check_psk_lists(inst, conf) < 0) return -1;
+	if (inst->clock_offset != 0) {
+		WARN("rlm_cowork (%s): test_clock_offset = %d: the module's clock is shifted (tests only!)", inst->name,
+		     inst->clock_offset);
+	}
 
 	inst->registry_path = talloc_asprintf(inst, "%s/registry.db", inst->state_dir);
 	if (!inst->registry_path) return -1;
+	if (pthread_mutex_init(&inst->warn_lock, NULL) != 0) {
+		cf_log_err_cs(conf, "cannot initialise a mutex");
+		return -1;
+	}
 	if (cw_regpool_create(inst->registry_path, inst->busy_timeout, inst->max_idle, &inst->pool, &e) < 0) {
 		cf_log_err_cs(conf, "%s", e.msg);
 		return -1;
@@ -89,7 +175,8 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	/* A registry that is not there yet is not fatal: requests are rejected until it is. */
 	conn = cw_regpool_get(inst->pool, &e);
 	if (!conn) {
-		WARN("rlm_cowork (%s): %s: every member will be rejected until this is fixed", inst->name, e.msg);
+		WARN("rlm_cowork (%s): %s: every member and guest will be rejected until this is fixed", inst->name,
+		     e.msg);
 	}
 	cw_regpool_put(inst->pool, conn, false);
 	return 0;
@@ -99,9 +186,16 @@ static int mod_detach(void *instance)
 {
 	rlm_cowork_t *inst = instance;
 
+	if (!inst->pool) return 0;
 	cw_regpool_free(inst->pool);
 	inst->pool = NULL;
+	pthread_mutex_destroy(&inst->warn_lock);
 	return 0;
+}
+
+static int64_t clock_now(rlm_cowork_t const *inst, REQUEST *request)
+{
+	return (int64_t)request->timestamp + inst->clock_offset;
 }
 
 /* Point at an attribute's text, or leave NULL when the request lacks it. */
@@ -117,6 +211,108 @@ static void attr_text(REQUEST *request, DICT_ATTR const *da, unsigned attr, char
 		*len = vp->vp_length;
 	}
 }
+
+/*
+ * The return code of a refusal. In post-auth, NOTFOUND would count as
+ * success (rad_postauth treats it like OK), so an unknown certificate is a
+ * REJECT there.
+ */
+static rlm_rcode_t refusal_rcode(cw_decide_result_t r, bool post_auth)
+{
+	switch (r) {
+	case CW_DECIDE_ACCEPT:
+		return RLM_MODULE_OK;
+	case CW_DECIDE_NOT_OURS:
+		return RLM_MODULE_NOOP;
+	case CW_DECIDE_UNKNOWN_CERT:
+		return post_auth ? RLM_MODULE_REJECT : RLM_MODULE_NOTFOUND;
+	case CW_DECIDE_REVOKED:
+	case CW_DECIDE_SUSPENDED:
+	case CW_DECIDE_NOT_STARTED:
+	case CW_DECIDE_ENDED:
+	case CW_DECIDE_CERT_EXPIRED:
+		return RLM_MODULE_USERLOCK;
+	case CW_DECIDE_BAD_INPUT:
+		return RLM_MODULE_INVALID;
+	case CW_DECIDE_WRONG_ISSUER:
+	case CW_DECIDE_BAD_SSID:
+	case CW_DECIDE_BAD_VLAN:
+	case CW_DECIDE_NO_PSK:
+		return RLM_MODULE_REJECT;
+	case CW_DECIDE_INTERNAL:
+		break;
+	}
+	return RLM_MODULE_FAIL;
+}
+
+/* One log line per refusal; the reason also goes into radiusd's "Login incorrect (...)" line. */
+static void log_refusal(REQUEST *request, cw_decide_result_t result, char const *reason)
+{
+	char const *code = cw_decide_result_name(result);
+
+	if (result == CW_DECIDE_INTERNAL || result == CW_DECIDE_BAD_VLAN || result == CW_DECIDE_NO_PSK) {
+		RERROR("reject (%s): %s", code, reason);
+	} else {
+		RWARN("reject (%s): %s", code, reason);
+		module_failure_msg(request, "reject (%s): %s", code, reason);
+	}
+}
+
+/* Add an attribute to the reply; false when out of memory. */
+static bool reply_add(REQUEST *request, unsigned attr, DICT_ATTR const *da, uint8_t const *data, size_t len,
+		      char const *str)
+{
+	VALUE_PAIR *vp = da ? fr_pair_afrom_da(request->reply, da) : fr_pair_afrom_num(request->reply, attr, 0);
+
+	if (!vp) return false;
+	if (str) fr_pair_value_strcpy(vp, str);
+	else fr_pair_value_memcpy(vp, data, len);
+	vp->tag = TAG_NONE;
+	fr_pair_add(&request->reply->vps, vp);
+	return true;
+}
+
+/*
+ * A Message-Authenticator for radiusd to compute: Debian's 3.2.1 adds none
+ * to non-EAP replies by itself, and a reply without one can be forged
+ * (BlastRADIUS, CVE-2024-3596).
+ */
+static bool add_message_authenticator(REQUEST *request)
+{
+	static uint8_t const zero[16];
+
+	if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return true;
+	return reply_add(request, PW_MESSAGE_AUTHENTICATOR, NULL, zero, sizeof(zero), NULL);
+}
+
+/* Add an integer attribute to the reply; false when out of memory. */
+static bool reply_add_int(REQUEST *request, unsigned attr, uint32_t value)
+{
+	VALUE_PAIR *vp = fr_pair_afrom_num(request->reply, attr, 0);
+
+	if (!vp) return false;
+	vp->vp_integer = value;
+	vp->tag = TAG_NONE;
+	fr_pair_add(&request->reply->vps, vp);
+	return true;
+}
+
+/* Replace any tunnel attributes in the reply by the VLAN (RFC 3580). */
+static int add_vlan(REQUEST *request, uint16_t vlan)
+{
+	char buf[8];
+
+	fr_pair_delete_by_num(&request->reply->vps, PW_TUNNEL_TYPE, 0, TAG_ANY);
+	fr_pair_delete_by_num(&request->reply->vps, PW_TUNNEL_MEDIUM_TYPE, 0, TAG_ANY);
+	fr_pair_delete_by_num(&request->reply->vps, PW_TUNNEL_PRIVATE_GROUP_ID, 0, TAG_ANY);
+	snprintf(buf, sizeof(buf), "%u", (unsigned)vlan);
+	if (!reply_add_int(request, PW_TUNNEL_TYPE, TUNNEL_TYPE_VLAN) ||
+	    !reply_add_int(request, PW_TUNNEL_MEDIUM_TYPE, TUNNEL_MEDIUM_802) ||
+	    !reply_add(request, PW_TUNNEL_PRIVATE_GROUP_ID, NULL, NULL, 0, buf)) return -1;
+	return 0;
+}
+
+/* --- member path ------------------------------------------------------------ */
 
 static void member_input(rlm_cowork_t const *inst, REQUEST *request, cw_member_input_t *in)
 {
@@ -142,103 +338,151 @@ static void member_decide(rlm_cowork_t const *inst, REQUEST *request, cw_member_
 		strlcpy(d->reason, e.msg, sizeof(d->reason));
 		return;
 	}
-	cw_member_decide(conn->reg, &in, (int64_t)request->timestamp, d);
+	cw_member_decide(conn->reg, &in, clock_now(inst, request), d);
 	cw_regpool_put(inst->pool, conn, d->result == CW_DECIDE_INTERNAL);
 }
 
-/*
- * The return code of a refusal. In post-auth, NOTFOUND would count as
- * success (rad_postauth treats it like OK), so an unknown certificate is a
- * REJECT there.
- */
-static rlm_rcode_t refusal_rcode(cw_decide_result_t r, bool post_auth)
+/* In the certificate-check virtual server. */
+static rlm_rcode_t member_authorize(rlm_cowork_t const *inst, REQUEST *request)
 {
-	switch (r) {
-	case CW_DECIDE_ACCEPT:
-		return RLM_MODULE_OK;
-	case CW_DECIDE_UNKNOWN_CERT:
-		return post_auth ? RLM_MODULE_REJECT : RLM_MODULE_NOTFOUND;
-	case CW_DECIDE_REVOKED:
-	case CW_DECIDE_SUSPENDED:
-	case CW_DECIDE_NOT_STARTED:
-	case CW_DECIDE_ENDED:
-	case CW_DECIDE_CERT_EXPIRED:
-		return RLM_MODULE_USERLOCK;
-	case CW_DECIDE_BAD_INPUT:
-		return RLM_MODULE_INVALID;
-	case CW_DECIDE_WRONG_ISSUER:
-	case CW_DECIDE_BAD_SSID:
-	case CW_DECIDE_BAD_VLAN:
-		return RLM_MODULE_REJECT;
-	case CW_DECIDE_INTERNAL:
-		break;
-	}
-	return RLM_MODULE_FAIL;
-}
-
-/* One log line per refusal; the reason also goes into radiusd's "Login incorrect (...)" line. */
-static void log_refusal(REQUEST *request, cw_member_decision_t const *d)
-{
-	char const *code = cw_decide_result_name(d->result);
-
-	if (d->result == CW_DECIDE_INTERNAL || d->result == CW_DECIDE_BAD_VLAN) {
-		RERROR("reject (%s): %s", code, d->reason);
-	} else {
-		RWARN("reject (%s): %s", code, d->reason);
-		module_failure_msg(request, "reject (%s): %s", code, d->reason);
-	}
-}
-
-/*
- * authorize: only in the certificate-check virtual server, where the client
- * certificate's attributes exist. Anything else is not ours.
- */
-static rlm_rcode_t CC_HINT(nonnull) mod_authorize(void *instance, REQUEST *request)
-{
-	rlm_cowork_t const *inst = instance;
 	cw_member_decision_t d;
 
-	if (!fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
-		RDEBUG2("No TLS-Client-Cert-Serial: not a member certificate check");
-		return RLM_MODULE_NOOP;
-	}
 	member_decide(inst, request, &d);
 	if (d.result != CW_DECIDE_ACCEPT) {
-		log_refusal(request, &d);
+		log_refusal(request, d.result, d.reason);
 		return refusal_rcode(d.result, false);
 	}
 	RDEBUG2("Certificate accepted: %s", d.reason);
 	return RLM_MODULE_OK;
 }
 
-/* Replace any tunnel attributes in the reply by the member's VLAN (RFC 3580). */
-static int add_vlan(REQUEST *request, uint16_t vlan)
+/* --- guest path --------------------------------------------------------------- */
+
+static psk_format_t psk_format(rlm_cowork_t const *inst, char const *ssid)
 {
-	VALUE_PAIR *type, *medium, *group;
-	char buf[8];
+	if (inst->psk_cisco && ssid_listed(inst->cs, "psk_cisco", ssid)) return PSK_CISCO;
+	if (inst->psk_aruba && ssid_listed(inst->cs, "psk_aruba", ssid)) return PSK_ARUBA;
+	return PSK_TUNNEL_PASSWORD;
+}
 
-	fr_pair_delete_by_num(&request->reply->vps, PW_TUNNEL_TYPE, 0, TAG_ANY);
-	fr_pair_delete_by_num(&request->reply->vps, PW_TUNNEL_MEDIUM_TYPE, 0, TAG_ANY);
-	fr_pair_delete_by_num(&request->reply->vps, PW_TUNNEL_PRIVATE_GROUP_ID, 0, TAG_ANY);
+/*
+ * The passphrases for the AP. Tunnel-Password carries each one in force,
+ * newest first (hostapd tries them all). The vendors' identity-PSK
+ * attributes hold one passphrase: the newest.
+ */
+static bool add_passphrases(rlm_cowork_t const *inst, REQUEST *request, cw_guest_decision_t const *d)
+{
+	char avpair[sizeof("psk=") + CW_PSK_MAX];
+	bool ok = true;
 
-	type = fr_pair_afrom_num(request->reply, PW_TUNNEL_TYPE, 0);
-	medium = fr_pair_afrom_num(request->reply, PW_TUNNEL_MEDIUM_TYPE, 0);
-	group = fr_pair_afrom_num(request->reply, PW_TUNNEL_PRIVATE_GROUP_ID, 0);
-	if (!type || !medium || !group) {
-		talloc_free(type);
-		talloc_free(medium);
-		talloc_free(group);
-		return -1;
+	switch (psk_format(inst, d->ssid)) {
+	case PSK_CISCO:
+		ok = reply_add(request, 0, inst->da_cisco_avpair, NULL, 0, "psk-mode=ascii");
+		snprintf(avpair, sizeof(avpair), "psk=%s", d->psk[0].passphrase);
+		ok = ok && reply_add(request, 0, inst->da_cisco_avpair, NULL, 0, avpair);
+		cw_wipe(avpair, sizeof(avpair));
+		return ok;
+	case PSK_ARUBA:
+		return reply_add(request, 0, inst->da_aruba_mpsk, (uint8_t const *)d->psk[0].passphrase,
+				 strlen(d->psk[0].passphrase), NULL);
+	case PSK_TUNNEL_PASSWORD:
+		break;
 	}
-	type->vp_integer = TUNNEL_TYPE_VLAN;
-	medium->vp_integer = TUNNEL_MEDIUM_802;
-	snprintf(buf, sizeof(buf), "%u", (unsigned)vlan);
-	fr_pair_value_strcpy(group, buf);
-	type->tag = medium->tag = group->tag = TAG_NONE;
-	fr_pair_add(&request->reply->vps, type);
-	fr_pair_add(&request->reply->vps, medium);
-	fr_pair_add(&request->reply->vps, group);
-	return 0;
+	for (size_t i = 0; i < d->n_psk && ok; i++) {
+		ok = reply_add(request, PW_TUNNEL_PASSWORD, NULL, NULL, 0, d->psk[i].passphrase);
+	}
+	return ok;
+}
+
+static bool add_guest_reply(rlm_cowork_t const *inst, REQUEST *request, cw_guest_decision_t const *d)
+{
+	if (!add_passphrases(inst, request, d) || add_vlan(request, d->vlan) < 0) return false;
+	fr_pair_delete_by_num(&request->reply->vps, PW_SESSION_TIMEOUT, 0, TAG_ANY);
+	return reply_add_int(request, PW_SESSION_TIMEOUT, d->session_timeout) && add_message_authenticator(request);
+}
+
+/* Warn, at most once per EXPIRY_WARNING_INTERVAL for each SSID, that rotation is due. */
+static void warn_expiring(rlm_cowork_t *inst, REQUEST *request, cw_guest_decision_t const *d, int64_t now)
+{
+	expiry_warning_t *slot = NULL, *oldest = &inst->warned[0];
+	bool due;
+
+	pthread_mutex_lock(&inst->warn_lock);
+	for (size_t i = 0; i < EXPIRY_WARNING_SLOTS && !slot; i++) {
+		if (strcmp(inst->warned[i].ssid, d->ssid) == 0) slot = &inst->warned[i];
+		else if (inst->warned[i].last < oldest->last) oldest = &inst->warned[i];
+	}
+	if (!slot) {
+		slot = oldest;
+		strlcpy(slot->ssid, d->ssid, sizeof(slot->ssid));
+		slot->last = 0;
+	}
+	due = now - slot->last >= EXPIRY_WARNING_INTERVAL;
+	if (due) slot->last = now;
+	pthread_mutex_unlock(&inst->warn_lock);
+	if (!due) return;
+	RWARN("the passphrase of guest SSID \"%s\" stops being served in %lld min: run `coworkctl psk rotate --ssid '%s'`",
+	      d->ssid, (long long)((d->expires_at - now + 59) / 60), d->ssid);
+}
+
+static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
+{
+	cw_guest_decision_t d;
+	cw_guest_input_t in;
+	cw_regconn_t *conn;
+	int64_t now = clock_now(inst, request);
+	cw_err_t e;
+
+	memset(&in, 0, sizeof(in));
+	in.eap = fr_pair_find_by_num(request->packet->vps, PW_EAP_MESSAGE, 0, TAG_ANY) != NULL;
+	attr_text(request, NULL, PW_USER_NAME, &in.user_name, &in.user_name_len);
+	attr_text(request, NULL, PW_USER_PASSWORD, &in.user_password, &in.user_password_len);
+	attr_text(request, NULL, PW_CALLING_STATION_ID, &in.calling_station, &in.calling_station_len);
+	attr_text(request, NULL, PW_CALLED_STATION_ID, &in.called_station, &in.called_station_len);
+	if (in.eap || !in.user_name) return RLM_MODULE_NOOP;	/* no registry access for what is not ours */
+
+	conn = cw_regpool_get(inst->pool, &e);
+	if (!conn) {
+		memset(&d, 0, sizeof(d));
+		d.result = CW_DECIDE_INTERNAL;
+		strlcpy(d.reason, e.msg, sizeof(d.reason));
+	} else {
+		cw_guest_decide(conn->reg, &in, now, &d);
+		cw_regpool_put(inst->pool, conn, d.result == CW_DECIDE_INTERNAL);
+	}
+	if (d.result == CW_DECIDE_NOT_OURS) {
+		RDEBUG2("%s", d.reason);
+		return RLM_MODULE_NOOP;
+	}
+	if (d.result == CW_DECIDE_ACCEPT && !add_guest_reply(inst, request, &d)) {
+		d.result = CW_DECIDE_INTERNAL;
+		strlcpy(d.reason, "out of memory building the reply", sizeof(d.reason));
+	}
+	if (d.result != CW_DECIDE_ACCEPT) {
+		cw_guest_decision_wipe(&d);
+		fr_pair_list_free(&request->reply->vps);
+		log_refusal(request, d.result, d.reason);
+		(void)add_message_authenticator(request);
+		return refusal_rcode(d.result, false);
+	}
+	if (d.expiring) warn_expiring(inst, request, &d, now);
+	cw_guest_decision_wipe(&d);
+	if (!pair_make_config("Auth-Type", "Accept", T_OP_SET)) return RLM_MODULE_FAIL;
+	RDEBUG2("accept: %s", d.reason);
+	return RLM_MODULE_UPDATED;
+}
+
+/*
+ * authorize: with a client certificate (the certificate-check virtual
+ * server), the member path; otherwise the guest path, which answers MAC
+ * authentication only.
+ */
+static rlm_rcode_t CC_HINT(nonnull) mod_authorize(void *instance, REQUEST *request)
+{
+	rlm_cowork_t *inst = instance;
+
+	if (fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) return member_authorize(inst, request);
+	return guest_authorize(inst, request);
 }
 
 /*
@@ -250,40 +494,31 @@ static int add_vlan(REQUEST *request, uint16_t vlan)
  */
 static void reply_refusal(REQUEST *request)
 {
-	static uint8_t const zero[16];
 	VALUE_PAIR *vp = fr_pair_find_by_num(request->reply->vps, PW_EAP_MESSAGE, 0, TAG_ANY);
 	uint8_t failure[4] = { 4, 0, 0, 4 };	/* code Failure, identifier, length 4 */
 	bool eap = vp && vp->vp_length >= 2;
 
 	if (eap) failure[1] = vp->vp_octets[1];
 	fr_pair_list_free(&request->reply->vps);
-	if (!eap) return;
-	vp = fr_pair_afrom_num(request->reply, PW_EAP_MESSAGE, 0);
-	if (vp) {
-		fr_pair_value_memcpy(vp, failure, sizeof(failure));
-		fr_pair_add(&request->reply->vps, vp);
-	}
-	vp = fr_pair_afrom_num(request->reply, PW_MESSAGE_AUTHENTICATOR, 0);
-	if (vp) {
-		fr_pair_value_memcpy(vp, zero, sizeof(zero));
-		fr_pair_add(&request->reply->vps, vp);
-	}
+	if (eap) (void)reply_add(request, PW_EAP_MESSAGE, NULL, failure, sizeof(failure), NULL);
+	(void)add_message_authenticator(request);
 }
 
 /*
- * post-auth: on an Access-Accept that carries a client certificate, decide
- * again and send the member's VLAN; on refusal, the Accept's reply becomes
- * a Reject's (see reply_refusal).
+ * post-auth (and Post-Auth-Type REJECT): on an Access-Accept that carries a
+ * client certificate, decide again and send the member's VLAN; on refusal,
+ * the Accept's reply becomes a Reject's (see reply_refusal). Any other
+ * reply just gets a Message-Authenticator if it has none.
  */
 static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
 {
 	rlm_cowork_t const *inst = instance;
 	cw_member_decision_t d;
 
-	if (request->reply->code != PW_CODE_ACCESS_ACCEPT) return RLM_MODULE_NOOP;
-	if (!fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
-		RDEBUG2("Accept without a client certificate: not a member, not ours");
-		return RLM_MODULE_NOOP;
+	if (request->reply->code != PW_CODE_ACCESS_ACCEPT ||
+	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
+		if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
+		return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
 	}
 	member_decide(inst, request, &d);
 	if (d.result == CW_DECIDE_ACCEPT && add_vlan(request, d.vlan) < 0) {
@@ -291,7 +526,7 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 		strlcpy(d.reason, "out of memory adding the VLAN", sizeof(d.reason));
 	}
 	if (d.result != CW_DECIDE_ACCEPT) {
-		log_refusal(request, &d);
+		log_refusal(request, d.result, d.reason);
 		reply_refusal(request);
 		return refusal_rcode(d.result, true);
 	}

@@ -82,7 +82,7 @@ always ok {
 ALWAYS
 fill "$src/raddb/sites-available/cowork-check-eap-tls.in" > "$confdir/sites-enabled/cowork-check-eap-tls"
 fill "$src/raddb/sites-available/cowork.in" | sed -e "s|ipaddr = \*|ipaddr = 127.0.0.1|" \
-	-e "s|port = 1812|port = $auth_port|" -e "s|port = 1813|port = $acct_port|" \
+	-e "s|port = 1812$|port = $auth_port|" -e "s|port = 1813$|port = $acct_port|" \
 	> "$confdir/sites-enabled/cowork"
 
 if [ -n "$user" ]; then

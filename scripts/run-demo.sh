@@ -32,6 +32,7 @@ if [ ! -f "$state/registry.db" ]; then
 	cw member add alice --tenant acme --until "$(date -d '+1 year' +%Y-%m-%d)"
 	cw member add bob
 	cw cert issue alice --out "$demo/members"
+	cw psk rotate --ssid CoworkGuest
 	cat > "$demo/alice.eapol.conf" <<CONF
 network={
 	key_mgmt=WPA-EAP
@@ -63,6 +64,10 @@ Try it from another terminal:
   $coworkctl -d $state cert list
   $coworkctl -d $state cert revoke SERIAL --reason key-compromise
       -> the same eapol_test now ends in FAILURE, no restart
+  $coworkctl -d $state psk show --ssid CoworkGuest
+  echo 'User-Name = "aabbccddeeff", User-Password = "aabbccddeeff", Calling-Station-Id = "AA-BB-CC-DD-EE-FF", Called-Station-Id = "02-00-00-00-00-01:CoworkGuest", Message-Authenticator = 0x00' |
+      radclient -x 127.0.0.1 auth testing123
+      -> Access-Accept with that passphrase as Tunnel-Password, VLAN 300 (what hostapd asks per guest)
 Ctrl-C stops the server.
 
 MSG

@@ -128,24 +128,26 @@ server_log_tail() {
 	diag "--- last 100 lines of radiusd's log ($server_log) ---" "$(tail -n 100 "$server_log")"
 }
 
-# server_start STATE AUTH_PORT [SED]: generate a config dir and start
-# radiusd in the foreground (multi-threaded), waiting at most 20 s until it
-# is ready. SED, a sed expression, edits cowork_eap (to test a
-# misconfigured server).
-server_start() {
-	conf=$TMP/raddb
-	server_log=$TMP/radiusd.log
+# server_config STATE AUTH_PORT: generate the config dir $CONF for radiusd
+# on 127.0.0.1:AUTH_PORT (and AUTH_PORT + 1 for accounting), from the
+# shipped raddb files. A test may edit $CONF before server_run.
+server_config() {
+	CONF=$TMP/raddb
 	AUTH_PORT=$2
+	rm -rf "$CONF"
 	# A copy of the module where radiusd's user can surely read it.
 	mkdir -p "$TMP/lib"
 	cp "$top_builddir/rlm_cowork/.libs/rlm_cowork.so" "$TMP/lib/"
 	chmod 0755 "$TMP/lib"
-	sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$1" --confdir "$conf" \
-		--libdir "$TMP/lib" --auth-port "$2" --acct-port "$(($2 + 1))" ${RADIUS_USER:+--user "$RADIUS_USER"} ||
-		return 1
-	if [ -n "${3:-}" ]; then
-		sed -i "$3" "$conf/mods-enabled/cowork_eap"
-	fi
+	sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$1" --confdir "$CONF" \
+		--libdir "$TMP/lib" --auth-port "$2" --acct-port "$(($2 + 1))" ${RADIUS_USER:+--user "$RADIUS_USER"}
+}
+
+# server_run [FLAGS]: start radiusd on $CONF in the foreground (default
+# flags "-f -l stdout": multi-threaded; "-X" for a debug run), waiting at
+# most 20 s until it is ready.
+server_run() {
+	server_log=$TMP/radiusd.log
 	: >"$server_log"
 	if [ -n "$RADIUSD_PRELOAD" ]; then
 		# The sanitizer runtimes go into the uninstrumented radiusd (after the
@@ -153,9 +155,9 @@ server_start() {
 		# to judge, so no leak check there.
 		LD_PRELOAD="$RADIUSD_PRELOAD" \
 			ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" \
-			"$FREERADIUS" -f -l stdout -d "$conf" >"$server_log" 2>&1 &
+			"$FREERADIUS" ${1:--f -l stdout} -d "$CONF" >"$server_log" 2>&1 &
 	else
-		"$FREERADIUS" -f -l stdout -d "$conf" >"$server_log" 2>&1 &
+		"$FREERADIUS" ${1:--f -l stdout} -d "$CONF" >"$server_log" 2>&1 &
 	fi
 	server_pid=$!
 	i=0
@@ -168,6 +170,11 @@ server_start() {
 	diag "radiusd did not start"
 	server_log_tail
 	return 1
+}
+
+# server_start STATE AUTH_PORT: server_config and server_run in one.
+server_start() {
+	server_config "$1" "$2" && server_run
 }
 
 server_running() {

@@ -184,8 +184,9 @@ lacks "no private key material in radiusd's log" "PRIVATE KEY" "$server_log"
 server_stop
 cat "$STATE/ca/ca.pem" "$F/ca.pem" >"$TMP/both-cas.pem"
 chmod 0644 "$TMP/both-cas.pem"
-server_start "$TMP/state" $PORT "s|ca_file = .*|ca_file = $TMP/both-cas.pem|" ||
-	not_ok "radiusd restarts trusting two CAs"
+server_config "$TMP/state" $PORT &&
+	sed -i "s|ca_file = .*|ca_file = $TMP/both-cas.pem|" "$CONF/mods-enabled/cowork_eap" &&
+	server_run || not_ok "radiusd restarts trusting two CAs"
 eap_reject "with a second CA trusted by mistake, the module still rejects the foreign certificate" alice \
 	"$F/alice.pem" "$F/alice.key" CoworkMembers
 has "the log says the certificate is not ours" "reject \\(wrong-issuer\\): certificate" "$server_log"
@@ -194,8 +195,8 @@ eap_accept "and still accepts alice's real certificate" 100 alice $A2 CoworkMemb
 # Misconfigured site: cowork_eap without the certificate-check server. The
 # outer post-auth decides again, so a revoked certificate still gets no Accept.
 server_stop
-server_start "$TMP/state" $PORT "/virtual_server = cowork-check-eap-tls/d" ||
-	not_ok "radiusd restarts without the check server"
+server_config "$TMP/state" $PORT && sed -i "/virtual_server = cowork-check-eap-tls/d" "$CONF/mods-enabled/cowork_eap" &&
+	server_run || not_ok "radiusd restarts without the check server"
 eap_accept "without the check server, alice is still accepted with her VLAN (post-auth)" 100 alice $A2 CoworkMembers
 eap_reject "without the check server, a revoked certificate is still rejected (post-auth)" alice $A CoworkMembers
 has "the post-auth refusal is logged" "reject \\(revoked\\): certificate $ALICE" "$server_log"

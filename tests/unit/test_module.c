@@ -135,6 +135,16 @@ static VALUE_PAIR *reply_attr(REQUEST *request, char const *name)
 	return fr_pair_find_by_da(request->reply->vps, da, TAG_ANY);
 }
 
+/* A refused non-EAP reply holds nothing but its Message-Authenticator. */
+static void reply_is_bare_reject(REQUEST *request)
+{
+	VALUE_PAIR *vp = request->reply->vps;
+
+	assert_non_null(vp);
+	assert_int_equal(vp->da->attr, PW_MESSAGE_AUTHENTICATOR);
+	assert_null(vp->next);
+}
+
 /* --- authorize (the certificate-check virtual server) ---------------------- */
 
 static void authorize_valid_member__is_ok(void **state)
@@ -278,22 +288,26 @@ static void post_auth_accept__replaces_a_vlan_set_elsewhere(void **state)
 	check_vlan(request, "100");
 }
 
-static void post_auth_reject__is_noop(void **state)
+static void post_auth_reject__only_gets_a_message_authenticator(void **state)
 {
 	ctx_t *c = *state;
 	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
 
-	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_NOOP);
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_UPDATED);
 	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
+	assert_non_null(reply_attr(request, "Message-Authenticator"));
+	/* a second pass (Post-Auth-Type REJECT after post-auth) changes nothing */
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_NOOP);
 }
 
-static void post_auth_accept_without_certificate__is_noop(void **state)
+static void post_auth_accept_without_certificate__only_gets_a_message_authenticator(void **state)
 {
 	ctx_t *c = *state;
 	REQUEST *request = cert_request(c, NULL, "alice", FX_STATION);
 
-	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_NOOP);
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
 	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
+	assert_non_null(reply_attr(request, "Message-Authenticator"));
 }
 
 static void post_auth_revoked_since_handshake__is_userlock_with_eap_failure(void **state)
@@ -325,7 +339,7 @@ static void post_auth_unknown_certificate__is_reject_not_notfound(void **state)
 	/* NOTFOUND would count as success in post-auth. */
 	assert_int_equal(post_auth(c, cert_request(c, "123456", "alice", FX_STATION), PW_CODE_ACCESS_ACCEPT),
 			 RLM_MODULE_REJECT);
-	assert_null(c->request->reply->vps);
+	reply_is_bare_reject(c->request);
 }
 
 static void post_auth_staff_vlan_in_registry__is_reject_and_error(void **state)
@@ -346,7 +360,7 @@ static void post_auth_missing_registry__is_fail(void **state)
 
 	assert_int_equal(unlink(c->fx.path), 0);
 	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_FAIL);
-	assert_null(request->reply->vps);
+	reply_is_bare_reject(request);
 }
 
 /* --- configuration -------------------------------------------------------------- */
@@ -405,8 +419,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(post_auth_accept__adds_tenant_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_accept__adds_shared_vlan_without_tenant, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_accept__replaces_a_vlan_set_elsewhere, setup, teardown),
-		cmocka_unit_test_setup_teardown(post_auth_reject__is_noop, setup, teardown),
-		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__is_noop, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_reject__only_gets_a_message_authenticator, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__only_gets_a_message_authenticator, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_revoked_since_handshake__is_userlock_with_eap_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(post_auth_unknown_certificate__is_reject_not_notfound, setup, teardown),
