@@ -145,22 +145,36 @@ static int load_passphrases(cw_registry_t *reg, int64_t now, cw_guest_decision_t
 
 void cw_guest_decide(cw_registry_t *reg, const cw_guest_input_t *in, int64_t now, cw_guest_decision_t *out)
 {
-	char safe[CW_LOG_ESCAPED_MAX];
-
 	memset(out, 0, sizeof(*out));
+	cw_registry_read_begin(reg);
 	if (check_station(in, out) < 0 ||
 	    cw_decide_ssid(in->called_station, in->called_station_len, out->ssid, &out->result, out->reason,
 			   sizeof(out->reason)) < 0 ||
 	    check_ssid_and_vlan(reg, out) < 0 ||
 	    load_passphrases(reg, now, out) < 0) {
+		cw_registry_read_end(reg);
 		out->vlan = 0;
 		cw_guest_decision_wipe(out);
 		return;
 	}
+	cw_registry_read_end(reg);
+	/* The hot path of a busy AP: no text to format (see cw_guest_describe). */
+	out->result = CW_DECIDE_ACCEPT;
+	(void)cw_snprintf(out->reason, sizeof(out->reason), "accept");
+}
+
+void cw_guest_describe(const cw_guest_decision_t *d, char *buf, size_t len)
+{
+	char safe[CW_LOG_ESCAPED_MAX];
+
+	if (d->result != CW_DECIDE_ACCEPT) {
+		(void)cw_snprintf(buf, len, "%s", d->reason);
+		return;
+	}
 	/* No MAC address here: radiusd's log is not the place for device identifiers. */
-	cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
-	decide(out, CW_DECIDE_ACCEPT, "guest on SSID \"%s\": %zu passphrase%s, VLAN %u, session %u s", safe,
-	       out->n_psk, out->n_psk == 1 ? "" : "s", out->vlan, out->session_timeout);
+	cw_log_escape(d->ssid, strlen(d->ssid), safe, sizeof(safe));
+	(void)cw_snprintf(buf, len, "guest on SSID \"%s\": %zu passphrase%s, VLAN %u, session %u s", safe, d->n_psk,
+			  d->n_psk == 1 ? "" : "s", d->vlan, d->session_timeout);
 }
 
 void cw_guest_decision_wipe(cw_guest_decision_t *d)

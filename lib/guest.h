@@ -59,6 +59,12 @@ typedef struct cw_guest_decision {
  */
 void cw_guest_decide(cw_registry_t *reg, const cw_guest_input_t *in, int64_t now, cw_guest_decision_t *out);
 
+/*
+ * A decision in words, for logs: the reason of a refusal, or for an
+ * accept (whose reason is just "accept") what was granted.
+ */
+void cw_guest_describe(const cw_guest_decision_t *d, char *buf, size_t len);
+
 /* Wipe the passphrases in a decision. */
 void cw_guest_decision_wipe(cw_guest_decision_t *d);
 

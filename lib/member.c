@@ -158,16 +158,26 @@ void cw_member_evaluate(const cw_member_input_t *in, const cw_cert_row_t *row, i
 	}
 }
 
+static void decide_with(cw_registry_t *reg, const cw_member_input_t *in, int64_t now, cw_member_decision_t *out);
+
 void cw_member_decide(cw_registry_t *reg, const cw_member_input_t *in, int64_t now, cw_member_decision_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (parse_input(in, out) < 0) return;
+
+	cw_registry_read_begin(reg);
+	decide_with(reg, in, now, out);
+	cw_registry_read_end(reg);
+}
+
+/* cw_member_decide's lookups and verdict, inside a read bracket. */
+static void decide_with(cw_registry_t *reg, const cw_member_input_t *in, int64_t now, cw_member_decision_t *out)
 {
 	cw_cert_row_t row;
 	cw_vlan_plan_t plan;
 	cw_ssid_class_t cls;
 	int found, ssid_found, plan_defined;
 	cw_err_t e;
-
-	memset(out, 0, sizeof(*out));
-	if (parse_input(in, out) < 0) return;
 
 	found = cw_registry_cert_lookup(reg, out->serial, &row, &e);
 	if (found < 0) goto internal;

@@ -13,16 +13,55 @@
 #include <sqlite3.h>
 
 #include "registry.h"
+#include "sqlutil.h"
 
 /* Generated from sql/registry/NNNN_*.sql by build-aux/sql2c.sh. */
 extern const char *const cw_registry_migrations[];
 extern const size_t cw_registry_migrations_count;
+
+/*
+ * What a reader connection remembers between requests, as long as the
+ * file has not changed: SQLite increments the "file change counter" in
+ * the database header (bytes 24..27) at every commit in rollback-journal
+ * mode, so one pread() tells whether the answers below still hold. Guest
+ * passphrases are kept as rows with their windows and filtered by the
+ * time of each request.
+ */
+#define MEMO_SSIDS	16
+#define MEMO_PSKS	8
+
+typedef struct ssid_memo {
+	char		name[CW_SSID_MAX + 1];
+	bool		class_known;
+	int		class_rc;		//!< 1 found, 0 unknown SSID
+	cw_ssid_class_t	cls;
+	bool		psks_known;
+	size_t		n;			//!< rows[0..n): newest first
+	cw_psk_row_t	rows[MEMO_PSKS];	//!< secret
+	int64_t		warn;
+	int64_t		last;			//!< latest grace_until of any row
+} ssid_memo_t;
+
+typedef struct memo {
+	bool		valid;
+	bool		bracketed;		//!< in a read_begin/read_end pair: the counter was just checked
+	uint32_t	counter;		//!< file change counter the answers belong to
+	bool		plan_known;
+	int		plan_rc;
+	cw_vlan_plan_t	plan;
+	cw_err_t	plan_err;
+	unsigned	n_ssids;
+	unsigned	next_evict;
+	ssid_memo_t	ssids[MEMO_SSIDS];
+} memo_t;
 
 struct cw_registry {
 	sqlite3		*db;
 	bool		admin;
 	bool		masked;		//!< termination signals held during a write transaction
 	sigset_t	saved_mask;	//!< the signal mask to restore after it
+	int		fd;		//!< readers: the file, for its change counter; -1 otherwise
+	memo_t		*memo;		//!< readers only
 	sqlite3_stmt	*cert_lookup;
 	sqlite3_stmt	*ssid_class;
 	sqlite3_stmt	*vlan_plan;
@@ -45,11 +84,11 @@ static const char sql_vlan_plan[] = "SELECT kind, lo, hi FROM vlan_range ORDER B
 
 static const char sql_setting_get[] = "SELECT value FROM setting WHERE key = ?1";
 
+/* The newest passphrases of an SSID, whatever their window (filtered by time in C). */
 static const char sql_guest_psks[] =
-	"SELECT p.passphrase, p.valid_from, p.valid_until, p.grace_until, coalesce(g.warn, ?3)"
+	"SELECT p.passphrase, p.valid_from, p.valid_until, p.grace_until, coalesce(g.warn, ?2)"
 	" FROM guest_psk p LEFT JOIN guest_policy g ON g.ssid = p.ssid"
-	" WHERE p.ssid = ?1 AND p.valid_from <= ?2 AND p.grace_until > ?2"
-	" ORDER BY p.valid_from DESC, p.id DESC LIMIT 2";
+	" WHERE p.ssid = ?1 ORDER BY p.valid_from DESC, p.id DESC LIMIT 8";
 
 static const char sql_guest_last[] = "SELECT coalesce(max(grace_until), 0) FROM guest_psk WHERE ssid = ?1";
 
@@ -77,7 +116,7 @@ void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing)
 			   " run any coworkctl command (e.g. `coworkctl vlan show`) to roll it back", doing);
 		return;
 	}
-	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(reg->db));
+	cw_sql_err(reg->db, err, doing);
 }
 
 static int exec_sql(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
@@ -141,69 +180,15 @@ void cw_registry_rollback(cw_registry_t *reg)
 	release_signals(reg);
 }
 
-static int user_version(cw_registry_t *reg, int *out, cw_err_t *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(reg->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) goto fail;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) goto fail;
-	*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-
-fail:
-	cw_registry_err(reg, err, "reading the registry's schema version");
-	sqlite3_finalize(st);
-	return -1;
-}
-
-/*
- * A schema version we can migrate from: 0 (a new file) up to this build's.
- * user_version is any 32-bit integer a file may hold; a negative one would
- * index before the first migration.
- */
-static int check_version(const char *path, int have, int want, cw_err_t *err)
-{
-	if (have < 0) {
-		cw_err_set(err, "%s has an invalid schema version %d: not a registry written by coworkctl", path, have);
-		return -1;
-	}
-	if (have > want) {
-		cw_err_set(err, "%s has schema version %d, newer than this coworkctl knows (%d): upgrade rlm_cowork",
-			   path, have, want);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Apply every migration above the file's user_version, all in one
- * transaction: a crash leaves the previous schema in force.
- */
+/* Bring the registry's schema up to date, with termination signals held. */
 static int migrate(cw_registry_t *reg, const char *path, cw_err_t *err)
 {
-	int have, want = cw_registry_schema_version();
-	char pragma[64];
+	int rc;
 
-	if (user_version(reg, &have, err) < 0) return -1;
-	if (check_version(path, have, want, err) < 0) return -1;
-	if (have == want) return 0;
-
-	if (cw_registry_begin(reg, err) < 0) return -1;
-	/* Another coworkctl may have won, or even a newer one. */
-	if (user_version(reg, &have, err) < 0 || check_version(path, have, want, err) < 0) goto fail;
-	for (; have < want; have++) {
-		if (exec_sql(reg, cw_registry_migrations[have], "applying a registry migration", err) < 0) goto fail;
-	}
-	(void)cw_snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", want);
-	if (exec_sql(reg, pragma, "recording the registry's schema version", err) < 0) goto fail;
-	return cw_registry_commit(reg, err);
-
-fail:
-	cw_registry_rollback(reg);
-	return -1;
+	hold_signals(reg);
+	rc = cw_sql_migrate(reg->db, cw_registry_migrations, cw_registry_migrations_count, path, "registry", err);
+	release_signals(reg);
+	return rc;
 }
 
 static int prepare(cw_registry_t *reg, sqlite3_stmt **st, const char *sql, cw_err_t *err)
@@ -262,6 +247,7 @@ static int open_db(const char *path, int flags, cw_registry_t **out, cw_err_t *e
 		cw_err_set(err, "out of memory");
 		return -1;
 	}
+	reg->fd = -1;
 	if (sqlite3_open_v2(path, &reg->db, flags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		if (reg->db) {
 			cw_err_set(err, "opening registry %s: %s", path, sqlite3_errmsg(reg->db));
@@ -308,7 +294,7 @@ int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **
 	if (open_db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
 	sqlite3_busy_timeout(reg->db, (int)busy_ms);
 	if (exec_sql(reg, "PRAGMA query_only = ON", "configuring the registry connection", err) < 0) goto fail;
-	if (user_version(reg, &version, err) < 0) goto fail;
+	if (cw_sql_user_version(reg->db, &version, err) < 0) goto fail;
 	if (version != cw_registry_schema_version()) {
 		cw_err_set(err, "registry %s has schema version %d, this module needs %d%s", path, version,
 			   cw_registry_schema_version(),
@@ -317,6 +303,12 @@ int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **
 		goto fail;
 	}
 	if (prepare_all(reg, err) < 0) goto fail;
+	reg->memo = calloc(1, sizeof(*reg->memo));
+	reg->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (!reg->memo || reg->fd < 0) {
+		cw_err_set(err, "opening registry %s: %s", path, reg->memo ? strerror(errno) : "out of memory");
+		goto fail;
+	}
 	*out = reg;
 	return 0;
 
@@ -328,6 +320,11 @@ fail:
 void cw_registry_close(cw_registry_t *reg)
 {
 	if (!reg) return;
+	if (reg->memo) {
+		cw_wipe(reg->memo, sizeof(*reg->memo));
+		free(reg->memo);
+	}
+	if (reg->fd >= 0) close(reg->fd);
 	cw_registry_rollback(reg);
 	sqlite3_finalize(reg->cert_lookup);
 	sqlite3_finalize(reg->ssid_class);
@@ -453,7 +450,69 @@ const char *cw_member_status_name(cw_member_status_t s)
 	return "?";
 }
 
-int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err)
+/*
+ * The memo, if it may answer now: re-read the file's change counter and
+ * forget everything when it moved. NULL for admin connections and when the
+ * counter cannot be read (SQLite then answers, or reports the error).
+ */
+static memo_t *memo_check(cw_registry_t *reg)
+{
+	uint8_t b[4];
+	uint32_t counter;
+
+	if (!reg->memo) return NULL;
+	if (pread(reg->fd, b, sizeof(b), 24) != (ssize_t)sizeof(b)) {
+		reg->memo->valid = false;
+		return NULL;
+	}
+	counter = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	if (!reg->memo->valid || counter != reg->memo->counter) {
+		cw_wipe(reg->memo, sizeof(*reg->memo));
+		reg->memo->valid = true;
+		reg->memo->counter = counter;
+	}
+	return reg->memo;
+}
+
+static memo_t *memo_current(cw_registry_t *reg)
+{
+	if (reg->memo && reg->memo->bracketed) return reg->memo->valid ? reg->memo : NULL;
+	return memo_check(reg);
+}
+
+void cw_registry_read_begin(cw_registry_t *reg)
+{
+	if (!reg->memo) return;
+	(void)memo_check(reg);
+	reg->memo->bracketed = true;
+}
+
+void cw_registry_read_end(cw_registry_t *reg)
+{
+	if (reg->memo) reg->memo->bracketed = false;
+}
+
+/* The memo slot of an SSID, made (evicting round-robin) when absent. */
+static ssid_memo_t *memo_ssid(memo_t *m, const char *ssid)
+{
+	ssid_memo_t *e;
+
+	for (unsigned i = 0; i < m->n_ssids; i++) {
+		if (strcmp(m->ssids[i].name, ssid) == 0) return &m->ssids[i];
+	}
+	if (strlen(ssid) > CW_SSID_MAX) return NULL;
+	if (m->n_ssids < MEMO_SSIDS) {
+		e = &m->ssids[m->n_ssids++];
+	} else {
+		e = &m->ssids[m->next_evict];
+		m->next_evict = (m->next_evict + 1) % MEMO_SSIDS;
+	}
+	cw_wipe(e, sizeof(*e));
+	memcpy(e->name, ssid, strlen(ssid) + 1);
+	return e;
+}
+
+static int query_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err)
 {
 	sqlite3_stmt *st = reg->ssid_class;
 	char cls[16];
@@ -473,6 +532,25 @@ int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t
 	return rc;
 }
 
+int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err)
+{
+	memo_t *m = memo_current(reg);
+	ssid_memo_t *e = m ? memo_ssid(m, ssid) : NULL;
+	int rc;
+
+	if (e && e->class_known) {
+		*out = e->cls;
+		return e->class_rc;
+	}
+	rc = query_ssid_class(reg, ssid, out, err);
+	if (e && rc >= 0) {
+		e->class_known = true;
+		e->class_rc = rc;
+		e->cls = *out;
+	}
+	return rc;
+}
+
 static int plan_add_row(cw_vlan_plan_t *plan, const char *kind, sqlite3_int64 lo, sqlite3_int64 hi)
 {
 	if (lo < CW_VLAN_MIN || hi > CW_VLAN_MAX || lo > hi) return -1;
@@ -485,7 +563,7 @@ static int plan_add_row(cw_vlan_plan_t *plan, const char *kind, sqlite3_int64 lo
 	return 0;
 }
 
-int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *err)
+static int query_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *err)
 {
 	sqlite3_stmt *st = reg->vlan_plan;
 	int rc, rows = 0;
@@ -513,6 +591,26 @@ int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *er
 	return 1;
 }
 
+int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *err)
+{
+	memo_t *m = memo_current(reg);
+	int rc;
+
+	if (m && m->plan_known) {
+		*plan = m->plan;
+		if (m->plan_rc == CW_REGISTRY_PLAN_UNSAFE && err) *err = m->plan_err;
+		return m->plan_rc;
+	}
+	rc = query_vlan_plan(reg, plan, err);
+	if (m && rc != -1) {
+		m->plan_known = true;
+		m->plan_rc = rc;
+		m->plan = *plan;
+		if (err) m->plan_err = *err;
+	}
+	return rc;
+}
+
 static int psk_row(sqlite3_stmt *st, cw_psk_row_t *r)
 {
 	if (column_text(st, 0, r->passphrase, sizeof(r->passphrase)) < 0) return -1;
@@ -522,55 +620,72 @@ static int psk_row(sqlite3_stmt *st, cw_psk_row_t *r)
 	return 0;
 }
 
-int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
-			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err)
+/* An SSID's newest passphrase rows (whatever their window), its warning period and last expiry. */
+static int query_guest_rows(cw_registry_t *reg, const char *ssid, ssid_memo_t *e, cw_err_t *err)
 {
 	sqlite3_stmt *st = reg->guest_psks;
-	int rc = -1, step;
+	int step, rc = -1;
 
-	*n = 0;
-	*warn = CW_GUEST_WARN_DEFAULT;
-	*last_expiry = 0;
+	e->n = 0;
+	e->warn = CW_GUEST_WARN_DEFAULT;
+	e->last = 0;
 	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK || sqlite3_bind_int64(st, 3, CW_GUEST_WARN_DEFAULT) != SQLITE_OK) {
-		cw_registry_err(reg, err, "reading guest passphrases");
-		goto done;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < CW_PSK_SERVED_MAX) {
-		if (psk_row(st, &rows[*n]) < 0) {
+	    sqlite3_bind_int64(st, 2, CW_GUEST_WARN_DEFAULT) != SQLITE_OK) goto sql_error;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && e->n < MEMO_PSKS) {
+		if (psk_row(st, &e->rows[e->n]) < 0) {
 			cw_err_set(err, "guest SSID has a malformed passphrase row");
 			goto done;
 		}
-		*warn = sqlite3_column_int64(st, 4);
-		(*n)++;
+		e->warn = sqlite3_column_int64(st, 4);
+		e->n++;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		cw_registry_err(reg, err, "reading guest passphrases");
-		goto done;
-	}
-	rc = 0;
-	if (*n > 0) goto done;
-
+	if (step != SQLITE_ROW && step != SQLITE_DONE) goto sql_error;
 	sqlite3_reset(st);
 	st = reg->guest_last;
 	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		cw_registry_err(reg, err, "reading guest passphrases");
-		rc = -1;
-		goto done;
+		goto sql_error;
 	}
-	*last_expiry = sqlite3_column_int64(st, 0);
+	e->last = sqlite3_column_int64(st, 0);
+	rc = 0;
+	goto done;
+
+sql_error:
+	cw_registry_err(reg, err, "reading guest passphrases");
 done:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (st != reg->guest_psks) {
-		sqlite3_reset(reg->guest_psks);
-		sqlite3_clear_bindings(reg->guest_psks);
-	}
-	if (rc < 0) {
-		cw_wipe(rows, sizeof(*rows) * CW_PSK_SERVED_MAX);
-		*n = 0;
-	}
+	sqlite3_reset(reg->guest_psks);
+	sqlite3_clear_bindings(reg->guest_psks);
 	return rc;
+}
+
+int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
+			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err)
+{
+	memo_t *m = memo_current(reg);
+	ssid_memo_t local, *e = m ? memo_ssid(m, ssid) : NULL;
+
+	*n = 0;
+	if (!e) {
+		memset(&local, 0, sizeof(local));
+		e = &local;
+	}
+	if (!e->psks_known) {
+		if (query_guest_rows(reg, ssid, e, err) < 0) {
+			cw_wipe(e->rows, sizeof(e->rows));
+			cw_wipe(rows, sizeof(*rows) * CW_PSK_SERVED_MAX);
+			return -1;
+		}
+		e->psks_known = e != &local;
+	}
+	/* Served now: valid_from <= now < grace_until, newest first. */
+	for (size_t i = 0; i < e->n && *n < CW_PSK_SERVED_MAX; i++) {
+		if (e->rows[i].valid_from <= now && now < e->rows[i].grace_until) rows[(*n)++] = e->rows[i];
+	}
+	*warn = e->warn;
+	*last_expiry = *n ? 0 : e->last;
+	if (e == &local) cw_wipe(&local, sizeof(local));
+	return 0;
 }
 
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err)

@@ -50,6 +50,16 @@ int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **
 /* Close and free; accepts NULL. */
 void cw_registry_close(cw_registry_t *reg);
 
+/*
+ * Bracket the reads of one decision on a reader connection: between begin
+ * and end, the SSID class, VLAN plan and guest passphrases are answered as
+ * of begin (one check of the file's change counter), from memory when the
+ * file has not changed since they were last read. Outside a bracket every
+ * call checks the file itself. No-ops on admin connections.
+ */
+void cw_registry_read_begin(cw_registry_t *reg);
+void cw_registry_read_end(cw_registry_t *reg);
+
 /* The underlying connection, for the admin queries in registry_admin.c. */
 sqlite3 *cw_registry_db(cw_registry_t *reg);
 

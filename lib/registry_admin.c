@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "accesslog.h"
 #include "registry_admin.h"
 
 const char *const cw_revoke_reasons[] = {
@@ -883,4 +884,63 @@ int cw_admin_guest_ssids(cw_registry_t *reg, int (*fn)(void *arg, const char *ss
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* --- access log exports ---------------------------------------------------------- */
+
+static int export_record_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	const cw_log_export_t *x = arg;
+
+	return run(reg, err, "recording the export",
+		   "INSERT INTO log_export (at, operator, case_ref, from_ms, to_ms, filter, format, rows)"
+		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ittiitti", x->at, x->operator_name, x->case_ref,
+		   x->from_ms, x->to_ms, x->filter, x->format, x->rows) < 0 ? -1 : 0;
+}
+
+int cw_admin_log_export_record(cw_registry_t *reg, const cw_log_export_t *x, cw_err_t *err)
+{
+	if (x->case_ref[0] == '\0') {
+		cw_err_set(err, "an export needs a case reference");
+		return -1;
+	}
+	return in_txn(reg, err, export_record_txn, (void *)x);
+}
+
+int cw_admin_log_export_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_log_export_t *x), void *arg,
+			     cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "listing exports",
+		     "SELECT at, operator, case_ref, from_ms, to_ms, filter, format, rows FROM log_export ORDER BY id", "");
+
+	while (rc == 1) {
+		cw_log_export_t x;
+
+		x.at = sqlite3_column_int64(st, 0);
+		text(st, 1, x.operator_name, sizeof(x.operator_name));
+		text(st, 2, x.case_ref, sizeof(x.case_ref));
+		x.from_ms = sqlite3_column_int64(st, 3);
+		x.to_ms = sqlite3_column_int64(st, 4);
+		text(st, 5, x.filter, sizeof(x.filter));
+		text(st, 6, x.format, sizeof(x.format));
+		x.rows = sqlite3_column_int64(st, 7);
+		rc = fn(arg, &x);
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing exports");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cw_admin_log_retention_set(cw_registry_t *reg, unsigned days, cw_err_t *err)
+{
+	char buf[16];
+
+	if (days < CW_RETENTION_DAYS_MIN || days > CW_RETENTION_DAYS_MAX) {
+		cw_err_set(err, "retention must be %d to %d days", CW_RETENTION_DAYS_MIN, CW_RETENTION_DAYS_MAX);
+		return -1;
+	}
+	(void)cw_snprintf(buf, sizeof(buf), "%u", days);
+	return cw_registry_setting_set(reg, "log_retention_days", buf, err);
 }

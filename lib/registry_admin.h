@@ -175,6 +175,29 @@ typedef struct cw_rotation {
 int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool force, bool expire_old,
 			cw_rotation_t *out, cw_err_t *err);
 
+/* --- access log exports ---------------------------------------------------------- */
+
+typedef struct cw_log_export {
+	int64_t	at;			//!< Unix time of the export
+	char	operator_name[96];	//!< who: "root (uid 0)"
+	char	case_ref[129];
+	int64_t	from_ms;
+	int64_t	to_ms;
+	char	filter[96];		//!< "all", "member alice", "device <hash>"
+	char	format[8];		//!< "csv" or "json"
+	int64_t	rows;
+} cw_log_export_t;
+
+/* Record an export in the audit table. 0 or -1. */
+int cw_admin_log_export_record(cw_registry_t *reg, const cw_log_export_t *x, cw_err_t *err);
+
+/* Every recorded export, oldest first. */
+int cw_admin_log_export_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_log_export_t *x), void *arg,
+			     cw_err_t *err);
+
+/* Set the access log's retention (CW_RETENTION_DAYS_MIN..MAX days, accesslog.h). 0 or -1. */
+int cw_admin_log_retention_set(cw_registry_t *reg, unsigned days, cw_err_t *err);
+
 /* Every guest SSID, for `psk rotate --all`: fn once per name. */
 int cw_admin_guest_ssids(cw_registry_t *reg, int (*fn)(void *arg, const char *ssid), void *arg, cw_err_t *err);
 

@@ -21,6 +21,7 @@ struct cw_regpool {
 	unsigned	gen;		//!< Bumped when the file at path changes identity.
 	dev_t		dev;		//!< Identity of the file the idle connections opened.
 	ino_t		ino;
+	struct timespec	checked_ctime;	//!< ctime when readability was last verified
 };
 
 int cw_regpool_create(const char *path, unsigned busy_ms, unsigned max_idle, cw_regpool_t **out, cw_err_t *err)
@@ -56,19 +57,30 @@ static void close_list(cw_regconn_t *c)
 	}
 }
 
-/* Is the registry still there and readable with our effective ids? */
-static int check_file(const cw_regpool_t *pool, struct stat *st, cw_err_t *err)
+/*
+ * Is the registry still there and readable with our effective ids? The
+ * permission check runs again whenever the file's ctime moves (chmod,
+ * chown, and every write change it) or it is another file.
+ */
+static int check_file(cw_regpool_t *pool, struct stat *st, cw_err_t *err)
 {
+	bool same;
+
 	if (stat(pool->path, st) < 0) {
 		cw_err_set(err, "registry %s: %s", pool->path, strerror(errno));
 		return -1;
 	}
+	pthread_mutex_lock(&pool->lock);
+	same = st->st_dev == pool->dev && st->st_ino == pool->ino &&
+	       st->st_ctim.tv_sec == pool->checked_ctime.tv_sec && st->st_ctim.tv_nsec == pool->checked_ctime.tv_nsec;
+	pthread_mutex_unlock(&pool->lock);
+	if (same) return 0;
 	if (faccessat(AT_FDCWD, pool->path, R_OK, AT_EACCESS) < 0) {
 		cw_err_set(err, "registry %s is not readable by the server (uid %u): %s", pool->path,
 			   (unsigned)geteuid(), strerror(errno));
 		return -1;
 	}
-	return 0;
+	return 1;	/* verified anew: the caller records this ctime */
 }
 
 cw_regconn_t *cw_regpool_get(cw_regpool_t *pool, cw_err_t *err)
@@ -76,8 +88,9 @@ cw_regconn_t *cw_regpool_get(cw_regpool_t *pool, cw_err_t *err)
 	cw_regconn_t *conn = NULL, *stale = NULL;
 	struct stat st;
 	unsigned gen;
+	int checked = check_file(pool, &st, err);
 
-	if (check_file(pool, &st, err) < 0) return NULL;
+	if (checked < 0) return NULL;
 
 	pthread_mutex_lock(&pool->lock);
 	if (st.st_dev != pool->dev || st.st_ino != pool->ino) {
@@ -88,6 +101,7 @@ cw_regconn_t *cw_regpool_get(cw_regpool_t *pool, cw_err_t *err)
 		pool->idle = NULL;
 		pool->n_idle = 0;
 	}
+	if (checked == 1) pool->checked_ctime = st.st_ctim;
 	gen = pool->gen;
 	if (pool->idle) {
 		conn = pool->idle;

@@ -3,11 +3,13 @@
  */
 #include <dirent.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "fixture.h"
 #include "timeutil.h"
 
@@ -25,6 +27,27 @@ static int add_cert(fixture_t *f, const char *serial, const char *member, cw_err
 	rec.not_after = f->not_after;
 	rec.issued_at = f->now;
 	return cw_admin_cert_insert(f->admin, &rec, e);
+}
+
+/* The device key and an empty access log, as `coworkctl init` makes them. */
+static int make_log(fixture_t *f, cw_err_t *e)
+{
+	uint8_t key[CW_DEVICE_KEY_LEN];
+	cw_accesslog_t *log;
+	char path[128];
+
+	memset(key, 0x5a, sizeof(key));
+	snprintf(path, sizeof(path), "%s/device.key", f->dir);
+	if (cw_file_write_new(path, key, sizeof(key), 0600, CW_NO_GID, e) < 0) return -1;
+	snprintf(f->log_path, sizeof(f->log_path), "%s/log/accesslog.db", f->dir);
+	snprintf(path, sizeof(path), "%s/log", f->dir);
+	if (mkdir(path, 0700) < 0) {
+		cw_err_set(e, "mkdir %s failed", path);
+		return -1;
+	}
+	if (cw_accesslog_open(f->log_path, true, &log, e) < 0) return -1;
+	cw_accesslog_close(log);
+	return 0;
 }
 
 int fixture_setup(fixture_t *f)
@@ -55,7 +78,8 @@ int fixture_setup(fixture_t *f)
 	    cw_admin_tenant_add(f->admin, "acme", 0, f->now, &vlan, &e) < 0 ||
 	    cw_admin_member_add(f->admin, "alice", "acme", f->now - 86400, 0, NULL, f->now, &e) < 0 ||
 	    cw_admin_member_add(f->admin, "bob", NULL, f->now - 86400, 0, NULL, f->now, &e) < 0 ||
-	    add_cert(f, FX_ALICE, "alice", &e) != 0 || add_cert(f, FX_BOB, "bob", &e) != 0)
+	    add_cert(f, FX_ALICE, "alice", &e) != 0 || add_cert(f, FX_BOB, "bob", &e) != 0 ||
+	    make_log(f, &e) < 0)
 		goto fail;
 	return 0;
 
@@ -82,9 +106,14 @@ static void empty_dir(const char *dir)
 
 void fixture_teardown(fixture_t *f)
 {
+	char logdir[128];
+
 	cw_registry_close(f->admin);
 	f->admin = NULL;
 	if (!f->dir[0]) return;
+	snprintf(logdir, sizeof(logdir), "%s/log", f->dir);
+	empty_dir(logdir);
+	(void)rmdir(logdir);
 	empty_dir(f->dir);
 	(void)rmdir(f->dir);
 	f->dir[0] = '\0';

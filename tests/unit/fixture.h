@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "accesslog.h"
 #include "member.h"
 #include "registry.h"
 #include "registry_admin.h"
@@ -25,6 +26,7 @@
 typedef struct fixture {
 	char		dir[64];	//!< temporary directory
 	char		path[96];	//!< dir/registry.db
+	char		log_path[112];	//!< dir/log/accesslog.db (and dir/device.key)
 	cw_registry_t	*admin;		//!< read-write connection
 	int64_t		now;		//!< time the fixture was made
 	int64_t		not_after;	//!< notAfter of both certificates

@@ -1153,8 +1153,9 @@ static void regpool_max_idle__bounds_idle_connections(void **state)
 		assert_non_null(c[i]);
 	}
 	for (size_t i = 0; i < 3; i++) cw_regpool_put(pool, c[i], false);
-	/* The admin connection and two idle readers: the third was closed. */
-	if (fds_on(f->path) >= 0) assert_int_equal(fds_on(f->path), 3);
+	/* The admin connection and two idle readers (each: SQLite's descriptor and its own, for the
+	 * change counter): the third was closed. */
+	if (fds_on(f->path) >= 0) assert_int_equal(fds_on(f->path), 1 + 2 * 2);
 	/* The two kept are lent again and still work. */
 	for (size_t i = 0; i < 2; i++) {
 		c[i] = cw_regpool_get(pool, &e);
@@ -1166,6 +1167,78 @@ static void regpool_max_idle__bounds_idle_connections(void **state)
 	cw_regpool_put(pool, NULL, false);
 	cw_regpool_free(pool);
 	cw_regpool_free(NULL);
+}
+
+/* --- the reader's memory (change counter) ------------------------------------------ */
+
+static cw_registry_t *reader(fixture_t *f)
+{
+	cw_registry_t *r = NULL;
+	cw_err_t e = { "" };
+
+	assert_int_equal(cw_registry_open_reader(f->path, 1000, &r, &e), 0);
+	return r;
+}
+
+static void memo__sees_an_ssid_removed_at_the_next_read(void **state)
+{
+	fixture_t *f = *state;
+	cw_registry_t *r = reader(f);
+	cw_ssid_class_t cls;
+	cw_err_t e;
+
+	assert_int_equal(cw_registry_ssid_class(r, "CoworkGuest", &cls, &e), 1);
+	assert_int_equal(cw_registry_ssid_class(r, "CoworkGuest", &cls, &e), 1);	/* from memory */
+	assert_int_equal(cw_admin_ssid_remove(f->admin, "CoworkGuest", &e), 0);
+	assert_int_equal(cw_registry_ssid_class(r, "CoworkGuest", &cls, &e), 0);
+	cw_registry_close(r);
+}
+
+static void memo__sees_a_vlan_plan_change_inside_a_new_read_bracket(void **state)
+{
+	fixture_t *f = *state;
+	cw_registry_t *r = reader(f);
+	cw_vlan_plan_t plan;
+	cw_err_t e;
+
+	cw_registry_read_begin(r);
+	assert_int_equal(cw_registry_vlan_plan(r, &plan, &e), 1);
+	assert_int_equal(plan.guest, 300);
+	cw_registry_read_end(r);
+	plan.guest = 301;
+	assert_int_equal(cw_admin_vlan_set(f->admin, &plan, &e), 0);
+	cw_registry_read_begin(r);
+	assert_int_equal(cw_registry_vlan_plan(r, &plan, &e), 1);
+	assert_int_equal(plan.guest, 301);
+	cw_registry_read_end(r);
+	cw_registry_close(r);
+}
+
+static void memo__sees_a_rotation_at_the_next_read(void **state)
+{
+	fixture_t *f = *state;
+	cw_registry_t *r = reader(f);
+	cw_psk_row_t rows[CW_PSK_SERVED_MAX];
+	cw_rotation_t a, b;
+	int64_t warn, last;
+	size_t n;
+	cw_err_t e;
+
+	assert_int_equal(cw_admin_psk_rotate(f->admin, "CoworkGuest", f->now, false, false, &a, &e), 0);
+	assert_int_equal(cw_registry_guest_psks(r, "CoworkGuest", f->now, rows, &n, &warn, &last, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].passphrase, a.current.passphrase);
+	assert_int_equal(cw_admin_psk_rotate(f->admin, "CoworkGuest", f->now, true, true, &b, &e), 0);
+	assert_int_equal(cw_registry_guest_psks(r, "CoworkGuest", f->now, rows, &n, &warn, &last, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].passphrase, b.current.passphrase);
+	/* The time of each request filters what memory holds: nothing after the end of serving. */
+	assert_int_equal(cw_registry_guest_psks(r, "CoworkGuest", b.current.grace_until, rows, &n, &warn, &last, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(last, b.current.grace_until);
+	cw_wipe(&a, sizeof(a));
+	cw_wipe(&b, sizeof(b));
+	cw_registry_close(r);
 }
 
 int main(void)
@@ -1222,6 +1295,9 @@ int main(void)
 		T(regpool_after_unlink__returns_null_naming_the_path),
 		T(regpool_on_unreadable_file__returns_null),
 		T(regpool_max_idle__bounds_idle_connections),
+		T(memo__sees_an_ssid_removed_at_the_next_read),
+		T(memo__sees_a_vlan_plan_change_inside_a_new_read_bracket),
+		T(memo__sees_a_rotation_at_the_next_read),
 #undef T
 	};
 

@@ -1,0 +1,352 @@
+/*
+ * accesslog.c - the access log database.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "accesslog.h"
+#include "sqlutil.h"
+
+/* Generated from sql/accesslog/NNNN_*.sql by build-aux/sql2c.sh. */
+extern const char *const cw_accesslog_migrations[];
+extern const size_t cw_accesslog_migrations_count;
+
+/* Rows per transaction of a purge: radiusd's writer never waits for more. */
+#define PURGE_CHUNK 5000
+
+struct cw_accesslog {
+	sqlite3		*db;
+	sqlite3_stmt	*insert;
+	sqlite3_stmt	*purge_some;
+};
+
+static const char sql_insert[] =
+	"INSERT INTO access (ts_ms, clock_synced, clock_error_us, result, reason, class, member, device, nas, ssid,"
+	" vlan, serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+static const char sql_purge_some[] =
+	"DELETE FROM access WHERE id IN (SELECT id FROM access WHERE ts_ms < ?1 ORDER BY ts_ms LIMIT ?2)";
+
+int cw_accesslog_schema_version(void)
+{
+	return (int)cw_accesslog_migrations_count;
+}
+
+int64_t cw_retention_cutoff_ms(int64_t now_ms, unsigned days)
+{
+	return now_ms - (int64_t)days * 86400 * 1000;
+}
+
+int cw_retention_days(cw_registry_t *reg, unsigned *days, cw_err_t *err)
+{
+	char buf[16], *end;
+	unsigned long v;
+	int rc = cw_registry_setting_get(reg, "log_retention_days", buf, sizeof(buf), err);
+
+	*days = CW_RETENTION_DAYS_DEFAULT;
+	if (rc <= 0) return rc;
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	if (errno || *end || buf[0] < '0' || buf[0] > '9' || v < CW_RETENTION_DAYS_MIN || v > CW_RETENTION_DAYS_MAX) {
+		cw_err_set(err, "the registry's log_retention_days \"%s\" is not 1 to %d", buf, CW_RETENTION_DAYS_MAX);
+		return -1;
+	}
+	*days = (unsigned)v;
+	return 0;
+}
+
+void cw_accesslog_close(cw_accesslog_t *log)
+{
+	if (!log) return;
+	sqlite3_finalize(log->insert);
+	sqlite3_finalize(log->purge_some);
+	sqlite3_close_v2(log->db);
+	free(log);
+}
+
+int cw_accesslog_writable(cw_accesslog_t *log)
+{
+	return sqlite3_db_readonly(log->db, "main") == 0;
+}
+
+static int create_file(const char *path, cw_err_t *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		cw_err_set(err, "creating %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_t *err)
+{
+	int version;
+
+	sqlite3_extended_result_codes(log->db, 1);
+	sqlite3_busy_timeout(log->db, 5000);
+	/* radiusd can write this file: never let its schema run code in coworkctl. */
+	sqlite3_db_config(log->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(log->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (cw_sql_exec(log->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON",
+			"configuring the access log", err) < 0) return -1;
+	if (create) {
+		return cw_sql_migrate(log->db, cw_accesslog_migrations, cw_accesslog_migrations_count, path,
+				      "access log", err);
+	}
+	if (cw_sql_user_version(log->db, &version, err) < 0) return -1;
+	if (version != cw_accesslog_schema_version()) {
+		cw_err_set(err, "access log %s has schema version %d, this build needs %d%s", path, version,
+			   cw_accesslog_schema_version(),
+			   version < cw_accesslog_schema_version() ? " (run any coworkctl command to migrate it)"
+								   : " (upgrade rlm_cowork)");
+		return -1;
+	}
+	return 0;
+}
+
+int cw_accesslog_open(const char *path, bool create, cw_accesslog_t **out, cw_err_t *err)
+{
+	cw_accesslog_t *log;
+	struct stat st;
+
+	*out = NULL;
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT || !create) {
+			cw_err_set(err, "access log %s: %s%s", path, strerror(errno),
+				   errno == ENOENT ? " (run any coworkctl command to create it)" : "");
+			return -1;
+		}
+		if (create_file(path, err) < 0) return -1;
+	} else if (!S_ISREG(st.st_mode)) {
+		cw_err_set(err, "access log %s is not a regular file", path);
+		return -1;
+	}
+	log = calloc(1, sizeof(*log));
+	if (!log) {
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &log->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	    SQLITE_OK) {
+		cw_err_set(err, "opening access log %s: %s", path, log->db ? sqlite3_errmsg(log->db) : "out of memory");
+		goto fail;
+	}
+	if (configure(log, path, create, err) < 0) goto fail;
+	if (sqlite3_prepare_v3(log->db, sql_insert, -1, SQLITE_PREPARE_PERSISTENT, &log->insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(log->db, sql_purge_some, -1, SQLITE_PREPARE_PERSISTENT, &log->purge_some, NULL) !=
+		    SQLITE_OK) {
+		cw_sql_err(log->db, err, "preparing access log statements (is this an access log?)");
+		goto fail;
+	}
+	*out = log;
+	return 0;
+
+fail:
+	cw_accesslog_close(log);
+	return -1;
+}
+
+/* Bind text, or NULL for "". */
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return *s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+static int insert_row(cw_accesslog_t *log, const cw_access_row_t *r)
+{
+	sqlite3_stmt *st = log->insert;
+	int rc = SQLITE_OK;
+
+	rc |= sqlite3_bind_int64(st, 1, r->ts_ms);
+	rc |= sqlite3_bind_int(st, 2, r->clock_synced);
+	rc |= r->clock_error_us >= 0 ? sqlite3_bind_int64(st, 3, r->clock_error_us) : sqlite3_bind_null(st, 3);
+	rc |= sqlite3_bind_text(st, 4, r->accepted ? "accept" : "reject", -1, SQLITE_STATIC);
+	rc |= sqlite3_bind_text(st, 5, r->reason, -1, SQLITE_STATIC);
+	rc |= sqlite3_bind_text(st, 6, r->member ? "member" : "guest", -1, SQLITE_STATIC);
+	rc |= bind_text(st, 7, r->member_id);
+	rc |= r->has_device ? sqlite3_bind_blob(st, 8, r->device, sizeof(r->device), SQLITE_STATIC)
+			    : sqlite3_bind_null(st, 8);
+	rc |= bind_text(st, 9, r->nas);
+	rc |= bind_text(st, 10, r->ssid);
+	rc |= r->vlan ? sqlite3_bind_int(st, 11, r->vlan) : sqlite3_bind_null(st, 11);
+	rc |= bind_text(st, 12, r->serial);
+	if (rc == SQLITE_OK) rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * Refuse a file renamed or deleted since it was opened (mv, rm, a restore):
+ * the open connection would go on writing to it, rows coworkctl never sees.
+ * The writer then reopens the path. 0, or -1 with err.
+ */
+static int check_in_place(cw_accesslog_t *log, cw_err_t *err)
+{
+	int moved = 0;
+
+	if (sqlite3_file_control(log->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+		cw_err_set(err, "the access log %s was moved or deleted while open", sqlite3_db_filename(log->db, "main"));
+		return -1;
+	}
+	return 0;
+}
+
+int cw_accesslog_append(cw_accesslog_t *log, const cw_access_row_t *rows, size_t n, int64_t purge_before_ms,
+			unsigned purge_limit, size_t *purged, cw_err_t *err)
+{
+	sqlite3_stmt *st = log->purge_some;
+
+	if (purged) *purged = 0;
+	if (check_in_place(log, err) < 0) return -1;
+	if (cw_sql_exec(log->db, "BEGIN IMMEDIATE", "starting an access log transaction", err) < 0) return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (insert_row(log, &rows[i]) < 0) {
+			cw_sql_err(log->db, err, "writing to the access log");
+			goto fail;
+		}
+	}
+	if (purge_before_ms > 0 && purge_limit > 0) {
+		if (sqlite3_bind_int64(st, 1, purge_before_ms) != SQLITE_OK ||
+		    sqlite3_bind_int(st, 2, (int)purge_limit) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+			cw_sql_err(log->db, err, "deleting rows past retention");
+			sqlite3_reset(st);
+			goto fail;
+		}
+		sqlite3_reset(st);
+		if (purged) *purged = (size_t)sqlite3_changes(log->db);
+	}
+	if (cw_sql_exec(log->db, "COMMIT", "committing to the access log", err) < 0) goto fail;
+	return 0;
+
+fail:
+	(void)sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+	if (purged) *purged = 0;
+	return -1;
+}
+
+int cw_accesslog_purge(cw_accesslog_t *log, int64_t before_ms, int64_t *deleted, cw_err_t *err)
+{
+	size_t n;
+
+	*deleted = 0;
+	do {
+		if (cw_accesslog_append(log, NULL, 0, before_ms, PURGE_CHUNK, &n, err) < 0) return -1;
+		*deleted += (int64_t)n;
+	} while (n == PURGE_CHUNK);
+	/*
+	 * Deleted rows are zeroed in the database (secure_delete); the WAL goes too.
+	 * Not through PRAGMA wal_checkpoint: it reports a reader that kept the WAL
+	 * busy past the timeout as success, leaving the deleted rows in it.
+	 */
+	if (sqlite3_wal_checkpoint_v2(log->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK) {
+		cw_sql_err(log->db, err, "truncating the access log's WAL, which still holds the deleted rows");
+		return -1;
+	}
+	return 0;
+}
+
+static void column_str(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	(void)cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
+}
+
+static void read_row(sqlite3_stmt *st, cw_access_row_t *r)
+{
+	char result[16], cls[16];
+
+	memset(r, 0, sizeof(*r));
+	r->ts_ms = sqlite3_column_int64(st, 0);
+	r->clock_synced = sqlite3_column_int(st, 1) != 0;
+	r->clock_error_us = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
+	column_str(st, 3, result, sizeof(result));
+	r->accepted = strcmp(result, "accept") == 0;
+	column_str(st, 4, r->reason, sizeof(r->reason));
+	column_str(st, 5, cls, sizeof(cls));
+	r->member = strcmp(cls, "member") == 0;
+	column_str(st, 6, r->member_id, sizeof(r->member_id));
+	if (sqlite3_column_bytes(st, 7) == CW_DEVICE_HASH_LEN) {
+		r->has_device = true;
+		memcpy(r->device, sqlite3_column_blob(st, 7), CW_DEVICE_HASH_LEN);
+	}
+	column_str(st, 8, r->nas, sizeof(r->nas));
+	column_str(st, 9, r->ssid, sizeof(r->ssid));
+	r->vlan = (uint16_t)sqlite3_column_int(st, 10);
+	column_str(st, 11, r->serial, sizeof(r->serial));
+}
+
+/* The SELECT for a filter; parameters ?1 from, ?2 to, ?3 member, ?4 device, ?5 limit. */
+static int query_sql(const cw_access_filter_t *f, char *sql, size_t len)
+{
+	return cw_snprintf(sql, len,
+			   "SELECT * FROM (SELECT ts_ms, clock_synced, clock_error_us, result, reason, class, member,"
+			   " device, nas, ssid, vlan, serial, id FROM access WHERE 1%s%s%s%s"
+			   " ORDER BY ts_ms DESC, id DESC%s) ORDER BY ts_ms, id",
+			   f->from_ms ? " AND ts_ms >= ?1" : "", f->to_ms ? " AND ts_ms < ?2" : "",
+			   f->member ? " AND member = ?3" : "", f->has_device ? " AND device = ?4" : "",
+			   f->limit ? " LIMIT ?5" : "");
+}
+
+int cw_accesslog_query(cw_accesslog_t *log, const cw_access_filter_t *f,
+		       int (*fn)(void *arg, const cw_access_row_t *row), void *arg, cw_err_t *err)
+{
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (query_sql(f, sql, sizeof(sql)) < 0 || sqlite3_prepare_v2(log->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    (f->from_ms && sqlite3_bind_int64(st, 1, f->from_ms) != SQLITE_OK) ||
+	    (f->to_ms && sqlite3_bind_int64(st, 2, f->to_ms) != SQLITE_OK) ||
+	    (f->member && sqlite3_bind_text(st, 3, f->member, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    (f->has_device && sqlite3_bind_blob(st, 4, f->device, CW_DEVICE_HASH_LEN, SQLITE_STATIC) != SQLITE_OK) ||
+	    (f->limit && sqlite3_bind_int64(st, 5, (sqlite3_int64)f->limit) != SQLITE_OK)) {
+		cw_sql_err(log->db, err, "querying the access log");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cw_access_row_t r;
+
+		read_row(st, &r);
+		rc = fn(arg, &r);
+		if (rc != 0) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		cw_sql_err(log->db, err, "querying the access log");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int cw_accesslog_stats(cw_accesslog_t *log, int64_t *rows, int64_t *oldest_ms, cw_err_t *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(log->db, "SELECT count(*), coalesce(min(ts_ms), 0) FROM access", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		cw_sql_err(log->db, err, "counting access log rows");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*rows = sqlite3_column_int64(st, 0);
+	*oldest_ms = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return 0;
+}

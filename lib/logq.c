@@ -1,0 +1,328 @@
+/*
+ * logq.c - the module's access-log writer thread.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "logq.h"
+#include "vlan.h"
+
+/* How often the writer re-reads the retention setting and retries a broken log. */
+#define RETENTION_REFRESH_S	60
+#define RETRY_PAUSE_MS		1000
+/* On shutdown, how many failed writes before the queued rows are given up. */
+#define STOP_ATTEMPTS		3
+
+struct cw_logq {
+	pthread_mutex_t		lock;
+	pthread_cond_t		rows_ready;	//!< writer waits: rows queued, or stop
+	pthread_cond_t		space;		//!< pushers wait: room in the queue
+	pthread_t		thread;
+	cw_access_row_t		*ring;		//!< capacity rows; [head, head + count) queued
+	size_t			head;
+	size_t			count;
+	bool			stop;
+	time_t			failing_since;	//!< 0 while the log is writable
+	cw_err_t		last_error;
+	/* Writer-thread state, not shared. */
+	cw_accesslog_t		*log;
+	unsigned		retention_days;
+	time_t			retention_read;
+	cw_access_row_t		*batch;
+	cw_logq_config_t	cfg;
+	char			*log_path;
+	char			*registry_path;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An absolute CLOCK_REALTIME deadline ms from now, for pthread_cond_timedwait. */
+static struct timespec deadline(unsigned ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+static void report(cw_logq_t *q, int is_error, const char *msg)
+{
+	if (q->cfg.report) q->cfg.report(q->cfg.report_ctx, is_error, msg);
+}
+
+/* Open the log for writing (an open that SQLite made read-only does not count). 0 or -1. */
+static int open_for_writing(cw_logq_t *q, cw_accesslog_t **log, cw_err_t *e)
+{
+	if (cw_accesslog_open(q->log_path, false, log, e) < 0) return -1;
+	if (!cw_accesslog_writable(*log)) {
+		cw_err_set(e, "access log %s is not writable by the server (uid %u)", q->log_path, (unsigned)geteuid());
+		cw_accesslog_close(*log);
+		*log = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writer thread: note a failure (reported once per failing spell). */
+static void failed(cw_logq_t *q, const cw_err_t *e)
+{
+	bool first;
+
+	pthread_mutex_lock(&q->lock);
+	first = q->failing_since == 0;
+	if (first) q->failing_since = time(NULL);
+	q->last_error = *e;
+	pthread_mutex_unlock(&q->lock);
+	if (first) report(q, 1, e->msg);
+	cw_accesslog_close(q->log);
+	q->log = NULL;
+}
+
+/* Writer thread: the retention in days, re-read from the registry now and then. */
+static void refresh_retention(cw_logq_t *q)
+{
+	cw_registry_t *reg;
+	unsigned days;
+	cw_err_t e;
+
+	if (q->retention_read && time(NULL) - q->retention_read < RETENTION_REFRESH_S) return;
+	q->retention_read = time(NULL);
+	if (cw_registry_open_reader(q->registry_path, 1000, &reg, &e) < 0) return;	/* keep the last value */
+	if (cw_retention_days(reg, &days, &e) == 0) q->retention_days = days;
+	cw_registry_close(reg);
+}
+
+/* Writer thread: write rows; 0 or -1 (reported). */
+static int write_batch(cw_logq_t *q, size_t n)
+{
+	int64_t cutoff;
+	cw_err_t e;
+
+	if (!q->log && open_for_writing(q, &q->log, &e) < 0) {
+		failed(q, &e);
+		return -1;
+	}
+	refresh_retention(q);
+	cutoff = cw_retention_cutoff_ms(now_ms() + q->cfg.clock_offset_ms, q->retention_days);
+	if (cw_accesslog_append(q->log, q->batch, n, cutoff, q->cfg.purge_limit, NULL, &e) < 0) {
+		failed(q, &e);
+		return -1;
+	}
+	pthread_mutex_lock(&q->lock);
+	if (q->failing_since) {
+		q->failing_since = 0;
+		pthread_mutex_unlock(&q->lock);
+		report(q, 0, "the access log is writable again");
+		return 0;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
+/* Writer thread, while failing with nothing queued: is the log back? */
+static void retry_open(cw_logq_t *q)
+{
+	cw_err_t e;
+
+	if (!q->log && open_for_writing(q, &q->log, &e) < 0) {
+		failed(q, &e);
+		return;
+	}
+	pthread_mutex_lock(&q->lock);
+	q->failing_since = 0;
+	pthread_mutex_unlock(&q->lock);
+	report(q, 0, "the access log is writable again");
+}
+
+/* With the lock held: copy up to batch_max queued rows (left queued) into q->batch. */
+static size_t peek(cw_logq_t *q)
+{
+	size_t n = q->count < q->cfg.batch_max ? q->count : q->cfg.batch_max;
+
+	for (size_t i = 0; i < n; i++) q->batch[i] = q->ring[(q->head + i) % q->cfg.capacity];
+	return n;
+}
+
+static void *writer(void *arg)
+{
+	cw_logq_t *q = arg;
+	unsigned stop_failures = 0;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		struct timespec until;
+		size_t n;
+		int rc;
+
+		while (!q->stop && q->count == 0) {
+			if (!q->failing_since) {
+				pthread_cond_wait(&q->rows_ready, &q->lock);
+				continue;
+			}
+			/* Refusing rows: try the log again now and then, or nothing would ever recover. */
+			until = deadline(RETRY_PAUSE_MS);
+			if (pthread_cond_timedwait(&q->rows_ready, &q->lock, &until) != ETIMEDOUT) continue;
+			pthread_mutex_unlock(&q->lock);
+			retry_open(q);
+			pthread_mutex_lock(&q->lock);
+		}
+		if (q->count == 0) break;	/* stopping, all written */
+		/* Let a batch fill for up to flush_ms. */
+		until = deadline(q->cfg.flush_ms);
+		while (!q->stop && q->count < q->cfg.batch_max) {
+			if (pthread_cond_timedwait(&q->rows_ready, &q->lock, &until) == ETIMEDOUT) break;
+		}
+		n = peek(q);
+		pthread_mutex_unlock(&q->lock);
+		rc = write_batch(q, n);
+		pthread_mutex_lock(&q->lock);
+		if (rc == 0) {
+			q->head = (q->head + n) % q->cfg.capacity;
+			q->count -= n;
+			pthread_cond_broadcast(&q->space);
+			continue;
+		}
+		if (q->stop && ++stop_failures >= STOP_ATTEMPTS) break;
+		until = deadline(RETRY_PAUSE_MS);
+		while (!q->stop) {
+			if (pthread_cond_timedwait(&q->rows_ready, &q->lock, &until) == ETIMEDOUT) break;
+		}
+	}
+	if (q->count > 0) {
+		cw_err_t e;
+
+		cw_err_set(&e, "%zu access log rows could not be written before shutdown: %s", q->count,
+			   q->last_error.msg);
+		pthread_mutex_unlock(&q->lock);
+		report(q, 1, e.msg);
+		return NULL;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static void destroy(cw_logq_t *q)
+{
+	cw_accesslog_close(q->log);
+	free(q->ring);
+	free(q->batch);
+	free(q->log_path);
+	free(q->registry_path);
+	pthread_cond_destroy(&q->rows_ready);
+	pthread_cond_destroy(&q->space);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err)
+{
+	cw_logq_t *q = calloc(1, sizeof(*q));
+	cw_err_t e;
+
+	*out = NULL;
+	if (!q) goto oom;
+	q->cfg = *cfg;
+	if (q->cfg.batch_max == 0 || q->cfg.capacity < q->cfg.batch_max) {
+		free(q);
+		cw_err_set(err, "access log queue: capacity must be at least one batch");
+		return -1;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->rows_ready, NULL);
+	pthread_cond_init(&q->space, NULL);
+	q->ring = calloc(q->cfg.capacity, sizeof(*q->ring));
+	q->batch = calloc(q->cfg.batch_max, sizeof(*q->batch));
+	q->log_path = strdup(cfg->log_path);
+	q->registry_path = strdup(cfg->registry_path);
+	if (!q->ring || !q->batch || !q->log_path || !q->registry_path) {
+		destroy(q);
+		goto oom;
+	}
+	q->retention_days = CW_RETENTION_DAYS_DEFAULT;
+	refresh_retention(q);
+	if (open_for_writing(q, &q->log, &e) < 0) {
+		/* Refuse rows at once rather than after the grace: nothing was ever written. */
+		q->failing_since = time(NULL) - (time_t)q->cfg.fail_grace_s;
+		q->last_error = e;
+		report(q, 1, e.msg);
+	}
+	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+		destroy(q);
+		cw_err_set(err, "cannot start the access log writer thread");
+		return -1;
+	}
+	*out = q;
+	return 0;
+
+oom:
+	cw_err_set(err, "out of memory");
+	return -1;
+}
+
+int cw_logq_push(cw_logq_t *q, const cw_access_row_t *row, unsigned wait_ms, cw_err_t *err)
+{
+	struct timespec until = deadline(wait_ms);
+	int rc = -1;
+
+	if (row->vlan > CW_VLAN_MAX) {
+		/* The schema would refuse it, and with it the whole batch, again and again. */
+		cw_err_set(err, "access log row with VLAN %u", row->vlan);
+		return -1;
+	}
+	pthread_mutex_lock(&q->lock);
+	if (q->stop) {
+		cw_err_set(err, "the access log writer is shutting down");
+		goto done;
+	}
+	if (q->failing_since && time(NULL) - q->failing_since >= (time_t)q->cfg.fail_grace_s) {
+		cw_err_set(err, "the access log is not writable: %s", q->last_error.msg);
+		goto done;
+	}
+	while (q->count == q->cfg.capacity && !q->stop) {
+		if (pthread_cond_timedwait(&q->space, &q->lock, &until) == ETIMEDOUT) {
+			cw_err_set(err, "the access log writer is %u rows behind", q->cfg.capacity);
+			goto done;
+		}
+	}
+	if (q->stop) {
+		cw_err_set(err, "the access log writer is shutting down");
+		goto done;
+	}
+	q->ring[(q->head + q->count) % q->cfg.capacity] = *row;
+	q->count++;
+	/* Wake the writer for the first row of a batch and for a full one. */
+	if (q->count == 1 || q->count == q->cfg.batch_max) pthread_cond_signal(&q->rows_ready);
+	rc = 0;
+done:
+	pthread_mutex_unlock(&q->lock);
+	return rc;
+}
+
+void cw_logq_stop(cw_logq_t *q)
+{
+	if (!q) return;
+	pthread_mutex_lock(&q->lock);
+	q->stop = true;
+	pthread_cond_signal(&q->rows_ready);
+	pthread_cond_broadcast(&q->space);	/* pushers waiting for room give up */
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	destroy(q);
+}

@@ -1,0 +1,85 @@
+/*
+ * sqlutil.c - error messages and schema migrations shared by the registry
+ * and the access log.
+ */
+#include <sqlite3.h>
+
+#include "sqlutil.h"
+
+void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing)
+{
+	int rc = sqlite3_extended_errcode(db);
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		cw_err_set(err, "%s: locked by another process (%s)", doing, sqlite3_errmsg(db));
+		return;
+	}
+	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(db));
+}
+
+int cw_sql_exec(sqlite3 *db, const char *sql, const char *doing, cw_err_t *err)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		cw_sql_err(db, err, doing);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_sql_user_version(sqlite3 *db, int *out, cw_err_t *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		cw_sql_err(db, err, "reading the schema version");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * A schema version we can migrate from: 0 (a new file) up to count.
+ * user_version is any 32-bit integer a file may hold; a negative one would
+ * index before the first migration.
+ */
+static int check_version(const char *path, const char *what, int have, size_t count, cw_err_t *err)
+{
+	if (have < 0) {
+		cw_err_set(err, "%s has an invalid schema version %d: not a %s written by rlm_cowork", path, have, what);
+		return -1;
+	}
+	if ((size_t)have > count) {
+		cw_err_set(err, "%s has schema version %d, newer than this build knows (%zu): upgrade rlm_cowork", path,
+			   have, count);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_sql_migrate(sqlite3 *db, const char *const migrations[], size_t count, const char *path, const char *what,
+		   cw_err_t *err)
+{
+	char pragma[64];
+	int have;
+
+	if (cw_sql_user_version(db, &have, err) < 0 || check_version(path, what, have, count, err) < 0) return -1;
+	if ((size_t)have == count) return 0;
+	if (cw_sql_exec(db, "BEGIN IMMEDIATE", "starting a migration", err) < 0) return -1;
+	/* Another process may have migrated it meanwhile, even a newer build. */
+	if (cw_sql_user_version(db, &have, err) < 0 || check_version(path, what, have, count, err) < 0) goto fail;
+	for (; (size_t)have < count; have++) {
+		if (cw_sql_exec(db, migrations[have], "applying a schema migration", err) < 0) goto fail;
+	}
+	(void)cw_snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu", count);
+	if (cw_sql_exec(db, pragma, "recording the schema version", err) < 0 ||
+	    cw_sql_exec(db, "COMMIT", "committing a migration", err) < 0) goto fail;
+	return 0;
+
+fail:
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
