@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "statedir.h"
 #include "timeutil.h"
 
 static void vmsg(const char *fmt, va_list ap)
@@ -208,6 +209,34 @@ int cli_registry(const cli_t *cli, cw_registry_t **reg)
 
 	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
 	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
+	/* A state made before the access log existed gets it now, for radiusd's group. */
+	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0) {
+		cw_registry_close(*reg);
+		*reg = NULL;
+		return cli_fail("%s", e.msg);
+	}
+	return EXIT_OK;
+}
+
+int cli_accesslog(const cli_t *cli, cw_accesslog_t **log)
+{
+	char path[4096];
+	cw_err_t e;
+
+	if (cli_path(cli, "log/accesslog.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	/* Recreated (or created for an older state) with radiusd's group, like init does. */
+	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0 ||
+	    cw_accesslog_open(path, false, log, &e) < 0) return cli_fail("%s", e.msg);
+	return EXIT_OK;
+}
+
+int cli_device_key(const cli_t *cli, uint8_t key[CW_DEVICE_KEY_LEN])
+{
+	char path[4096];
+	cw_err_t e;
+
+	if (cli_path(cli, "device.key", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (cw_device_key_load(path, key, &e) < 0) return cli_fail("%s", e.msg);
 	return EXIT_OK;
 }
 

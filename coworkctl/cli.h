@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "accesslog.h"
 #include "cowork.h"
 #include "json.h"
 #include "registry.h"
@@ -89,8 +90,18 @@ int cli_uint(const char *s, unsigned min, unsigned max, const char *what, unsign
 /* STATE/rel into buf. 0, or -1 (printed) when the path is too long. */
 int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len);
 
-/* Open STATE/registry.db for changes (migrating it). EXIT_OK or EXIT_FAIL (printed). */
+/*
+ * Open STATE/registry.db for changes (migrating it), and create what an
+ * older state directory lacks (device key, access log). EXIT_OK or
+ * EXIT_FAIL (printed).
+ */
 int cli_registry(const cli_t *cli, cw_registry_t **reg);
+
+/* Open STATE/log/accesslog.db (creating or migrating it). EXIT_OK or EXIT_FAIL (printed). */
+int cli_accesslog(const cli_t *cli, cw_accesslog_t **log);
+
+/* Load STATE/device.key. EXIT_OK or EXIT_FAIL (printed). The caller wipes the key. */
+int cli_device_key(const cli_t *cli, uint8_t key[CW_DEVICE_KEY_LEN]);
 
 /* Local date of a Unix time for tables ("2027-12-31"); "-" for 0. */
 const char *cli_date(int64_t t, char buf[16]);

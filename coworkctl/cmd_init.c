@@ -27,6 +27,7 @@
 #include "fileio.h"
 #include "names.h"
 #include "registry_admin.h"
+#include "statedir.h"
 
 struct init_opts {
 	const char	*org;
@@ -170,7 +171,8 @@ static void remove_tree(const char *tmp)
 {
 	static const char *const files[] = {
 		"ca/ca.key", "ca/ca.pem", "server/server.key", "server/server.pem", "registry.db",
-		"registry.db-journal", "ca", "server", NULL,
+		"registry.db-journal", "device.key", "log/accesslog.db", "log/accesslog.db-wal", "log/accesslog.db-shm",
+		"log", "ca", "server", NULL,
 	};
 	char path[4096];
 
@@ -216,6 +218,9 @@ static int init(cli_t *cli, const struct init_opts *o)
 		rc = cli_fail("%s", e.msg);
 	} else if ((rc = make_pki(cli, tmp, o, &ca, &server)) == EXIT_OK &&
 		   (rc = make_registry(cli, tmp, o, &ca, &server)) == EXIT_OK) {
+		if (statedir_ensure_log(tmp, o->gid, &e) < 0) rc = cli_fail("%s", e.msg);
+	}
+	if (rc == EXIT_OK) {
 		if (rename(tmp, cli->state_dir) < 0) {
 			rc = cli_fail("moving the new state into %s: %s", cli->state_dir, strerror(errno));
 		}
@@ -228,6 +233,8 @@ static int init(cli_t *cli, const struct init_opts *o)
 	printf("  CA            %s/ca/ca.pem (serial %s)\n", cli->state_dir, ca.serial);
 	printf("  server cert   %s/server/server.pem for %s\n", cli->state_dir, o->server_name);
 	printf("  registry      %s/registry.db\n", cli->state_dir);
+	printf("  access log    %s/log/accesslog.db (devices as keyed hashes, key %s/device.key)\n", cli->state_dir,
+	       cli->state_dir);
 	if (o->gid != CW_NO_GID) printf("  group %s may read the registry and the server key\n", o->group);
 	printf("next: coworkctl vlan set, ssid add, tenant add, member add, cert issue\n");
 	return EXIT_OK;

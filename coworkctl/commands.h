@@ -13,5 +13,7 @@ int cmd_tenant(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_member(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_cert(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_psk(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_log(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_status(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 
 #endif

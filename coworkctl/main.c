@@ -22,6 +22,10 @@ static const cli_cmd_t commands[] = {
 	{ "member", cmd_member, "member add|suspend|resume|show|list ...", "Members of the space.\n" },
 	{ "cert", cmd_cert, "cert issue|revoke|list|show ...", "Member certificates.\n" },
 	{ "psk", cmd_psk, "psk rotate|show|policy ...", "The guest passphrase of each guest SSID.\n" },
+	{ "log", cmd_log, "log show|find|export|purge|retention ...", "The access log.\n" },
+	{ "status", cmd_status, "status [--json]",
+	  "What needs attention: clock, guest passphrases, CA and certificate expiry, access log.\n"
+	  "Exit 0 when all is well, 3 when something needs action.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -30,7 +34,7 @@ static void usage(FILE *f)
 	fputs("usage: coworkctl [-d STATE_DIR] COMMAND [ARGS]\n"
 	      "\n"
 	      "Administer rlm_cowork: the member CA, VLAN plan, SSIDs, tenants, members,\n"
-	      "their certificates, and the guest passphrases.\n"
+	      "their certificates, the guest passphrases and the access log.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -d, --state-dir DIR  state directory (default: $COWORK_STATE, else " COWORK_STATE_DIR ")\n"
@@ -41,7 +45,7 @@ static void usage(FILE *f)
 	for (const cli_cmd_t *c = commands; c->name; c++) fprintf(f, "  %s\n      %s", c->usage, c->help);
 	fputs("\nRun 'coworkctl COMMAND --help' for a command's options.\n"
 	      "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage error,\n"
-	      "3 done but something needs attention (e.g. a --notify-cmd failed).\n", f);
+	      "3 done but something needs attention (status; a --notify-cmd that failed).\n", f);
 }
 
 int main(int argc, char **argv)

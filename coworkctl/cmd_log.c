@@ -1,0 +1,519 @@
+/*
+ * cmd_log.c - coworkctl log show|find|export|purge|retention: the access log.
+ *
+ * The log is for tracing incidents and nothing else: rows name devices by
+ * a keyed hash, `find` and `export` need the MAC or member in question,
+ * and every export is recorded with its case reference.
+ */
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "json.h"
+#include "registry_admin.h"
+#include "timeutil.h"
+
+#define SHOW_LIMIT_DEFAULT 100
+
+/* --since/--from (start of the local day) and --until/--to (end of the day, inclusive). */
+static int parse_day_ms(const cli_cmd_t *self, const char *opt, const char *s, bool end, int64_t *out)
+{
+	cw_date_t d;
+	int64_t t;
+	cw_err_t e;
+
+	if (cw_date_parse(s, &d, &e) < 0) return cli_usage(self, "%s: %s", opt, e.msg);
+	if ((end ? cw_date_local_end(&d, &t) : cw_date_local_start(&d, &t)) < 0) {
+		return cli_usage(self, "%s %s cannot be represented in local time", opt, s);
+	}
+	*out = t * 1000;
+	return EXIT_OK;
+}
+
+static const char *ms_text(int64_t ms, char buf[CW_RFC3339_MS_LEN])
+{
+	if (cw_time_format_rfc3339_ms(ms, buf) < 0) return "?";
+	return buf;
+}
+
+static void row_json(json_t *j, const cw_access_row_t *r)
+{
+	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX];
+
+	json_object_begin(j);
+	json_kv_string(j, "time", ms_text(r->ts_ms, ts));
+	json_kv_bool(j, "clock_synced", r->clock_synced);
+	json_key(j, "clock_error_us");
+	if (r->clock_error_us >= 0) json_int(j, r->clock_error_us);
+	else json_null(j);
+	json_kv_string(j, "result", r->accepted ? "accept" : "reject");
+	json_kv_string(j, "reason", r->reason);
+	json_kv_string(j, "class", r->member ? "member" : "guest");
+	json_kv_string(j, "member", r->member_id[0] ? r->member_id : NULL);
+	if (r->has_device) cw_device_hash_hex(r->device, dev);
+	json_kv_string(j, "device", r->has_device ? dev : NULL);
+	json_kv_string(j, "nas", r->nas[0] ? r->nas : NULL);
+	json_kv_string(j, "ssid", r->ssid[0] ? r->ssid : NULL);
+	json_key(j, "vlan");
+	if (r->vlan) json_int(j, r->vlan);
+	else json_null(j);
+	json_kv_string(j, "serial", r->serial[0] ? r->serial : NULL);
+	json_object_end(j);
+}
+
+/* A table row; untrusted text (NAS, SSID) is escaped. */
+static void row_text(const cw_access_row_t *r, bool header)
+{
+	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], nas[CW_LOG_ESCAPED_MAX], ssid[CW_LOG_ESCAPED_MAX];
+
+	if (header) {
+		printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12s  %-16s  %-16s  %4s  %s\n", "TIME (UTC)", "CLOCK",
+		       "RESULT", "REASON", "CLASS", "MEMBER", "DEVICE", "NAS", "SSID", "VLAN", "SERIAL");
+	}
+	if (r->has_device) cw_device_hash_hex(r->device, dev);
+	cw_log_escape(r->nas, strlen(r->nas), nas, sizeof(nas));
+	cw_log_escape(r->ssid, strlen(r->ssid), ssid, sizeof(ssid));
+	printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12.12s  %-16s  %-16s  %4u  %s\n", ms_text(r->ts_ms, ts),
+	       r->clock_synced ? "ok" : "UNSYNC", r->accepted ? "accept" : "reject", r->reason,
+	       r->member ? "member" : "guest", r->member_id[0] ? r->member_id : "-", r->has_device ? dev : "-",
+	       nas[0] ? nas : "-", ssid[0] ? ssid : "-", r->vlan, r->serial[0] ? r->serial : "-");
+}
+
+static int row_out(void *arg, const cw_access_row_t *r)
+{
+	cli_list_t *o = arg;
+
+	if (o->json) row_json(o->json, r);
+	else row_text(r, o->rows == 0);
+	o->rows++;
+	return 0;
+}
+
+/* Run a query to stdout as a table or JSON. */
+static int list_rows(const cli_t *cli, const cw_access_filter_t *f, bool json, const char *empty)
+{
+	cw_accesslog_t *log;
+	cli_list_t out;
+	cw_err_t e;
+	int rc;
+
+	if ((rc = cli_accesslog(cli, &log)) != EXIT_OK) return rc;
+	cli_list_begin(&out, json, cli->now);
+	if (cw_accesslog_query(log, f, row_out, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, empty);
+	cw_accesslog_close(log);
+	return rc;
+}
+
+static int export_out(void *arg, const cw_log_export_t *x)
+{
+	cli_list_t *o = arg;
+	char at[CW_RFC3339_MS_LEN], from[CW_RFC3339_MS_LEN], to[CW_RFC3339_MS_LEN];
+
+	if (o->json) {
+		json_object_begin(o->json);
+		json_kv_time(o->json, "at", x->at);
+		json_kv_string(o->json, "operator", x->operator_name);
+		json_kv_string(o->json, "case", x->case_ref);
+		json_kv_string(o->json, "from", ms_text(x->from_ms, from));
+		json_kv_string(o->json, "to", ms_text(x->to_ms, to));
+		json_kv_string(o->json, "filter", x->filter);
+		json_kv_string(o->json, "format", x->format);
+		json_kv_int(o->json, "rows", x->rows);
+		json_object_end(o->json);
+	} else {
+		if (o->rows == 0) {
+			printf("%-24s  %-20s  %-16s  %-24s  %-24s  %-20s  %-4s  %s\n", "EXPORTED AT (UTC)", "OPERATOR", "CASE",
+			       "FROM", "TO", "FILTER", "FMT", "ROWS");
+		}
+		printf("%-24s  %-20s  %-16s  %-24s  %-24s  %-20.20s  %-4s  %lld\n", ms_text(x->at * 1000, at),
+		       x->operator_name, x->case_ref, ms_text(x->from_ms, from), ms_text(x->to_ms, to), x->filter,
+		       x->format, (long long)x->rows);
+	}
+	o->rows++;
+	return 0;
+}
+
+static int show_exports(const cli_t *cli, bool json)
+{
+	cw_registry_t *reg;
+	cli_list_t out;
+	cw_err_t e;
+	int rc;
+
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	cli_list_begin(&out, json, cli->now);
+	if (cw_admin_log_export_list(reg, export_out, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, "no exports recorded");
+	cw_registry_close(reg);
+	return rc;
+}
+
+static int log_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "member", required_argument, NULL, 'm' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "exports", no_argument, NULL, 'x' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	cw_access_filter_t f = { .limit = SHOW_LIMIT_DEFAULT };
+	bool json = false, exports = false, all = false;
+	unsigned limit;
+	int c, rc = EXIT_OK;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 's' && (rc = parse_day_ms(self, "--since", optarg, false, &f.from_ms)) != EXIT_OK) return rc;
+		if (c == 'u' && (rc = parse_day_ms(self, "--until", optarg, true, &f.to_ms)) != EXIT_OK) return rc;
+		if (c == 'm') f.member = optarg;
+		if (c == 'l' && cli_uint(optarg, 1, 10000000, "--limit", &limit) < 0) return EXIT_USAGE;
+		if (c == 'l') f.limit = limit;
+		if (c == 'a') all = true;
+		if (c == 'x') exports = true;
+		if (c == 'j') json = true;
+	}
+	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
+	if (exports) return show_exports(cli, json);
+	if (all || f.from_ms) f.limit = 0;
+	return list_rows(cli, &f, json, "no rows");
+}
+
+static int log_find(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mac", required_argument, NULL, 'M' },
+		{ "since", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint8_t key[CW_DEVICE_KEY_LEN];
+	cw_access_filter_t f = { 0 };
+	const char *mac = NULL;
+	bool json = false;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'M') mac = optarg;
+		if (c == 's' && (rc = parse_day_ms(self, "--since", optarg, false, &f.from_ms)) != EXIT_OK) return rc;
+		if (c == 'j') json = true;
+	}
+	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
+	if (!mac) return cli_usage(self, "--mac is required");
+	if ((rc = cli_device_key(cli, key)) != EXIT_OK) return rc;
+	f.has_device = true;
+	rc = cw_device_hash_text(key, mac, strlen(mac), f.device, &e);
+	cw_wipe(key, sizeof(key));
+	if (rc < 0) return cli_usage(self, "--mac: %s", e.msg);
+	return list_rows(cli, &f, json, "no rows for this device");
+}
+
+/* Who is exporting: the login name and uid (and the sudo caller, if any). */
+static void operator_name(char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *sudo = getenv("SUDO_USER");
+
+	if (cw_snprintf(buf, len, "%s (uid %u)%s%s", pw ? pw->pw_name : "?", (unsigned)getuid(),
+			sudo ? " via sudo by " : "", sudo ? sudo : "") < 0) {
+		(void)cw_snprintf(buf, len, "uid %u", (unsigned)getuid());
+	}
+}
+
+/* CSV field, quoted when it must be (RFC 4180). */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"') fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+struct export_out {
+	FILE	*f;
+	bool	csv;
+	json_t	doc;
+	int64_t	rows;
+};
+
+static int export_row(void *arg, const cw_access_row_t *r)
+{
+	struct export_out *o = arg;
+	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], err[24], vlan[8];
+
+	o->rows++;
+	if (!o->csv) {
+		row_json(&o->doc, r);
+		return 0;
+	}
+	if (r->has_device) cw_device_hash_hex(r->device, dev);
+	(void)cw_snprintf(err, sizeof(err), "%lld", (long long)r->clock_error_us);
+	(void)cw_snprintf(vlan, sizeof(vlan), "%u", r->vlan);
+	csv_field(o->f, ms_text(r->ts_ms, ts), false);
+	csv_field(o->f, r->clock_synced ? "1" : "0", false);
+	csv_field(o->f, r->clock_error_us >= 0 ? err : "", false);
+	csv_field(o->f, r->accepted ? "accept" : "reject", false);
+	csv_field(o->f, r->reason, false);
+	csv_field(o->f, r->member ? "member" : "guest", false);
+	csv_field(o->f, r->member_id, false);
+	csv_field(o->f, r->has_device ? dev : "", false);
+	csv_field(o->f, r->nas, false);
+	csv_field(o->f, r->ssid, false);
+	csv_field(o->f, r->vlan ? vlan : "", false);
+	csv_field(o->f, r->serial, true);
+	return 0;
+}
+
+static int count_row(void *arg, const cw_access_row_t *r)
+{
+	(void)r;
+	(*(int64_t *)arg)++;
+	return 0;
+}
+
+/* A new 0600 file for the export (never overwriting), or stdout for "-". */
+static FILE *open_out(const char *path)
+{
+	int fd;
+
+	if (!path || strcmp(path, "-") == 0) return stdout;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
+struct export_opts {
+	cw_access_filter_t	f;
+	const char		*member;
+	const char		*mac;
+	const char		*case_ref;
+	const char		*format;
+	const char		*out;
+};
+
+/* The audit row is written before any data leaves: an export is never unrecorded. */
+static int export_run(const cli_t *cli, struct export_opts *o)
+{
+	cw_accesslog_t *log = NULL;
+	cw_registry_t *reg = NULL;
+	cw_log_export_t x = { 0 };
+	struct export_out out = { NULL, strcmp(o->format, "csv") == 0, { 0 }, 0 };
+	char dev[CW_DEVICE_HASH_HEX];
+	int rc;
+	cw_err_t e;
+
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK || (rc = cli_accesslog(cli, &log)) != EXIT_OK) goto done;
+	if (cw_accesslog_query(log, &o->f, count_row, &x.rows, &e) < 0) {
+		rc = cli_fail("%s", e.msg);
+		goto done;
+	}
+	x.at = cli->now;
+	operator_name(x.operator_name, sizeof(x.operator_name));
+	(void)cw_snprintf(x.case_ref, sizeof(x.case_ref), "%s", o->case_ref);
+	x.from_ms = o->f.from_ms;
+	x.to_ms = o->f.to_ms;
+	if (o->f.has_device) cw_device_hash_hex(o->f.device, dev);
+	(void)cw_snprintf(x.filter, sizeof(x.filter), "%s%s", o->member ? "member " : o->mac ? "device " : "all",
+			  o->member ? o->member : o->mac ? dev : "");
+	(void)cw_snprintf(x.format, sizeof(x.format), "%s", o->format);
+	if (cw_admin_log_export_record(reg, &x, &e) < 0) {
+		rc = cli_fail("%s", e.msg);
+		goto done;
+	}
+	out.f = open_out(o->out);
+	if (!out.f) {
+		rc = cli_fail("cannot create %s (it must not exist yet): %m", o->out);
+		goto done;
+	}
+	if (out.csv) {
+		fputs("time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial\n", out.f);
+	} else {
+		json_init(&out.doc, out.f);
+		json_array_begin(&out.doc);
+	}
+	if (cw_accesslog_query(log, &o->f, export_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	if (!out.csv) {
+		json_array_end(&out.doc);
+		json_end(&out.doc);
+	}
+	if ((out.f != stdout && fclose(out.f) != 0) || (out.f == stdout && fflush(stdout) != 0)) {
+		rc = cli_fail("writing the export failed");
+	}
+	if (rc == EXIT_OK) {
+		fprintf(stderr, "exported %lld rows for case %s (recorded: coworkctl log show --exports)\n",
+			(long long)out.rows, o->case_ref);
+	}
+done:
+	cw_accesslog_close(log);
+	cw_registry_close(reg);
+	return rc;
+}
+
+static int log_export(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "member", required_argument, NULL, 'm' },
+		{ "mac", required_argument, NULL, 'M' },
+		{ "case", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct export_opts o = { .format = "csv" };
+	uint8_t key[CW_DEVICE_KEY_LEN];
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'f' && (rc = parse_day_ms(self, "--from", optarg, false, &o.f.from_ms)) != EXIT_OK) return rc;
+		if (c == 't' && (rc = parse_day_ms(self, "--to", optarg, true, &o.f.to_ms)) != EXIT_OK) return rc;
+		if (c == 'm') o.member = optarg;
+		if (c == 'M') o.mac = optarg;
+		if (c == 'c') o.case_ref = optarg;
+		if (c == 'F') o.format = optarg;
+		if (c == 'o') o.out = optarg;
+	}
+	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
+	if (!o.case_ref || !*o.case_ref) {
+		return cli_usage(self, "--case REF is required: an export must say which incident it is for");
+	}
+	if (strlen(o.case_ref) > 128) return cli_usage(self, "--case is longer than 128 characters");
+	if (!o.f.from_ms || !o.f.to_ms) return cli_usage(self, "--from and --to are required");
+	if (o.f.to_ms <= o.f.from_ms) return cli_usage(self, "--to is before --from");
+	if (o.member && o.mac) return cli_usage(self, "give --member or --mac, not both");
+	if (strcmp(o.format, "csv") != 0 && strcmp(o.format, "json") != 0) {
+		return cli_usage(self, "--format must be csv or json");
+	}
+	o.f.member = o.member;
+	if (o.mac) {
+		if ((rc = cli_device_key(cli, key)) != EXIT_OK) return rc;
+		o.f.has_device = true;
+		rc = cw_device_hash_text(key, o.mac, strlen(o.mac), o.f.device, &e);
+		cw_wipe(key, sizeof(key));
+		if (rc < 0) return cli_usage(self, "--mac: %s", e.msg);
+	}
+	return export_run(cli, &o);
+}
+
+static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	cw_accesslog_t *log = NULL;
+	cw_registry_t *reg = NULL;
+	int64_t deleted = 0, cutoff;
+	char when[CW_RFC3339_MS_LEN];
+	unsigned days;
+	bool json;
+	int rc;
+	cw_err_t e;
+	json_t j;
+
+	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if (cw_retention_days(reg, &days, &e) < 0) {
+		cw_registry_close(reg);
+		return cli_fail("%s", e.msg);
+	}
+	cw_registry_close(reg);
+	if ((rc = cli_accesslog(cli, &log)) != EXIT_OK) return rc;
+	cutoff = cw_retention_cutoff_ms(cli->now * 1000, days);
+	if (cw_accesslog_purge(log, cutoff, &deleted, &e) < 0) rc = cli_fail("%s", e.msg);
+	cw_accesslog_close(log);
+	if (rc != EXIT_OK) return rc;
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_kv_int(&j, "deleted", deleted);
+		json_kv_int(&j, "retention_days", days);
+		json_kv_string(&j, "cutoff", ms_text(cutoff, when));
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("deleted %lld rows older than %s (retention %u days)\n", (long long)deleted, ms_text(cutoff, when),
+		       days);
+	}
+	return EXIT_OK;
+}
+
+static int log_retention(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "days", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	cw_registry_t *reg;
+	unsigned days = 0;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'd' && cli_uint(optarg, CW_RETENTION_DAYS_MIN, CW_RETENTION_DAYS_MAX, "--days", &days) < 0) {
+			return EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if ((days && cw_admin_log_retention_set(reg, days, &e) < 0) || cw_retention_days(reg, &days, &e) < 0) {
+		rc = cli_fail("%s", e.msg);
+	} else {
+		printf("access log retention: %u days\n", days);
+	}
+	cw_registry_close(reg);
+	return rc;
+}
+
+static const cli_cmd_t log_cmds[] = {
+	{ "show", log_show, "log show [--since DATE] [--until DATE] [--member ID] [--limit N|--all] [--exports] [--json]",
+	  "Show access log rows, oldest first (the last 100 unless --since, --limit or --all).\n"
+	  "Times are UTC with milliseconds; CLOCK is UNSYNC when the clock was not synchronised.\n\n"
+	  "  --since DATE   from the start of that local day\n"
+	  "  --until DATE   to the end of that local day\n"
+	  "  --member ID    one member's rows\n"
+	  "  --exports      the record of exports instead\n"
+	  "  --json         as JSON\n" },
+	{ "find", log_find, "log find --mac MAC [--since DATE] [--json]",
+	  "Find a device's rows: the MAC (any common form) is hashed with the device key.\n" },
+	{ "export", log_export,
+	  "log export --from DATE --to DATE [--member ID|--mac MAC] --case REF [--format csv|json] [--out FILE]",
+	  "Export rows for an investigation. Refuses without --case; each export is recorded (who, when,\n"
+	  "which rows, how many, under which case) and listed by `log show --exports`.\n\n"
+	  "  --from, --to DATE  local days, both included\n"
+	  "  --case REF         the incident or request this export answers (required)\n"
+	  "  --format F         csv (default) or json\n"
+	  "  --out FILE         a new file (0600) instead of standard output\n" },
+	{ "purge", log_purge, "log purge [--json]",
+	  "Delete rows older than the retention (cron, daily; radiusd also deletes them as it writes),\n"
+	  "overwriting them in the file and truncating the WAL.\n" },
+	{ "retention", log_retention, "log retention [--days N]",
+	  "Show or set how long rows are kept (default 180 days, 1 to 3650).\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int cmd_log(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	return cli_dispatch(cli, "log", log_cmds, argc - 1, argv + 1);
+}

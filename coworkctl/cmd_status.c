@@ -1,0 +1,254 @@
+/*
+ * cmd_status.c - coworkctl status: what needs the admin's attention.
+ *
+ * Exit 0 when all is well, 3 (EXIT_ATTENTION) when something needs action
+ * (for cron or monitoring), 1 when the state cannot be read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "commands.h"
+#include "json.h"
+#include "registry_admin.h"
+#include "timeutil.h"
+
+#define EXPIRY_NOTICE_DAYS	30
+#define ATTENTION_MAX		32
+
+typedef struct status {
+	const cli_t	*cli;
+	cw_registry_t	*reg;
+	json_t		*json;			//!< NULL: text
+	json_t		doc;
+	int		n_attention;
+	char		attention[ATTENTION_MAX][200];
+	int		n_expiring;
+} status_t;
+
+static void attention(status_t *s, const char *fmt, ...) CW_PRINTF(2, 3);
+
+static void attention(status_t *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->n_attention == ATTENTION_MAX) return;
+	va_start(ap, fmt);
+	(void)vsnprintf(s->attention[s->n_attention++], sizeof(s->attention[0]), fmt, ap);
+	va_end(ap);
+}
+
+static int64_t days_left(int64_t until, int64_t now)
+{
+	return until > now ? (until - now) / 86400 : -((now - until + 86399) / 86400);
+}
+
+static void show_clock(status_t *s)
+{
+	char text[96];
+	cw_clock_t c;
+
+	cw_clock_read(0, &c);
+	if (cw_clock_describe(&c, text, sizeof(text)) < 0) strcpy(text, "?");
+	if (!c.synced) attention(s, "the system clock is %s: check NTP", text);
+	if (s->json) {
+		json_key(s->json, "clock");
+		json_object_begin(s->json);
+		json_kv_bool(s->json, "synced", c.synced);
+		json_key(s->json, "error_us");
+		if (c.error_us >= 0) json_int(s->json, c.error_us);
+		else json_null(s->json);
+		json_object_end(s->json);
+		return;
+	}
+	printf("clock          %s\n", text);
+}
+
+static int guest_ssid(void *arg, const char *ssid)
+{
+	status_t *s = arg;
+	cw_psk_row_t rows[CW_PSK_SERVED_MAX];
+	int64_t warn, last, now = s->cli->now;
+	char until[16], served[16];
+	size_t n;
+	cw_err_t e;
+
+	if (cw_registry_guest_psks(s->reg, ssid, now, rows, &n, &warn, &last, &e) < 0) {
+		attention(s, "guest SSID \"%s\": %s", ssid, e.msg);
+		return 0;
+	}
+	cw_wipe(rows[0].passphrase, sizeof(rows[0].passphrase));
+	cw_wipe(rows[1].passphrase, sizeof(rows[1].passphrase));
+	if (n == 0) attention(s, "guest SSID \"%s\" has no valid passphrase: run coworkctl psk rotate --ssid '%s'", ssid, ssid);
+	else if (rows[0].valid_until <= now) {
+		attention(s, "guest SSID \"%s\": rotation overdue, the passphrase stops being served on %s", ssid,
+			  cli_date(rows[0].grace_until, served));
+	}
+	if (s->json) {
+		json_object_begin(s->json);
+		json_kv_string(s->json, "ssid", ssid);
+		json_kv_bool(s->json, "valid", n > 0);
+		json_kv_time(s->json, "valid_until", n ? rows[0].valid_until : 0);
+		json_kv_time(s->json, "served_until", n ? rows[0].grace_until : 0);
+		json_key(s->json, "days_left");
+		if (n) json_int(s->json, days_left(rows[0].grace_until, now));
+		else json_null(s->json);
+		json_object_end(s->json);
+		return 0;
+	}
+	if (n == 0) printf("guest SSID     %s: NO VALID PASSPHRASE\n", ssid);
+	else printf("guest SSID     %s: passphrase valid until %s, served until %s (%lld days left)\n", ssid,
+		    cli_date(rows[0].valid_until, until), cli_date(rows[0].grace_until, served),
+		    (long long)days_left(rows[0].grace_until, now));
+	return 0;
+}
+
+static void show_guest(status_t *s)
+{
+	cw_err_t e;
+
+	if (s->json) {
+		json_key(s->json, "guest_ssids");
+		json_array_begin(s->json);
+	}
+	if (cw_admin_guest_ssids(s->reg, guest_ssid, s, &e) < 0) attention(s, "%s", e.msg);
+	if (s->json) json_array_end(s->json);
+}
+
+/* The CA's or the server certificate's expiry from the registry's settings. */
+static void show_expiry(status_t *s, const char *setting, const char *what, const char *json_key_name)
+{
+	char buf[32], date[16];
+	int64_t t = 0;
+	cw_err_t e;
+
+	if (cw_registry_setting_get(s->reg, setting, buf, sizeof(buf), &e) == 1) t = strtoll(buf, NULL, 10);
+	if (t == 0) attention(s, "the registry does not record the %s's expiry", what);
+	else if (days_left(t, s->cli->now) < EXPIRY_NOTICE_DAYS) {
+		attention(s, "the %s expires on %s: renew it", what, cli_date(t, date));
+	}
+	if (s->json) {
+		json_kv_time(s->json, json_key_name, t);
+		return;
+	}
+	printf("%-14s expires %s (%lld days)\n", what, cli_date(t, date), (long long)days_left(t, s->cli->now));
+}
+
+static int expiring_cert(void *arg, const cw_cert_record_t *r)
+{
+	status_t *s = arg;
+	char date[16];
+
+	if (r->revoked_at || r->not_after < s->cli->now || days_left(r->not_after, s->cli->now) >= EXPIRY_NOTICE_DAYS) {
+		return 0;
+	}
+	s->n_expiring++;
+	if (s->json) {
+		json_object_begin(s->json);
+		json_kv_string(s->json, "serial", r->serial);
+		json_kv_string(s->json, "member", r->member);
+		json_kv_time(s->json, "not_after", r->not_after);
+		json_object_end(s->json);
+	} else {
+		printf("               %s: %s expires %s\n", r->member, r->serial, cli_date(r->not_after, date));
+	}
+	return 0;
+}
+
+static void show_certs(status_t *s)
+{
+	cw_err_t e;
+
+	if (s->json) {
+		json_key(s->json, "expiring_certificates");
+		json_array_begin(s->json);
+	} else {
+		printf("certificates   expiring within %d days:\n", EXPIRY_NOTICE_DAYS);
+	}
+	if (cw_admin_cert_list(s->reg, NULL, expiring_cert, s, &e) < 0) attention(s, "%s", e.msg);
+	if (s->json) json_array_end(s->json);
+	else if (s->n_expiring == 0) printf("               none\n");
+}
+
+static void show_log(status_t *s)
+{
+	int64_t rows = 0, oldest = 0, age_days = 0;
+	cw_accesslog_t *log = NULL;
+	char path[4096];
+	unsigned days = CW_RETENTION_DAYS_DEFAULT;
+	cw_err_t e;
+
+	if (cw_retention_days(s->reg, &days, &e) < 0) attention(s, "%s", e.msg);
+	if (cli_path(s->cli, "log/accesslog.db", path, sizeof(path)) < 0 ||
+	    cw_accesslog_open(path, false, &log, &e) < 0 || cw_accesslog_stats(log, &rows, &oldest, &e) < 0) {
+		attention(s, "access log: %s", e.msg);
+	}
+	cw_accesslog_close(log);
+	if (oldest) age_days = (s->cli->now * 1000 - oldest) / 86400000;
+	if (oldest && age_days > (int64_t)days) {
+		attention(s, "the access log holds rows %lld days old, past its %u-day retention: run coworkctl log purge"
+			  " (daily from cron)", (long long)age_days, days);
+	}
+	if (s->json) {
+		json_key(s->json, "access_log");
+		json_object_begin(s->json);
+		json_kv_int(s->json, "rows", rows);
+		json_key(s->json, "oldest_days");
+		if (oldest) json_int(s->json, age_days);
+		else json_null(s->json);
+		json_kv_int(s->json, "retention_days", days);
+		json_object_end(s->json);
+		return;
+	}
+	printf("access log     %lld rows, oldest %lld days old (retention %u days)\n", (long long)rows,
+	       (long long)age_days, days);
+}
+
+static int cmd_status_run(cli_t *cli, bool json)
+{
+	status_t s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.cli = cli;
+	if ((rc = cli_registry(cli, &s.reg)) != EXIT_OK) return rc;
+	if (json) {
+		s.json = &s.doc;
+		json_init(s.json, stdout);
+		json_object_begin(s.json);
+	} else {
+		printf("state          %s\n", cli->state_dir);
+	}
+	show_clock(&s);
+	show_guest(&s);
+	show_expiry(&s, "ca_not_after", "CA", "ca_not_after");
+	show_expiry(&s, "server_not_after", "server cert", "server_cert_not_after");
+	show_certs(&s);
+	show_log(&s);
+	cw_registry_close(s.reg);
+	if (json) {
+		json_key(s.json, "attention");
+		json_array_begin(s.json);
+		for (int i = 0; i < s.n_attention; i++) json_string(s.json, s.attention[i]);
+		json_array_end(s.json);
+		json_object_end(s.json);
+		json_end(s.json);
+	} else if (s.n_attention) {
+		printf("\nneeds attention:\n");
+		for (int i = 0; i < s.n_attention; i++) printf("  - %s\n", s.attention[i]);
+	} else {
+		printf("\nall well\n");
+	}
+	return s.n_attention ? EXIT_ATTENTION : EXIT_OK;
+}
+
+int cmd_status(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	bool json;
+	int rc;
+
+	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
+	return cmd_status_run(cli, json);
+}
