@@ -14,15 +14,22 @@
  *    with the passphrases in force (Tunnel-Password, or a vendor's
  *    attribute), the guest VLAN and a Session-Timeout.
  *
+ * Every decision is written to the access log (one row, lib/logq.c): a
+ * decision that cannot be logged does not grant access.
+ *
  * Every decision is made by libcowork (lib/member.c, lib/guest.c); this
  * file only moves attributes in and out and maps results to return codes.
  */
 #include <freeradius/radiusd.h>
 #include <freeradius/modules.h>
 
+#include <arpa/inet.h>
 #include <pthread.h>
 
+#include "clock.h"
+#include "devhash.h"
 #include "guest.h"
+#include "logq.h"
 #include "member.h"
 #include "psk.h"
 #include "regpool.h"
@@ -34,6 +41,10 @@
 /* At most one "passphrase expires soon" line per SSID this often. */
 #define EXPIRY_WARNING_INTERVAL	600
 #define EXPIRY_WARNING_SLOTS	16
+/* At most one "clock not synchronised" line this often; the kernel is asked once a second. */
+#define CLOCK_WARNING_INTERVAL	600
+/* How long a request waits for room in the access log queue before it is refused. */
+#define LOG_PUSH_WAIT_MS	1000
 
 /* How the guest passphrases go to the AP, per SSID. */
 typedef enum {
@@ -55,7 +66,11 @@ typedef struct rlm_cowork_t {
 	char const	*psk_cisco;		//!< First psk_cisco item (all are read in instantiate).
 	char const	*psk_aruba;		//!< First psk_aruba item (likewise).
 	int32_t		clock_offset;		//!< Tests only: seconds added to the clock.
+	uint32_t	flush_ms;		//!< Longest an access log row waits in memory.
+	uint32_t	clock_max_error;	//!< ms: a larger kernel maxerror means "not synchronised".
 	char		*registry_path;		//!< state_dir/registry.db
+	char		*key_path;		//!< state_dir/device.key
+	cw_logq_t	*logq;			//!< The access log writer.
 	cw_regpool_t	*pool;			//!< Read-only registry connections.
 	CONF_SECTION	*cs;			//!< Our configuration, for the psk_* lists.
 	DICT_ATTR const	*da_serial;		//!< TLS-Client-Cert-Serial
@@ -64,8 +79,12 @@ typedef struct rlm_cowork_t {
 	DICT_ATTR const	*da_expiration;		//!< TLS-Client-Cert-Expiration
 	DICT_ATTR const	*da_cisco_avpair;	//!< Cisco-AVPair, when psk_cisco is used
 	DICT_ATTR const	*da_aruba_mpsk;		//!< Aruba-MPSK-Passphrase, when psk_aruba is used
-	pthread_mutex_t	warn_lock;		//!< Guards warned[].
+	pthread_mutex_t	warn_lock;		//!< Guards warned[], the clock and the device key.
 	expiry_warning_t warned[EXPIRY_WARNING_SLOTS];	//!< Last expiry warning per SSID.
+	int64_t		clock_packed;		//!< Kernel NTP state: (maxerror + 1) << 1 | synced...
+	int64_t		clock_read;		//!< ...as read at this second (both atomic).
+	int64_t		clock_warned;		//!< Last "not synchronised" line (atomic).
+	cw_device_hasher_t *hasher;		//!< Keyed HMAC for device hashes; NULL until the key loads.
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -74,6 +93,8 @@ static const CONF_PARSER module_config[] = {
 	{ "registry_connections", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, max_idle), "32" },
 	{ "psk_cisco", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_MULTI, rlm_cowork_t, psk_cisco), NULL },
 	{ "psk_aruba", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_MULTI, rlm_cowork_t, psk_aruba), NULL },
+	{ "log_flush_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, flush_ms), "100" },
+	{ "clock_max_error", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, clock_max_error), "5000" },
 	{ "test_clock_offset", FR_CONF_OFFSET(PW_TYPE_SIGNED, rlm_cowork_t, clock_offset), "0" },
 	CONF_PARSER_TERMINATOR
 };
@@ -128,6 +149,177 @@ static int check_psk_lists(rlm_cowork_t *inst, CONF_SECTION *conf)
 	return 0;
 }
 
+/* --- access log ------------------------------------------------------------- */
+
+/* The writer thread's news: the log became unwritable, or writable again. */
+static void log_report(void *ctx, int is_error, char const *msg)
+{
+	rlm_cowork_t const *inst = ctx;
+
+	if (is_error) {
+		ERROR("rlm_cowork (%s): access log: %s (decisions that cannot be logged are refused)", inst->name, msg);
+	} else {
+		INFO("rlm_cowork (%s): %s", inst->name, msg);
+	}
+}
+
+static int start_log(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	cw_logq_config_t cfg = {
+		.registry_path = inst->registry_path,
+		.flush_ms = inst->flush_ms,
+		.batch_max = 512,
+		.capacity = 16384,
+		.purge_limit = 500,
+		.fail_grace_s = 10,
+		.clock_offset_ms = (int64_t)inst->clock_offset * 1000,
+		.report = log_report,
+		.report_ctx = inst,
+	};
+	char *path = talloc_asprintf(inst, "%s/log/accesslog.db", inst->state_dir);
+	cw_err_t e;
+
+	if (!path) return -1;
+	cfg.log_path = path;
+	if (cw_logq_start(&cfg, &inst->logq, &e) < 0) {
+		cf_log_err_cs(conf, "%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The device key, loaded once (a missing key is retried at each decision). */
+static bool load_device_key(rlm_cowork_t *inst)
+{
+	uint8_t key[CW_DEVICE_KEY_LEN];
+	bool loaded;
+	cw_err_t e;
+
+	if (__atomic_load_n(&inst->hasher, __ATOMIC_ACQUIRE)) return true;
+	pthread_mutex_lock(&inst->warn_lock);
+	if (!inst->hasher && cw_device_key_load(inst->key_path, key, &e) == 0) {
+		cw_device_hasher_t *h = NULL;
+
+		(void)cw_device_hasher_new(key, &h, &e);
+		cw_wipe(key, sizeof(key));
+		__atomic_store_n(&inst->hasher, h, __ATOMIC_RELEASE);
+	}
+	loaded = inst->hasher != NULL;
+	pthread_mutex_unlock(&inst->warn_lock);
+	return loaded;
+}
+
+/*
+ * The kernel's NTP state, read at most once a second (lock-free on the way
+ * through: one atomic load); warns now and then when unsynchronised.
+ */
+static void clock_state(rlm_cowork_t *inst, time_t now, cw_clock_t *out)
+{
+	int64_t packed, last;
+	char text[96];
+
+	if (__atomic_load_n(&inst->clock_read, __ATOMIC_ACQUIRE) != (int64_t)now) {
+		cw_clock_t c;
+
+		cw_clock_read((long)inst->clock_max_error * 1000, &c);
+		__atomic_store_n(&inst->clock_packed, (c.error_us + 1) * 2 + c.synced, __ATOMIC_RELAXED);
+		__atomic_store_n(&inst->clock_read, (int64_t)now, __ATOMIC_RELEASE);
+	}
+	packed = __atomic_load_n(&inst->clock_packed, __ATOMIC_RELAXED);
+	memset(out, 0, sizeof(*out));
+	out->synced = packed & 1;
+	out->error_us = packed / 2 - 1;
+	if (out->synced) return;
+	last = __atomic_load_n(&inst->clock_warned, __ATOMIC_RELAXED);
+	if (now - last < CLOCK_WARNING_INTERVAL ||
+	    !__atomic_compare_exchange_n(&inst->clock_warned, &last, (int64_t)now, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED)) return;
+	if (cw_clock_describe(out, text, sizeof(text)) == 0) {
+		WARN("rlm_cowork (%s): the system clock is %s: access log rows are marked; check NTP (chrony, ntpd,"
+		     " systemd-timesyncd)", inst->name, text);
+	}
+}
+
+/* What every row has: time, clock, decision, device, NAS. */
+static void row_common(rlm_cowork_t *inst, REQUEST *request, cw_decide_result_t result, bool member,
+		       cw_access_row_t *row)
+{
+	struct timespec ts;
+	cw_clock_t clock;
+	VALUE_PAIR *vp;
+	cw_device_hasher_t const *hasher = __atomic_load_n(&inst->hasher, __ATOMIC_ACQUIRE);
+	cw_mac_t mac;
+
+	memset(row, 0, sizeof(*row));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	row->ts_ms = ((int64_t)ts.tv_sec + inst->clock_offset) * 1000 + ts.tv_nsec / 1000000;
+	clock_state(inst, ts.tv_sec, &clock);
+	row->clock_synced = clock.synced;
+	row->clock_error_us = clock.error_us;
+	row->accepted = result == CW_DECIDE_ACCEPT;
+	strlcpy(row->reason, cw_decide_result_name(result), sizeof(row->reason));
+	row->member = member;
+	vp = fr_pair_find_by_num(request->packet->vps, PW_CALLING_STATION_ID, 0, TAG_ANY);
+	if (vp && hasher && cw_mac_parse(vp->vp_strvalue, vp->vp_length, &mac) == 0 &&
+	    cw_device_hasher_hash(hasher, &mac, row->device) == 0) row->has_device = true;
+	vp = fr_pair_find_by_num(request->packet->vps, PW_NAS_IDENTIFIER, 0, TAG_ANY);
+	if (vp) {
+		size_t n = vp->vp_length < CW_NAS_MAX ? vp->vp_length : CW_NAS_MAX;
+
+		memcpy(row->nas, vp->vp_strvalue, n);
+		row->nas[n] = '\0';
+	} else if ((vp = fr_pair_find_by_num(request->packet->vps, PW_NAS_IP_ADDRESS, 0, TAG_ANY)) != NULL) {
+		(void)inet_ntop(AF_INET, &vp->vp_ipaddr, row->nas, sizeof(row->nas));
+	}
+}
+
+/*
+ * Write the decision's row. 0, or -1 with err: the decision could not be
+ * logged (no device key, the log unwritable for too long, the queue full).
+ */
+static int log_row(rlm_cowork_t *inst, cw_access_row_t const *row, cw_err_t *err)
+{
+	if (!load_device_key(inst)) {
+		cw_err_set(err, "no device key %s (run any coworkctl command to create it)", inst->key_path);
+		return -1;
+	}
+	return cw_logq_push(inst->logq, row, LOG_PUSH_WAIT_MS, err);
+}
+
+static void member_row(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t const *d, cw_access_row_t *row)
+{
+	row_common(inst, request, d->result, true, row);
+	strlcpy(row->member_id, d->member, sizeof(row->member_id));
+	strlcpy(row->ssid, d->ssid, sizeof(row->ssid));
+	strlcpy(row->serial, d->serial, sizeof(row->serial));
+	if (d->result == CW_DECIDE_ACCEPT) row->vlan = d->vlan;
+}
+
+static void guest_row(rlm_cowork_t *inst, REQUEST *request, cw_guest_decision_t const *d, cw_access_row_t *row)
+{
+	row_common(inst, request, d->result, false, row);
+	strlcpy(row->ssid, d->ssid, sizeof(row->ssid));
+	if (d->result == CW_DECIDE_ACCEPT) row->vlan = d->vlan;
+}
+
+/*
+ * Write a decision's row. An accept that cannot be logged becomes a
+ * refusal (*result, reason): access is only granted on the record.
+ */
+static void record(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *row, cw_decide_result_t *result,
+		   char *reason, size_t len)
+{
+	cw_err_t e;
+
+	if (log_row(inst, row, &e) == 0) return;
+	if (*result == CW_DECIDE_ACCEPT) {
+		*result = CW_DECIDE_INTERNAL;
+		snprintf(reason, len, "cannot log the decision: %s", e.msg);
+		return;
+	}
+	RERROR("this refusal could not be logged: %s", e.msg);
+}
+
 static int mod_instantiate(CONF_SECTION *conf, void *instance)
 {
 	rlm_cowork_t *inst = instance;
@@ -151,6 +343,14 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		cf_log_err_cs(conf, "registry_connections must be 1 to 1024");
 		return -1;
 	}
+	if (inst->flush_ms < 10 || inst->flush_ms > 1000) {
+		cf_log_err_cs(conf, "log_flush_interval must be 10 to 1000 ms (it bounds what a crash can lose)");
+		return -1;
+	}
+	if (inst->clock_max_error < 1 || inst->clock_max_error > 16000) {
+		cf_log_err_cs(conf, "clock_max_error must be 1 to 16000 ms");
+		return -1;
+	}
 	if (find_attr(conf, "TLS-Client-Cert-Serial", &inst->da_serial) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
@@ -162,7 +362,8 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	}
 
 	inst->registry_path = talloc_asprintf(inst, "%s/registry.db", inst->state_dir);
-	if (!inst->registry_path) return -1;
+	inst->key_path = talloc_asprintf(inst, "%s/device.key", inst->state_dir);
+	if (!inst->registry_path || !inst->key_path) return -1;
 	if (pthread_mutex_init(&inst->warn_lock, NULL) != 0) {
 		cf_log_err_cs(conf, "cannot initialise a mutex");
 		return -1;
@@ -170,6 +371,12 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	if (cw_regpool_create(inst->registry_path, inst->busy_timeout, inst->max_idle, &inst->pool, &e) < 0) {
 		cf_log_err_cs(conf, "%s", e.msg);
 		return -1;
+	}
+
+	if (start_log(inst, conf) < 0) return -1;
+	if (!load_device_key(inst)) {
+		WARN("rlm_cowork (%s): no device key yet: every decision will be refused until %s exists", inst->name,
+		     inst->key_path);
 	}
 
 	/* A registry that is not there yet is not fatal: requests are rejected until it is. */
@@ -186,6 +393,11 @@ static int mod_detach(void *instance)
 {
 	rlm_cowork_t *inst = instance;
 
+	/* Write what is queued before anything else goes. */
+	cw_logq_stop(inst->logq);
+	inst->logq = NULL;
+	cw_device_hasher_free(inst->hasher);
+	inst->hasher = NULL;
 	if (!inst->pool) return 0;
 	cw_regpool_free(inst->pool);
 	inst->pool = NULL;
@@ -342,18 +554,24 @@ static void member_decide(rlm_cowork_t const *inst, REQUEST *request, cw_member_
 	cw_regpool_put(inst->pool, conn, d->result == CW_DECIDE_INTERNAL);
 }
 
-/* In the certificate-check virtual server. */
-static rlm_rcode_t member_authorize(rlm_cowork_t const *inst, REQUEST *request)
+/*
+ * In the certificate-check virtual server. A refusal is logged here; an
+ * accept is logged by post-auth, which decides again and sends the VLAN.
+ */
+static rlm_rcode_t member_authorize(rlm_cowork_t *inst, REQUEST *request)
 {
 	cw_member_decision_t d;
+	cw_access_row_t row;
 
 	member_decide(inst, request, &d);
-	if (d.result != CW_DECIDE_ACCEPT) {
-		log_refusal(request, d.result, d.reason);
-		return refusal_rcode(d.result, false);
+	if (d.result == CW_DECIDE_ACCEPT) {
+		RDEBUG2("Certificate accepted: %s", d.reason);
+		return RLM_MODULE_OK;
 	}
-	RDEBUG2("Certificate accepted: %s", d.reason);
-	return RLM_MODULE_OK;
+	member_row(inst, request, &d, &row);
+	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
+	log_refusal(request, d.result, d.reason);
+	return refusal_rcode(d.result, false);
 }
 
 /* --- guest path --------------------------------------------------------------- */
@@ -428,6 +646,7 @@ static void warn_expiring(rlm_cowork_t *inst, REQUEST *request, cw_guest_decisio
 static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 {
 	cw_guest_decision_t d;
+	cw_access_row_t row;
 	cw_guest_input_t in;
 	cw_regconn_t *conn;
 	int64_t now = clock_now(inst, request);
@@ -458,6 +677,8 @@ static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 		d.result = CW_DECIDE_INTERNAL;
 		strlcpy(d.reason, "out of memory building the reply", sizeof(d.reason));
 	}
+	guest_row(inst, request, &d, &row);
+	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
 	if (d.result != CW_DECIDE_ACCEPT) {
 		cw_guest_decision_wipe(&d);
 		fr_pair_list_free(&request->reply->vps);
@@ -468,7 +689,12 @@ static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 	if (d.expiring) warn_expiring(inst, request, &d, now);
 	cw_guest_decision_wipe(&d);
 	if (!pair_make_config("Auth-Type", "Accept", T_OP_SET)) return RLM_MODULE_FAIL;
-	RDEBUG2("accept: %s", d.reason);
+	if (RDEBUG_ENABLED2) {
+		char what[CW_REASON_MAX];
+
+		cw_guest_describe(&d, what, sizeof(what));
+		RDEBUG2("accept: %s", what);
+	}
 	return RLM_MODULE_UPDATED;
 }
 
@@ -512,8 +738,9 @@ static void reply_refusal(REQUEST *request)
  */
 static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
 {
-	rlm_cowork_t const *inst = instance;
+	rlm_cowork_t *inst = instance;
 	cw_member_decision_t d;
+	cw_access_row_t row;
 
 	if (request->reply->code != PW_CODE_ACCESS_ACCEPT ||
 	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
@@ -525,6 +752,8 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 		d.result = CW_DECIDE_INTERNAL;
 		strlcpy(d.reason, "out of memory adding the VLAN", sizeof(d.reason));
 	}
+	member_row(inst, request, &d, &row);
+	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
 	if (d.result != CW_DECIDE_ACCEPT) {
 		log_refusal(request, d.result, d.reason);
 		reply_refusal(request);
