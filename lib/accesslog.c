@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "accesslog.h"
+#include "fileio.h"
 #include "sqlutil.h"
 
 /* Generated from sql/accesslog/NNNN_*.sql by build-aux/sql2c.sh. */
@@ -75,17 +76,6 @@ int cw_accesslog_writable(cw_accesslog_t *log)
 	return sqlite3_db_readonly(log->db, "main") == 0;
 }
 
-static int create_file(const char *path, cw_err_t *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0) {
-		cw_err_set(err, "creating %s: %s", path, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
 
 static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_t *err)
 {
@@ -125,7 +115,7 @@ int cw_accesslog_open(const char *path, bool create, cw_accesslog_t **out, cw_er
 				   errno == ENOENT ? " (run any coworkctl command to create it)" : "");
 			return -1;
 		}
-		if (create_file(path, err) < 0) return -1;
+		if (cw_file_write_new(path, "", 0, 0600, CW_NO_GID, err) < 0) return -1;
 	} else if (!S_ISREG(st.st_mode)) {
 		cw_err_set(err, "access log %s is not a regular file", path);
 		return -1;

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "registry.h"
+#include "fileio.h"
 #include "sqlutil.h"
 
 /* Generated from sql/registry/NNNN_*.sql by build-aux/sql2c.sh. */
@@ -211,18 +212,6 @@ static int prepare_all(cw_registry_t *reg, cw_err_t *err)
 	return 0;
 }
 
-/* Create an empty registry file, mode 0600, refusing links and existing files. */
-static int create_file(const char *path, cw_err_t *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0) {
-		cw_err_set(err, "creating %s: %s", path, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
 
 static int open_db(const char *path, int flags, cw_registry_t **out, cw_err_t *err)
 {
@@ -268,7 +257,8 @@ int cw_registry_open_admin(const char *path, bool create, cw_registry_t **out, c
 	struct stat st;
 
 	*out = NULL;
-	if (create && lstat(path, &st) < 0 && errno == ENOENT && create_file(path, err) < 0) return -1;
+	if (create && lstat(path, &st) < 0 && errno == ENOENT &&
+	    cw_file_write_new(path, "", 0, 0600, CW_NO_GID, err) < 0) return -1;
 	if (open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
 	reg->admin = true;
 	sqlite3_busy_timeout(reg->db, 10000);

@@ -46,6 +46,9 @@ network={
 CONF
 fi
 
+# A demo state from an older version gets what it lacks (any coworkctl command does that).
+"$coworkctl" -d "$state" vlan show >/dev/null
+
 sh "$top/scripts/mkconfdir.sh" --src "$top" --state "$state" --confdir "$demo/raddb" \
 	--libdir "$top/build/rlm_cowork/.libs" ${user:+--user "$user"} --reject-delay 1
 
