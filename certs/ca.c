@@ -39,6 +39,7 @@
 #include <openssl/x509v3.h>
 
 #include "ca.h"
+#include "ca_internal.h"
 #include "fileio.h"
 #include "names.h"
 
@@ -880,4 +881,21 @@ fail:
 	EVP_PKEY_free(key);
 	X509_free(cert);
 	return rc;
+}
+
+/* --- for the other signers in certs/ (ca_internal.h) --------------------------- */
+
+X509 *cw_ca_x509(const cw_ca_t *ca)
+{
+	return ca->cert;
+}
+
+EVP_PKEY *cw_ca_pkey(const cw_ca_t *ca)
+{
+	return ca->key;
+}
+
+void cw_ossl_err(cw_err_t *err, const char *what)
+{
+	ossl_err(err, "%s", what);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "accesslog.h"
+#include "ca.h"
 #include "cowork.h"
 #include "json.h"
 #include "registry.h"
@@ -102,6 +103,9 @@ int cli_accesslog(const cli_t *cli, cw_accesslog_t **log);
 
 /* Load STATE/device.key. EXIT_OK or EXIT_FAIL (printed). The caller wipes the key. */
 int cli_device_key(const cli_t *cli, uint8_t key[CW_DEVICE_KEY_LEN]);
+
+/* Load STATE/ca (ca.pem, ca.key), refusing a key group or others can access. EXIT_OK or EXIT_FAIL (printed). */
+int cli_load_ca(const cli_t *cli, cw_ca_t **ca);
 
 /* Local date of a Unix time for tables ("2027-12-31"); "-" for 0. */
 const char *cli_date(int64_t t, char buf[16]);

@@ -22,26 +22,6 @@
 #define P12_PASSWORD_GROUP_LEN 5
 #define P12_PASSWORD_LEN (P12_PASSWORD_GROUPS * (P12_PASSWORD_GROUP_LEN + 1))
 
-/* Load the CA, refusing a key that others could read. */
-static int load_ca(const cli_t *cli, cw_ca_t **ca)
-{
-	char cert[4096], key[4096];
-	struct stat st;
-	cw_err_t e;
-
-	if (cli_path(cli, "ca/ca.pem", cert, sizeof(cert)) < 0 || cli_path(cli, "ca/ca.key", key, sizeof(key)) < 0) {
-		return EXIT_FAIL;
-	}
-	if (lstat(key, &st) < 0) return cli_fail("CA key %s: %s (run `coworkctl init` first)", key, strerror(errno));
-	if (!S_ISREG(st.st_mode)) return cli_fail("CA key %s is not a regular file", key);
-	if (st.st_mode & 077) {
-		return cli_fail("CA key %s is accessible to group or others (mode %03o): run chmod 600 %s", key,
-				(unsigned)(st.st_mode & 0777), key);
-	}
-	if (cw_ca_load(cert, key, ca, &e) < 0) return cli_fail("%s", e.msg);
-	return EXIT_OK;
-}
-
 struct outfiles {
 	char	key[4096];
 	char	pem[4096];
@@ -100,15 +80,52 @@ static void record_from(cw_cert_record_t *rec, const char *member, const cw_cert
 }
 
 struct issue_opts {
-	const char	*member;
-	const char	*out;
-	unsigned	days;
-	bool		legacy;
-	bool		json;
+	const char		*member;
+	const char		*out;
+	unsigned		days;
+	bool			legacy;
+	bool			json;
+	const cw_cert_record_t	*old;		//!< renew: the certificate renewed; NULL for issue
+	bool			revoke_old;	//!< renew: revoke it in the same transaction
 };
 
+/* What became of the certificate a renewal replaces, as a word for --json. */
+static const char *old_fate(const struct issue_opts *o)
+{
+	if (o->old->revoked_at) return "already-revoked";
+	return o->revoke_old ? "revoked" : "valid-until-expiry";
+}
+
+static void print_renewed_json(json_t *j, const struct issue_opts *o, int64_t now)
+{
+	json_kv_string(j, "renews", o->old->serial);
+	json_key(j, "old_certificate");
+	json_object_begin(j);
+	json_kv_string(j, "serial", o->old->serial);
+	json_kv_string(j, "fate", old_fate(o));
+	json_kv_time(j, "not_after", o->old->not_after);
+	json_kv_time(j, "revoked_at", o->old->revoked_at ? o->old->revoked_at : o->revoke_old ? now : 0);
+	json_kv_string(j, "revoke_reason", o->old->revoked_at ? o->old->revoke_reason : o->revoke_old ? "superseded" : NULL);
+	json_object_end(j);
+}
+
+static void print_renewed(const struct issue_opts *o)
+{
+	char date[16];
+
+	if (o->old->revoked_at) {
+		printf("renews %s, which was revoked on %s (%s); %s is an active member, so the renewal was allowed\n",
+		       o->old->serial, cli_date(o->old->revoked_at, date), o->old->revoke_reason, o->member);
+	} else if (o->revoke_old) {
+		printf("renews %s, now revoked (superseded): rejected from its next authentication\n", o->old->serial);
+	} else {
+		printf("renews %s, which stays valid until it expires on %s (revoke it with `coworkctl cert revoke %s`)\n",
+		       o->old->serial, cli_date(o->old->not_after, date), o->old->serial);
+	}
+}
+
 static void print_issued(const struct issue_opts *o, const struct outfiles *f, const cw_cert_info_t *info,
-			 const char *password)
+			 const char *password, int64_t now)
 {
 	char until[16];
 	json_t j;
@@ -125,12 +142,14 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 		json_kv_string(&j, "cert_file", f->pem);
 		json_kv_string(&j, "p12_file", f->p12);
 		json_kv_string(&j, "p12_password", password);
+		if (o->old) print_renewed_json(&j, o, now);
 		json_object_end(&j);
 		json_end(&j);
 		return;
 	}
 	printf("serial: %s\n", info->serial);
 	printf("certificate for %s, valid until %s\n", o->member, cli_date(info->not_after, until));
+	if (o->old) print_renewed(o);
 	printf("  key          %s\n  certificate  %s\n  PKCS#12      %s\n", f->key, f->pem, f->p12);
 	printf("PKCS#12 password: %s\n", password);
 	printf("(shown only now: give it to the member with the .p12 file, by another channel)\n");
@@ -176,8 +195,13 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 			return rc;
 		}
 		record_from(&rec, o->member, &info, cli->now);
-		ins = cw_admin_cert_insert(reg, &rec, &e);
-		if (ins == 0) print_issued(o, &f, &info, password);
+		if (o->old) {
+			(void)cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", o->old->serial);
+			ins = cw_admin_cert_renew(reg, &rec, o->revoke_old, cli->now, &e);
+		} else {
+			ins = cw_admin_cert_insert(reg, &rec, &e);
+		}
+		if (ins == 0) print_issued(o, &f, &info, password, cli->now);
 		cw_wipe(password, sizeof(password));
 		if (ins == 0) return EXIT_OK;
 		remove_outputs(&f);
@@ -186,29 +210,56 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 	return cli_fail("three serial collisions in a row: the random number generator is broken");
 }
 
+/*
+ * The member must exist and may be given a certificate; then load the CA
+ * and issue (cert issue and cert renew).
+ */
+static int issue_checked(const cli_t *cli, cw_registry_t *reg, const struct issue_opts *o)
+{
+	cw_member_row_t m;
+	cw_ca_t *ca = NULL;
+	int found, rc;
+	cw_err_t e;
+
+	found = cw_admin_member_get(reg, o->member, cli->now, &m, &e);
+	if (found < 0) return cli_fail("%s", e.msg);
+	if (found == 0) return cli_fail("unknown member %s", o->member);
+	if (cw_admin_member_may_issue(o->member, m.status, &e) < 0) return cli_fail("%s", e.msg);
+	if ((rc = cli_load_ca(cli, &ca)) != EXIT_OK) return rc;
+	rc = issue(cli, reg, ca, o, m.valid_until);
+	cw_ca_free(ca);
+	return rc;
+}
+
+/* The options cert issue and cert renew share (--out, --days, --legacy-p12, --json). 0, or -1 (printed). */
+static int issue_opt(int c, struct issue_opts *o)
+{
+	if (c == 'o') o->out = optarg;
+	if (c == 'D' && cli_uint(optarg, 1, CW_MEMBER_DAYS_MAX, "--days", &o->days) < 0) return -1;
+	if (c == 'L') o->legacy = true;
+	if (c == 'j') o->json = true;
+	return 0;
+}
+
+#define ISSUE_OPTIONS \
+	{ "out", required_argument, NULL, 'o' }, \
+	{ "days", required_argument, NULL, 'D' }, \
+	{ "legacy-p12", no_argument, NULL, 'L' }, \
+	{ "p12-legacy", no_argument, NULL, 'L' }, /* the first spelling, kept working */ \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "help", no_argument, NULL, 'h' }
+
 static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "days", required_argument, NULL, 'D' },
-		{ "p12-legacy", no_argument, NULL, 'L' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct issue_opts o = { NULL, NULL, CW_MEMBER_DAYS_DEFAULT, false, false };
+	static const struct option opts[] = { ISSUE_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct issue_opts o = { NULL, NULL, CW_MEMBER_DAYS_DEFAULT, false, false, NULL, false };
 	cw_registry_t *reg = NULL;
-	cw_ca_t *ca = NULL;
-	cw_member_row_t m;
-	int c, rc = EXIT_OK, found;
+	int c, rc = EXIT_OK;
 	cw_err_t e;
 
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
-		if (c == 'o') o.out = optarg;
-		if (c == 'D' && cli_uint(optarg, 1, CW_MEMBER_DAYS_MAX, "--days", &o.days) < 0) return EXIT_USAGE;
-		if (c == 'L') o.legacy = true;
-		if (c == 'j') o.json = true;
+		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	o.member = argv[optind];
@@ -216,20 +267,43 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	if (cw_name_check_id(o.member, "member id", &e) < 0) return cli_usage(self, "%s", e.msg);
 
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	found = cw_admin_member_get(reg, o.member, cli->now, &m, &e);
+	rc = issue_checked(cli, reg, &o);
+	cw_registry_close(reg);
+	return rc;
+}
+
+static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		ISSUE_OPTIONS,
+		{ "revoke-old", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct issue_opts o = { NULL, ".", CW_MEMBER_DAYS_DEFAULT, false, false, NULL, false };
+	char serial[CW_SERIAL_HEX_MAX + 1];
+	cw_cert_record_t old;
+	cw_registry_t *reg;
+	int c, rc = EXIT_OK, found;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'R') o.revoke_old = true;
+		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
+	}
+	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
+		return cli_usage(self, "%s", e.msg);
+	}
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	found = cw_admin_cert_get(reg, serial, &old, &e);
 	if (found <= 0) {
-		rc = found < 0 ? cli_fail("%s", e.msg) : cli_fail("unknown member %s", o.member);
-		goto done;
+		rc = found < 0 ? cli_fail("%s", e.msg) : cli_fail("unknown certificate serial %s: nothing to renew", serial);
+	} else {
+		o.member = old.member;
+		o.old = &old;
+		rc = issue_checked(cli, reg, &o);
 	}
-	if (m.status != CW_MEMBER_ACTIVE) {
-		rc = cli_fail("member %s is %s: resume the member before issuing a certificate", o.member,
-			      cw_member_status_name(m.status));
-		goto done;
-	}
-	if ((rc = load_ca(cli, &ca)) != EXIT_OK) goto done;
-	rc = issue(cli, reg, ca, &o, m.valid_until);
-done:
-	cw_ca_free(ca);
 	cw_registry_close(reg);
 	return rc;
 }
@@ -278,9 +352,9 @@ static const char *cert_status(const cw_cert_record_t *r, int64_t now)
 	return "valid";
 }
 
-static void cert_json(json_t *j, const cw_cert_record_t *r, int64_t now)
+/* The members of a certificate's JSON object (cert_json and the expiring rows). */
+static void cert_json_fields(json_t *j, const cw_cert_record_t *r, int64_t now)
 {
-	json_object_begin(j);
 	json_kv_string(j, "serial", r->serial);
 	json_kv_string(j, "member", r->member);
 	json_kv_string(j, "status", cert_status(r, now));
@@ -292,6 +366,13 @@ static void cert_json(json_t *j, const cw_cert_record_t *r, int64_t now)
 	json_kv_time(j, "issued_at", r->issued_at);
 	json_kv_time(j, "revoked_at", r->revoked_at);
 	json_kv_string(j, "revoke_reason", r->revoked_at ? r->revoke_reason : NULL);
+	json_kv_string(j, "replaces", r->replaces[0] ? r->replaces : NULL);
+}
+
+static void cert_json(json_t *j, const cw_cert_record_t *r, int64_t now)
+{
+	json_object_begin(j);
+	cert_json_fields(j, r, now);
 	json_object_end(j);
 }
 
@@ -313,10 +394,57 @@ static int cert_row(void *arg, const cw_cert_record_t *r)
 	return 0;
 }
 
+/* Whole days from now until t, rounded down (0 on the last day). */
+static int64_t days_until(int64_t t, int64_t now)
+{
+	return t > now ? (t - now) / 86400 : 0;
+}
+
+/* What becomes of an expiring certificate, for people. */
+static void expiring_fate(const cw_cert_expiring_t *r, char *buf, size_t len)
+{
+	char date[16];
+
+	if (r->renewed_by[0]) {
+		(void)cw_snprintf(buf, len, "renewed by %s (until %s)", r->renewed_by, cli_date(r->renewed_until, date));
+	} else if (r->ends_with_membership) {
+		(void)cw_snprintf(buf, len, "ends with the membership (last day %s)", r->until_date);
+	} else {
+		(void)cw_snprintf(buf, len, "NOT RENEWED: coworkctl cert renew %s", r->cert.serial);
+	}
+}
+
+static int expiring_row(void *arg, const cw_cert_expiring_t *r)
+{
+	cli_list_t *o = arg;
+	char until[16], fate[CW_SERIAL_HEX_MAX + 64];
+
+	if (o->json) {
+		json_object_begin(o->json);
+		cert_json_fields(o->json, &r->cert, o->now);
+		json_kv_int(o->json, "days_left", days_until(r->cert.not_after, o->now));
+		json_kv_string(o->json, "renewed_by", r->renewed_by[0] ? r->renewed_by : NULL);
+		json_kv_time(o->json, "renewed_until", r->renewed_until);
+		json_kv_bool(o->json, "ends_with_membership", r->ends_with_membership);
+		json_kv_time(o->json, "member_until", r->member_until);
+		json_kv_bool(o->json, "needs_renewal", !r->renewed_by[0] && !r->ends_with_membership);
+		json_object_end(o->json);
+		return 0;
+	}
+	if (o->rows++ == 0) {
+		printf("%-32s  %-20s  %-10s  %4s  %s\n", "SERIAL", "MEMBER", "NOT AFTER", "DAYS", "FATE");
+	}
+	expiring_fate(r, fate, sizeof(fate));
+	printf("%-32s  %-20s  %-10s  %4lld  %s\n", r->cert.serial, r->cert.member, cli_date(r->cert.not_after, until),
+	       (long long)days_until(r->cert.not_after, o->now), fate);
+	return 0;
+}
+
 static int cert_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "member", required_argument, NULL, 'm' },
+		{ "expiring", required_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -325,19 +453,23 @@ static int cert_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	cw_registry_t *reg;
 	cli_list_t out;
 	bool json = false;
-	int c, rc = EXIT_OK;
+	unsigned days = 0;
+	int c, rc = EXIT_OK, listed;
 	cw_err_t e;
 
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
 		if (c == 'm') member = optarg;
+		if (c == 'x' && cli_uint(optarg, 1, CW_EXPIRING_DAYS_MAX, "--expiring", &days) < 0) return EXIT_USAGE;
 		if (c == 'j') json = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
 	cli_list_begin(&out, json, cli->now);
-	if (cw_admin_cert_list(reg, member, cert_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	cli_list_end(&out, rc, "no certificates");
+	listed = days ? cw_admin_cert_expiring(reg, member, cli->now, days, expiring_row, &out, &e)
+		      : cw_admin_cert_list(reg, member, cert_row, &out, &e);
+	if (listed < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, days ? "no certificate expires in that time" : "no certificates");
 	cw_registry_close(reg);
 	return rc;
 }
@@ -372,25 +504,40 @@ static int cert_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	printf("valid       %s to %s\nsha256      %s\nissued      %s\n", cli_date(r.not_before, d1),
 	       cli_date(r.not_after, d2), r.sha256, cli_date(r.issued_at, d3));
 	if (r.revoked_at) printf("revoked     %s (%s)\n", cli_date(r.revoked_at, d1), r.revoke_reason);
+	if (r.replaces[0]) printf("renews      %s\n", r.replaces);
 	return EXIT_OK;
 }
 
 static const cli_cmd_t cert_cmds[] = {
-	{ "issue", cert_issue, "cert issue MEMBER --out DIR [--days N] [--p12-legacy] [--json]",
+	{ "issue", cert_issue, "cert issue MEMBER --out DIR [--days N] [--legacy-p12] [--json]",
 	  "Issue a certificate to a member: DIR/MEMBER.key (0600), DIR/MEMBER.pem and DIR/MEMBER.p12\n"
 	  "(0600, with the CA certificate inside). Prints the serial and the PKCS#12 password, once.\n"
 	  "The certificate ends at the earliest of --days, the end of the membership and the CA's expiry.\n\n"
 	  "  --out DIR       where to write the files (created 0700 if missing; files are never overwritten)\n"
 	  "  --days N        validity in days, 1-825 (default 365)\n"
-	  "  --p12-legacy    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android)\n"
+	  "  --legacy-p12    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android);\n"
+	  "                  --p12-legacy is the same\n"
+	  "  --json          print the result as JSON (includes the password)\n" },
+	{ "renew", cert_renew, "cert renew SERIAL [--out DIR] [--days N] [--revoke-old] [--legacy-p12] [--json]",
+	  "Issue a new key and certificate to the member who holds certificate SERIAL (an active member;\n"
+	  "a revoked SERIAL may be renewed too), recorded as its renewal, into DIR/MEMBER.key, .pem\n"
+	  "and .p12 like cert issue. The old certificate stays valid until it expires, unless --revoke-old.\n\n"
+	  "  --out DIR       where to write the files (default: the current directory; never overwritten)\n"
+	  "  --days N        validity in days, 1-825 (default 365), never past the membership\n"
+	  "  --revoke-old    revoke the old certificate (reason superseded) in the same transaction\n"
+	  "  --legacy-p12    3DES/SHA-1 PKCS#12 (see cert issue)\n"
 	  "  --json          print the result as JSON (includes the password)\n" },
 	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON]",
 	  "Revoke a certificate: the module rejects it from its next authentication, no restart needed.\n"
 	  "SERIAL may be written in any case, with or without colons.\n\n"
 	  "  --reason REASON  unspecified (default), key-compromise, affiliation-changed, superseded,\n"
 	  "                   cessation-of-operation or privilege-withdrawn\n" },
-	{ "list", cert_list, "cert list [--member MEMBER] [--json]",
-	  "List certificates, newest first.\n\n  --member MEMBER   only this member's\n  --json            as JSON\n" },
+	{ "list", cert_list, "cert list [--member MEMBER] [--expiring DAYS] [--json]",
+	  "List certificates, newest first.\n\n  --member MEMBER   only this member's\n"
+	  "  --expiring DAYS   only those not revoked that expire within DAYS days (1-3650), soonest\n"
+	  "                    first, each with its fate: renewed (by which certificate), ending with the\n"
+	  "                    membership (nothing to renew), or not renewed\n"
+	  "  --json            as JSON\n" },
 	{ "show", cert_show, "cert show SERIAL [--json]", "Show one certificate.\n\n  --json   as JSON\n" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -92,6 +92,53 @@ static int member_resume(cli_t *cli, const cli_cmd_t *self, int argc, char **arg
 	return member_status(cli, self, argc, argv, CW_MEMBER_ACTIVE);
 }
 
+static void print_removal(const char *name, const char *reason, const cw_removal_t *r)
+{
+	if (r->n == 0) {
+		printf("member %s removed (final); no certificate of theirs was left to revoke\n", name);
+		return;
+	}
+	printf("member %s removed (final); %zu certificate%s revoked (%s), rejected from the next authentication:\n",
+	       name, r->n, r->n == 1 ? "" : "s", reason);
+	for (size_t i = 0; i < r->n; i++) printf("  %s\n", r->serials[i]);
+}
+
+static int member_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = "cessation-of-operation";
+	cw_removal_t removed;
+	cw_registry_t *reg;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'r') reason = optarg;
+	}
+	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (cw_revoke_reason_check(reason, &e) < 0) return cli_usage(self, "%s", e.msg);
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if (cw_admin_member_remove(reg, argv[optind], reason, cli->now, &removed, &e) < 0) {
+		cw_registry_close(reg);
+		return cli_fail("%s", e.msg);
+	}
+	print_removal(argv[optind], reason, &removed);
+	/*
+	 * Disconnect hook (RFC 5176): the registry change is committed above;
+	 * devices of this member that are still connected are sent a
+	 * Disconnect-Request here (`disconnect member`, from the Disconnect
+	 * part of issue 5), never before the change and never undoing it.
+	 */
+	cw_removal_free(&removed);
+	cw_registry_close(reg);
+	return EXIT_OK;
+}
+
 static void member_json(json_t *j, const cw_member_row_t *r)
 {
 	json_object_begin(j);
@@ -187,6 +234,12 @@ static const cli_cmd_t member_cmds[] = {
 	{ "suspend", member_suspend, "member suspend MEMBER",
 	  "Suspend a member: all their certificates are rejected from the next authentication.\n" },
 	{ "resume", member_resume, "member resume MEMBER", "Resume a suspended member.\n" },
+	{ "remove", member_remove, "member remove MEMBER [--reason REASON]",
+	  "Remove a member for good, in one transaction: every certificate of theirs not revoked yet is\n"
+	  "revoked (rejected from its next authentication) and the member is marked removed. A removed\n"
+	  "member cannot be resumed, suspended or given certificates. Prints the serials revoked.\n\n"
+	  "  --reason REASON  cessation-of-operation (default), affiliation-changed, privilege-withdrawn,\n"
+	  "                   key-compromise, superseded or unspecified\n" },
 	{ "show", member_show, "member show MEMBER [--json]", "Show one member.\n\n  --json   as JSON\n" },
 	{ "list", member_list, "member list [--json]", "List members.\n\n  --json   as JSON\n" },
 	{ NULL, NULL, NULL, NULL },

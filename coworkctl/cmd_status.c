@@ -17,6 +17,7 @@
 
 #define EXPIRY_NOTICE_DAYS	30
 #define ATTENTION_MAX		32
+#define CERTS_SHOWN		5	//!< expiring certificates to renew named one by one; the rest counted
 
 typedef struct status {
 	const cli_t	*cli;
@@ -26,6 +27,9 @@ typedef struct status {
 	int		n_attention;
 	char		attention[ATTENTION_MAX][200];
 	int		n_expiring;
+	int		n_to_renew;		//!< expiring, neither renewed nor ending with the membership
+	int		n_renewed;		//!< expiring, but renewed
+	int		n_with_membership;	//!< expiring with the membership: nothing to renew
 } status_t;
 
 static void attention(status_t *s, const char *fmt, ...) CW_PRINTF(2, 3);
@@ -136,25 +140,77 @@ static void show_expiry(status_t *s, const char *setting, const char *what, cons
 	printf("%-14s expires %s (%lld days)\n", what, cli_date(t, date), (long long)days_left(t, s->cli->now));
 }
 
-static int expiring_cert(void *arg, const cw_cert_record_t *r)
+/* Count an expiring certificate in its class; 1 when it needs renewing. */
+static int classify_expiring(status_t *s, const cw_cert_expiring_t *r)
 {
-	status_t *s = arg;
-	char date[16];
-
-	if (r->revoked_at || r->not_after < s->cli->now || days_left(r->not_after, s->cli->now) >= EXPIRY_NOTICE_DAYS) {
+	s->n_expiring++;
+	if (r->renewed_by[0]) {
+		s->n_renewed++;
 		return 0;
 	}
-	s->n_expiring++;
-	if (s->json) {
-		json_object_begin(s->json);
-		json_kv_string(s->json, "serial", r->serial);
-		json_kv_string(s->json, "member", r->member);
-		json_kv_time(s->json, "not_after", r->not_after);
-		json_object_end(s->json);
-	} else {
-		printf("               %s: %s expires %s\n", r->member, r->serial, cli_date(r->not_after, date));
+	if (r->ends_with_membership) {
+		s->n_with_membership++;
+		return 0;
+	}
+	s->n_to_renew++;
+	return 1;
+}
+
+static void expiring_json(status_t *s, const cw_cert_expiring_t *r, bool to_renew)
+{
+	json_object_begin(s->json);
+	json_kv_string(s->json, "serial", r->cert.serial);
+	json_kv_string(s->json, "member", r->cert.member);
+	json_kv_string(s->json, "member_status", cw_member_status_name(r->member_status));
+	json_kv_time(s->json, "not_after", r->cert.not_after);
+	json_kv_int(s->json, "days_left", days_left(r->cert.not_after, s->cli->now));
+	json_kv_string(s->json, "renewed_by", r->renewed_by[0] ? r->renewed_by : NULL);
+	json_kv_bool(s->json, "ends_with_membership", r->ends_with_membership);
+	json_kv_bool(s->json, "needs_renewal", to_renew);
+	json_object_end(s->json);
+}
+
+static int expiring_cert(void *arg, const cw_cert_expiring_t *r)
+{
+	status_t *s = arg;
+	bool to_renew = classify_expiring(s, r);
+	char date[16];
+
+	if (s->json) expiring_json(s, r, to_renew);
+	if (!to_renew || s->n_to_renew > CERTS_SHOWN) return 0;
+	attention(s, "certificate %s of %s expires on %s and is not renewed%s: run coworkctl cert renew %s",
+		  r->cert.serial, r->cert.member, cli_date(r->cert.not_after, date),
+		  r->member_status == CW_MEMBER_ACTIVE ? "" : " (member suspended: resume first)", r->cert.serial);
+	if (!s->json) {
+		printf("               to renew: %s %s expires %s (%lld days)\n", r->cert.member, r->cert.serial, date,
+		       (long long)days_left(r->cert.not_after, s->cli->now));
 	}
 	return 0;
+}
+
+static void certs_summary(status_t *s)
+{
+	int more = s->n_to_renew - CERTS_SHOWN;
+
+	if (more > 0) {
+		attention(s, "%d more certificates expire within %d days without renewal: see coworkctl cert list --expiring %d",
+			  more, EXPIRY_NOTICE_DAYS, EXPIRY_NOTICE_DAYS);
+	}
+	if (s->json) {
+		json_key(s->json, "certificate_expiry");
+		json_object_begin(s->json);
+		json_kv_int(s->json, "window_days", EXPIRY_NOTICE_DAYS);
+		json_kv_int(s->json, "expiring", s->n_expiring);
+		json_kv_int(s->json, "to_renew", s->n_to_renew);
+		json_kv_int(s->json, "renewed", s->n_renewed);
+		json_kv_int(s->json, "ending_with_membership", s->n_with_membership);
+		json_object_end(s->json);
+		return;
+	}
+	if (more > 0) printf("               ... and %d more to renew (coworkctl cert list --expiring %d)\n", more,
+			     EXPIRY_NOTICE_DAYS);
+	printf("               %d expiring: %d to renew, %d renewed, %d ending with their membership\n", s->n_expiring,
+	       s->n_to_renew, s->n_renewed, s->n_with_membership);
 }
 
 static void show_certs(status_t *s)
@@ -167,9 +223,11 @@ static void show_certs(status_t *s)
 	} else {
 		printf("certificates   expiring within %d days:\n", EXPIRY_NOTICE_DAYS);
 	}
-	if (cw_admin_cert_list(s->reg, NULL, expiring_cert, s, &e) < 0) attention(s, "%s", e.msg);
+	if (cw_admin_cert_expiring(s->reg, NULL, s->cli->now, EXPIRY_NOTICE_DAYS, expiring_cert, s, &e) < 0) {
+		attention(s, "%s", e.msg);
+	}
 	if (s->json) json_array_end(s->json);
-	else if (s->n_expiring == 0) printf("               none\n");
+	certs_summary(s);
 }
 
 static void show_log(status_t *s)

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -148,4 +149,82 @@ fail:
 		free(buf);
 	}
 	return -1;
+}
+
+/* The directory part of path into dir ("." when none). 0, or -1 when too long. */
+static int dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) return cw_snprintf(dir, len, ".");
+	if (slash == path) return cw_snprintf(dir, len, "/");
+	return cw_snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Write data to the new temporary file fd with mode, sync and close it. 0, or -1 with errno. */
+static int fill_temp(int fd, const void *data, size_t len, mode_t mode)
+{
+	int saved;
+
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Split path into its directory and the temporary file name beside it. 0, or -1 with err. */
+static int replace_names(const char *path, char *dir, size_t dirlen, char *tmp, size_t tmplen, cw_err_t *err)
+{
+	const char *base = strrchr(path, '/');
+	struct stat st;
+
+	base = base ? base + 1 : path;
+	if (!*base || dir_of(path, dir, dirlen) < 0 || cw_snprintf(tmp, tmplen, "%s/.%s.XXXXXX", dir, base) < 0) {
+		cw_err_set(err, "%s: not a usable file name", path);
+		return -1;
+	}
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		cw_err_set(err, "%s exists and is not a regular file", path);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_file_replace_check(const char *path, cw_err_t *err)
+{
+	char dir[4096], tmp[4096 + 16];
+	struct stat st;
+
+	if (replace_names(path, dir, sizeof(dir), tmp, sizeof(tmp), err) < 0) return -1;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cw_err_set(err, "%s: the directory %s does not exist", path, dir);
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) < 0) {
+		cw_err_set(err, "%s: cannot write in %s: %s", path, dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cw_file_replace(const char *path, const void *data, size_t len, mode_t mode, cw_err_t *err)
+{
+	char dir[4096], tmp[4096 + 16];
+	int fd;
+
+	if (replace_names(path, dir, sizeof(dir), tmp, sizeof(tmp), err) < 0) return -1;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		cw_err_set(err, "creating a temporary file in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fill_temp(fd, data, len, mode) < 0 || rename(tmp, path) < 0) {
+		cw_err_set(err, "writing %s: %s", path, strerror(errno));
+		(void)unlink(tmp);
+		return -1;
+	}
+	return cw_dir_sync(dir, err);
 }

@@ -39,4 +39,23 @@ int cw_dir_sync(const char *path, cw_err_t *err);
  */
 int cw_file_read(const char *path, size_t max, char **out, size_t *len, cw_err_t *err);
 
+/*
+ * Replace path with data atomically, for files others read while we
+ * rewrite them (a CRL): a temporary file in the same directory gets
+ * exactly `mode`, data and an fsync, then is renamed over path and the
+ * directory synced. A reader sees the old file or the new one, never a
+ * mix; a crash leaves the old one (and at worst a ".NAME.XXXXXX" file).
+ * Refuses a path that exists as anything but a regular file or a link.
+ * 0, or -1 with err naming the path (the temporary file is removed).
+ */
+int cw_file_replace(const char *path, const void *data, size_t len, mode_t mode, cw_err_t *err);
+
+/*
+ * Would cw_file_replace(path, ...) find what it needs: a directory we can
+ * write to, and path either absent or a regular file (or a link)? A check
+ * before work that is costly to waste; cw_file_replace checks again.
+ * 0, or -1 with err.
+ */
+int cw_file_replace_check(const char *path, cw_err_t *err);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * registry_admin.c - the changes coworkctl makes to the registry.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -444,6 +445,13 @@ int cw_admin_member_add(cw_registry_t *reg, const char *name, const char *tenant
 	return in_txn(reg, err, member_add_txn, &a);
 }
 
+/* The status of a member row's text; anything unknown counts as removed (the CHECK allows no other). */
+static cw_member_status_t status_of(const char *s)
+{
+	return strcmp(s, "active") == 0 ? CW_MEMBER_ACTIVE
+	       : strcmp(s, "suspended") == 0 ? CW_MEMBER_SUSPENDED : CW_MEMBER_REMOVED;
+}
+
 struct member_status {
 	const char		*name;
 	cw_member_status_t	status;
@@ -464,6 +472,11 @@ static int member_status_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	sqlite3_finalize(st);
 	if (strcmp(now_status, cw_member_status_name(a->status)) == 0) {
 		cw_err_set(err, "member %s is already %s", a->name, now_status);
+		return -1;
+	}
+	if (status_of(now_status) == CW_MEMBER_REMOVED) {
+		cw_err_set(err, "member %s was removed: removal is final and cannot be undone or changed (add the person "
+			   "again under a new member id)", a->name);
 		return -1;
 	}
 	if (strcmp(now_status, cw_member_status_name(from)) != 0) {
@@ -499,8 +512,7 @@ static void member_row(sqlite3_stmt *st, cw_member_row_t *r)
 	text(st, 0, r->name, sizeof(r->name));
 	text(st, 1, r->tenant, sizeof(r->tenant));
 	text(st, 2, status, sizeof(status));
-	r->status = strcmp(status, "active") == 0 ? CW_MEMBER_ACTIVE
-		    : strcmp(status, "suspended") == 0 ? CW_MEMBER_SUSPENDED : CW_MEMBER_REMOVED;
+	r->status = status_of(status);
 	r->valid_from = sqlite3_column_int64(st, 3);
 	r->valid_until = sqlite3_column_int64(st, 4);
 	text(st, 5, r->until_date, sizeof(r->until_date));
@@ -570,10 +582,7 @@ static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	if (rc <= 0) return -1;
 	text(st, 0, status, sizeof(status));
 	sqlite3_finalize(st);
-	if (strcmp(status, "active") != 0) {
-		cw_err_set(err, "member %s is %s: resume the member before issuing a certificate", rec->member, status);
-		return -1;
-	}
+	if (cw_admin_member_may_issue(rec->member, status_of(status), err) < 0) return -1;
 	rc = row(reg, err, &st, "checking the serial", "SELECT 1 FROM cert WHERE serial = ?1", "t", rec->serial);
 	if (rc == 1) {
 		sqlite3_finalize(st);
@@ -581,10 +590,10 @@ static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	}
 	if (rc < 0) return -1;
 	return run(reg, err, "recording the certificate",
-		   "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at)"
-		   " VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8)",
-		   "ttttiiti", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
-		   rec->sha256, rec->issued_at) < 0 ? -1 : 0;
+		   "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
+		   " replaces) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))",
+		   "ttttiitit", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
+		   rec->sha256, rec->issued_at, rec->replaces) < 0 ? -1 : 0;
 }
 
 int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err)
@@ -594,7 +603,8 @@ int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err
 
 static const char sql_cert_rows[] =
 	"SELECT c.serial, m.name, c.subject, c.issuer, c.not_before, c.not_after, c.sha256, c.issued_at,"
-	" coalesce(c.revoked_at, 0), coalesce(c.revoke_reason, '')"
+	" coalesce(c.revoked_at, 0), coalesce(c.revoke_reason, ''), coalesce(c.replaces, ''),"
+	" m.status, coalesce(m.valid_until, 0), coalesce(m.until_date, '')"
 	" FROM cert c JOIN member m ON m.id = c.member_id";
 
 static void cert_record(sqlite3_stmt *st, cw_cert_record_t *r)
@@ -609,6 +619,7 @@ static void cert_record(sqlite3_stmt *st, cw_cert_record_t *r)
 	r->issued_at = sqlite3_column_int64(st, 7);
 	r->revoked_at = sqlite3_column_int64(st, 8);
 	text(st, 9, r->revoke_reason, sizeof(r->revoke_reason));
+	text(st, 10, r->replaces, sizeof(r->replaces));
 }
 
 int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *rec, cw_err_t *err)
@@ -659,6 +670,19 @@ int cw_admin_cert_revoke(cw_registry_t *reg, const char *serial, const char *rea
 	return in_txn(reg, err, cert_revoke_txn, &a);
 }
 
+/* 1 when member is NULL or known, 0 (err set) when unknown, -1 on error. */
+static int member_known(cw_registry_t *reg, const char *member, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!member) return 1;
+	rc = row(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
+	if (rc == 0) cw_err_set(err, "unknown member %s", member);
+	if (rc == 1) sqlite3_finalize(st);
+	return rc;
+}
+
 int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *arg, const cw_cert_record_t *rec),
 		       void *arg, cw_err_t *err)
 {
@@ -666,12 +690,7 @@ int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *a
 	sqlite3_stmt *st;
 	int rc;
 
-	if (member) {
-		rc = row(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
-		if (rc == 0) cw_err_set(err, "unknown member %s", member);
-		if (rc <= 0) return -1;
-		sqlite3_finalize(st);
-	}
+	if (member_known(reg, member, err) <= 0) return -1;
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE ?1 IS NULL OR m.name = ?1 ORDER BY c.issued_at DESC, c.serial",
 			  sql_cert_rows);
 	rc = row(reg, err, &st, "listing certificates", sql, "t", member);
@@ -684,6 +703,330 @@ int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *a
 		rc = next(reg, st, err, "listing certificates");
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- certificate lifecycle: renewal, expiry, removal, CRL ------------------------ */
+
+int cw_admin_member_may_issue(const char *member, cw_member_status_t status, cw_err_t *err)
+{
+	if (status == CW_MEMBER_ACTIVE) return 0;
+	if (status == CW_MEMBER_SUSPENDED) {
+		cw_err_set(err, "member %s is suspended: resume the member before issuing a certificate", member);
+	} else {
+		cw_err_set(err, "member %s was removed: a removed member gets no certificate (removal is final)", member);
+	}
+	return -1;
+}
+
+struct cert_renew {
+	const cw_cert_record_t	*rec;
+	bool			revoke_old;
+	int64_t			now;
+};
+
+static int cert_renew_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct cert_renew *a = arg;
+	cw_cert_record_t old;
+	int rc = cw_admin_cert_get(reg, a->rec->replaces, &old, err);
+
+	if (rc == 0) cw_err_set(err, "unknown certificate serial %s", a->rec->replaces);
+	if (rc <= 0) return -1;
+	if (strcmp(old.member, a->rec->member) != 0) {
+		cw_err_set(err, "certificate %s belongs to %s, not to %s", old.serial, old.member, a->rec->member);
+		return -1;
+	}
+	rc = cert_insert_txn(reg, (void *)a->rec, err);
+	if (rc != 0 || !a->revoke_old || old.revoked_at != 0) return rc;
+	return run(reg, err, "revoking the old certificate",
+		   "UPDATE cert SET revoked_at = ?2, revoke_reason = 'superseded' WHERE serial = ?1 AND revoked_at IS NULL",
+		   "ti", old.serial, a->now) == 1 ? 0 : -1;
+}
+
+int cw_admin_cert_renew(cw_registry_t *reg, const cw_cert_record_t *rec, bool revoke_old, int64_t now,
+			cw_err_t *err)
+{
+	struct cert_renew a = { rec, revoke_old, now };
+
+	if (!rec->replaces[0]) {
+		cw_err_set(err, "a renewal must name the certificate it replaces");
+		return -1;
+	}
+	return in_txn(reg, err, cert_renew_txn, &a);
+}
+
+/* The newest successor of serial (following `replaces`) neither revoked nor expired at now. */
+static int newest_successor(cw_registry_t *reg, const char *serial, int64_t now, cw_cert_expiring_t *r, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "looking for renewals",
+		     "WITH RECURSIVE succ(serial) AS (SELECT serial FROM cert WHERE replaces = ?1"
+		     " UNION SELECT c.serial FROM cert c JOIN succ s ON c.replaces = s.serial)"
+		     " SELECT c.serial, c.not_after FROM cert c JOIN succ s ON s.serial = c.serial"
+		     " WHERE c.revoked_at IS NULL AND c.not_after >= ?2 ORDER BY c.issued_at DESC, c.serial LIMIT 1",
+		     "ti", serial, now);
+
+	r->renewed_by[0] = '\0';
+	r->renewed_until = 0;
+	if (rc <= 0) return rc;
+	text(st, 0, r->renewed_by, sizeof(r->renewed_by));
+	r->renewed_until = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Fill an expiring row from a sql_cert_rows row, with its member's facts and renewal. */
+static int expiring_row(cw_registry_t *reg, sqlite3_stmt *st, int64_t now, cw_cert_expiring_t *r, cw_err_t *err)
+{
+	char status[16];
+
+	memset(r, 0, sizeof(*r));
+	cert_record(st, &r->cert);
+	text(st, 11, status, sizeof(status));
+	r->member_status = status_of(status);
+	r->member_until = sqlite3_column_int64(st, 12);
+	text(st, 13, r->until_date, sizeof(r->until_date));
+	r->ends_with_membership = r->member_until != 0 && r->member_until - 1 <= r->cert.not_after;
+	return newest_successor(reg, r->cert.serial, now, r, err);
+}
+
+int cw_admin_cert_expiring(cw_registry_t *reg, const char *member, int64_t now, unsigned days,
+			   int (*fn)(void *arg, const cw_cert_expiring_t *row), void *arg, cw_err_t *err)
+{
+	char sql[sizeof(sql_cert_rows) + 160];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (days < 1 || days > CW_EXPIRING_DAYS_MAX) {
+		cw_err_set(err, "the expiry window must be 1 to %d days", CW_EXPIRING_DAYS_MAX);
+		return -1;
+	}
+	if (member_known(reg, member, err) <= 0) return -1;
+	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE c.revoked_at IS NULL AND c.not_after >= ?1 AND c.not_after < ?2"
+			  " AND (?3 IS NULL OR m.name = ?3) ORDER BY c.not_after, c.serial", sql_cert_rows);
+	rc = row(reg, err, &st, "listing expiring certificates", sql, "iit", now, now + (int64_t)days * 86400, member);
+	while (rc == 1) {
+		cw_cert_expiring_t r;
+
+		if (expiring_row(reg, st, now, &r, err) < 0) {
+			rc = -1;
+			break;
+		}
+		rc = fn(arg, &r);
+		if (rc != 0) break;
+		rc = next(reg, st, err, "listing expiring certificates");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void cw_removal_free(cw_removal_t *r)
+{
+	free(r->serials);
+	r->serials = NULL;
+	r->n = 0;
+}
+
+/* Append the serial of the current row to the removal list. 0, or -1 when out of memory. */
+static int removal_add(cw_removal_t *r, sqlite3_stmt *st, cw_err_t *err)
+{
+	void *p = realloc(r->serials, (r->n + 1) * sizeof(*r->serials));
+
+	if (!p) {
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	r->serials = p;
+	text(st, 0, r->serials[r->n++], sizeof(*r->serials));
+	return 0;
+}
+
+struct member_remove {
+	const char	*name;
+	const char	*reason;
+	int64_t		now;
+	cw_removal_t	*out;
+};
+
+/* The serials of the member's certificates not yet revoked, into a->out. 0, or -1. */
+static int unrevoked_certs(cw_registry_t *reg, struct member_remove *a, cw_err_t *err)
+{
+	sqlite3_stmt *st;
+	int rc = row(reg, err, &st, "listing the member's certificates",
+		     "SELECT c.serial FROM cert c JOIN member m ON m.id = c.member_id"
+		     " WHERE m.name = ?1 AND c.revoked_at IS NULL ORDER BY c.serial", "t", a->name);
+
+	while (rc == 1) {
+		if (removal_add(a->out, st, err) < 0) {
+			rc = -1;
+			break;
+		}
+		rc = next(reg, st, err, "listing the member's certificates");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int member_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct member_remove *a = arg;
+	sqlite3_stmt *st;
+	char status[16];
+	int rc;
+
+	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t", a->name);
+	if (rc == 0) cw_err_set(err, "unknown member %s", a->name);
+	if (rc <= 0) return -1;
+	text(st, 0, status, sizeof(status));
+	sqlite3_finalize(st);
+	if (status_of(status) == CW_MEMBER_REMOVED) {
+		cw_err_set(err, "member %s is already removed", a->name);
+		return -1;
+	}
+	if (unrevoked_certs(reg, a, err) < 0) return -1;
+	rc = run(reg, err, "revoking the member's certificates",
+		 "UPDATE cert SET revoked_at = ?2, revoke_reason = ?3"
+		 " WHERE member_id = (SELECT id FROM member WHERE name = ?1) AND revoked_at IS NULL", "tit", a->name,
+		 a->now, a->reason);
+	if (rc < 0) return -1;
+	if ((size_t)rc != a->out->n) {
+		cw_err_set(err, "revoking the member's certificates: %d changed where %zu were listed", rc, a->out->n);
+		return -1;
+	}
+	return run(reg, err, "removing the member", "UPDATE member SET status = 'removed' WHERE name = ?1", "t",
+		   a->name) == 1 ? 0 : -1;
+}
+
+int cw_admin_member_remove(cw_registry_t *reg, const char *name, const char *reason, int64_t now, cw_removal_t *out,
+			   cw_err_t *err)
+{
+	struct member_remove a = { name, reason, now, out };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (cw_revoke_reason_check(reason, err) < 0) return -1;
+	rc = in_txn(reg, err, member_remove_txn, &a);
+	if (rc < 0) cw_removal_free(out);
+	return rc;
+}
+
+int cw_revoke_reason_code(const char *reason)
+{
+	/* RFC 5280 5.3.1: cACompromise (2), certificateHold (6), removeFromCRL (8) and aACompromise (10) are not ours. */
+	static const struct {
+		const char	*name;
+		int		code;
+	} codes[] = {
+		{ "unspecified", 0 }, { "key-compromise", 1 }, { "affiliation-changed", 3 }, { "superseded", 4 },
+		{ "cessation-of-operation", 5 }, { "privilege-withdrawn", 9 },
+	};
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		if (strcmp(reason, codes[i].name) == 0) return codes[i].code;
+	}
+	return -1;
+}
+
+void cw_crl_content_free(cw_crl_content_t *c)
+{
+	free(c->entries);
+	c->entries = NULL;
+	c->n = c->n_hold = 0;
+}
+
+/* Take the next cRLNumber: the setting crl_number + 1 (1 when absent), stored back. 0, or -1. */
+static int crl_number_next(cw_registry_t *reg, uint64_t *number, cw_err_t *err)
+{
+	char buf[32], *end;
+	unsigned long long last = 0;
+	int rc = cw_registry_setting_get(reg, "crl_number", buf, sizeof(buf), err);
+
+	if (rc < 0) return -1;
+	if (rc == 1) {
+		errno = 0;
+		last = strtoull(buf, &end, 10);
+		if (buf[0] < '0' || buf[0] > '9' || *end != '\0' || errno != 0 || last >= INT64_MAX) {
+			cw_err_set(err, "the registry's crl_number setting \"%.20s\" is not a CRL number", buf);
+			return -1;
+		}
+	}
+	*number = (uint64_t)last + 1;
+	(void)cw_snprintf(buf, sizeof(buf), "%llu", (unsigned long long)*number);
+	return cw_registry_setting_set(reg, "crl_number", buf, err);
+}
+
+/* Append the current row (serial, revoked_at, reason name or NULL for a hold) as a CRL entry. 0, or -1. */
+static int crl_add(cw_crl_content_t *c, sqlite3_stmt *st, cw_err_t *err)
+{
+	cw_crl_entry_t *e;
+	char reason[32];
+	void *p = realloc(c->entries, (c->n + 1) * sizeof(*c->entries));
+
+	if (!p) {
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	c->entries = p;
+	e = &c->entries[c->n];
+	memset(e, 0, sizeof(*e));
+	text(st, 0, e->serial, sizeof(e->serial));
+	e->revoked_at = sqlite3_column_int64(st, 1);
+	text(st, 2, reason, sizeof(reason));
+	e->reason = reason[0] ? cw_revoke_reason_code(reason) : CW_CRL_REASON_HOLD;
+	if (e->reason < 0) {
+		cw_err_set(err, "certificate %s has an unknown revocation reason \"%s\"", e->serial, reason);
+		return -1;
+	}
+	if (!reason[0]) c->n_hold++;
+	c->n++;
+	return 0;
+}
+
+struct crl_prepare {
+	unsigned		days;
+	cw_crl_content_t	*out;
+};
+
+static int crl_prepare_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct crl_prepare *a = arg;
+	cw_crl_content_t *c = a->out;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (crl_number_next(reg, &c->number, err) < 0) return -1;
+	/* Revoked certificates with their reason; a suspended member's others on hold (reason ''). */
+	rc = row(reg, err, &st, "choosing the CRL's entries",
+		 "SELECT c.serial, coalesce(c.revoked_at, ?1), coalesce(c.revoke_reason, '')"
+		 " FROM cert c JOIN member m ON m.id = c.member_id"
+		 " WHERE c.not_after >= ?2 AND (c.revoked_at IS NOT NULL OR m.status = 'suspended')"
+		 " ORDER BY c.serial", "ii", c->this_update, c->this_update - (int64_t)a->days * 86400);
+	while (rc == 1) {
+		if (crl_add(c, st, err) < 0) {
+			rc = -1;
+			break;
+		}
+		rc = next(reg, st, err, "choosing the CRL's entries");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cw_admin_crl_prepare(cw_registry_t *reg, int64_t now, unsigned days, cw_crl_content_t *out, cw_err_t *err)
+{
+	struct crl_prepare a = { days, out };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (days < CW_CRL_DAYS_MIN || days > CW_CRL_DAYS_MAX) {
+		cw_err_set(err, "a CRL's validity must be %d to %d days", CW_CRL_DAYS_MIN, CW_CRL_DAYS_MAX);
+		return -1;
+	}
+	out->this_update = now;
+	out->next_update = now + (int64_t)days * 86400;
+	rc = in_txn(reg, err, crl_prepare_txn, &a);
+	if (rc < 0) cw_crl_content_free(out);
 	return rc;
 }
 

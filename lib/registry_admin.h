@@ -103,6 +103,7 @@ typedef struct cw_cert_record {
 	int64_t	issued_at;
 	int64_t	revoked_at;		//!< 0: not revoked
 	char	revoke_reason[32];	//!< "" when not revoked
+	char	replaces[CW_SERIAL_HEX_MAX + 1];	//!< serial this one renews; "" for a first issue
 } cw_cert_record_t;
 
 /* Names of RFC 5280 CRLReason values we accept for `cert revoke --reason`. */
@@ -135,6 +136,117 @@ int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *
 /* Certificates, newest first; member = NULL for all. An unknown member is an error. */
 int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *arg, const cw_cert_record_t *rec),
 		       void *arg, cw_err_t *err);
+
+/* --- certificate lifecycle: renewal, expiry, removal, CRL ------------------------ */
+
+/*
+ * 0 when a member in `status` may be given a certificate; -1 with err
+ * saying why not and what to do (suspended: resume first; removed:
+ * removal is final).
+ */
+int cw_admin_member_may_issue(const char *member, cw_member_status_t status, cw_err_t *err);
+
+/*
+ * Record rec, a renewal of the certificate rec->replaces, in one
+ * transaction: the old certificate must exist and be rec->member's, and
+ * the member must be active. With revoke_old, the old certificate is
+ * revoked (reason superseded, at now) in the same transaction, unless it
+ * already was: the new one is never recorded without the old one's
+ * revocation, nor the reverse. Returns 0, CW_ADMIN_DUPLICATE when the new
+ * serial is taken (nothing changed; issue another), or -1.
+ */
+int cw_admin_cert_renew(cw_registry_t *reg, const cw_cert_record_t *rec, bool revoke_old, int64_t now,
+			cw_err_t *err);
+
+/* A certificate that is about to expire, and what will become of it. */
+typedef struct cw_cert_expiring {
+	cw_cert_record_t	cert;
+	cw_member_status_t	member_status;
+	int64_t			member_until;		//!< the member's valid_until; 0: open-ended
+	char			until_date[16];		//!< as given, "" when open-ended
+	/*
+	 * The membership ends no later than the certificate (its last second,
+	 * member_until - 1, is at or before not_after): nothing to renew.
+	 */
+	bool			ends_with_membership;
+	char			renewed_by[CW_SERIAL_HEX_MAX + 1];	//!< newest valid successor; "" if none
+	int64_t			renewed_until;		//!< that successor's not_after
+} cw_cert_expiring_t;
+
+#define CW_EXPIRING_DAYS_MAX 3650
+
+/*
+ * Certificates not revoked with now <= not_after < now + days * 86400
+ * (days 1..CW_EXPIRING_DAYS_MAX), soonest first; member = NULL for all
+ * (an unknown member is an error). renewed_by follows the `replaces`
+ * links transitively: the newest successor that is neither revoked nor
+ * expired at now.
+ */
+int cw_admin_cert_expiring(cw_registry_t *reg, const char *member, int64_t now, unsigned days,
+			   int (*fn)(void *arg, const cw_cert_expiring_t *row), void *arg, cw_err_t *err);
+
+/* The certificates a removal revoked. */
+typedef struct cw_removal {
+	size_t	n;
+	char	(*serials)[CW_SERIAL_HEX_MAX + 1];	//!< malloc'd (NULL when n is 0); cw_removal_free
+} cw_removal_t;
+
+/*
+ * Remove a member, in one transaction: revoke every certificate of theirs
+ * not revoked yet (reason, at now) and set their status to removed, which
+ * is final (no resume, no new certificate). A member already removed is
+ * refused ("already removed"), nothing changed. *out lists the serials
+ * revoked, in serial order. 0, or -1 with err.
+ */
+int cw_admin_member_remove(cw_registry_t *reg, const char *name, const char *reason, int64_t now, cw_removal_t *out,
+			   cw_err_t *err);
+
+/* Free the list; accepts an empty one. */
+void cw_removal_free(cw_removal_t *r);
+
+/* RFC 5280 5.3.1 CRLReason code of one of cw_revoke_reasons; -1 for anything else. */
+int cw_revoke_reason_code(const char *reason);
+
+/* RFC 5280 CRLReason certificateHold: a member's suspension, which resume undoes. */
+#define CW_CRL_REASON_HOLD 6
+
+/* One CRL entry: a revoked certificate, or one on hold. */
+typedef struct cw_crl_entry {
+	char	serial[CW_SERIAL_HEX_MAX + 1];
+	int64_t	revoked_at;	//!< revocationDate
+	int	reason;		//!< RFC 5280 CRLReason code
+} cw_crl_entry_t;
+
+/* What a CRL says, as decided from the registry. */
+typedef struct cw_crl_content {
+	uint64_t	number;		//!< cRLNumber: the last one's + 1, from 1
+	int64_t		this_update;
+	int64_t		next_update;
+	size_t		n;
+	cw_crl_entry_t	*entries;	//!< malloc'd, serial order; cw_crl_content_free
+	size_t		n_hold;		//!< of which on hold (suspended members)
+} cw_crl_content_t;
+
+#define CW_CRL_DAYS_MIN		1
+#define CW_CRL_DAYS_MAX		7	//!< issue 5: a nextUpdate at most 7 days ahead
+#define CW_CRL_DAYS_DEFAULT	7
+
+/*
+ * Decide the content of a CRL issued at now, valid for days (1..7), and
+ * take its number, in one transaction (the setting crl_number is
+ * incremented there: numbers only grow, even when the CRL is not written
+ * in the end). Entries: every revoked certificate, with its revocation
+ * time and reason; and every certificate of a suspended member that is not
+ * revoked, as certificateHold dated this_update (the registry does not
+ * record when a member was suspended). A certificate is left out only
+ * once it expired before this_update - days (RFC 5280 3.3: it then was on
+ * at least one regular CRL after it expired, given CRLs are reissued
+ * before their nextUpdate). 0, or -1 with err.
+ */
+int cw_admin_crl_prepare(cw_registry_t *reg, int64_t now, unsigned days, cw_crl_content_t *out, cw_err_t *err);
+
+/* Free the entries; accepts an empty content. */
+void cw_crl_content_free(cw_crl_content_t *c);
 
 /* --- guest passphrases ------------------------------------------------------- */
 

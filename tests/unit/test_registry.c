@@ -995,6 +995,451 @@ static void cert_get__returns_the_record(void **state)
 	assert_int_equal(cw_admin_cert_get(f->admin, "ff", &rec, &e), 0);
 }
 
+/* --- certificate lifecycle: renewal, expiry, removal, CRL ------------------------ */
+
+/* Insert a certificate of member valid until not_after; optionally renewing `replaces`. */
+static void add_cert(fixture_t *f, const char *serial, const char *member, int64_t issued_at, int64_t not_after,
+		     const char *replaces)
+{
+	cw_cert_record_t rec;
+	cw_err_t e = { "" };
+
+	cert_rec(&rec, serial, member, issued_at, f->now - 3600, not_after);
+	if (replaces) {
+		assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", replaces), 0);
+		if (cw_admin_cert_renew(f->admin, &rec, false, f->now, &e) != 0) fail_msg("%s", e.msg);
+	} else if (cw_admin_cert_insert(f->admin, &rec, &e) != 0) {
+		fail_msg("%s", e.msg);
+	}
+}
+
+static void renew__records_the_link_and_keeps_the_old_certificate_valid(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_record_t rec, old;
+	cw_err_t e = { "" };
+
+	cert_rec(&rec, "a2", "alice", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_ALICE), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, false, f->now, &e), 0);
+	assert_int_equal(cw_admin_cert_get(f->admin, "a2", &rec, &e), 1);
+	assert_string_equal(rec.replaces, FX_ALICE);
+	assert_int_equal(cw_admin_cert_get(f->admin, FX_ALICE, &old, &e), 1);
+	assert_int_equal(old.revoked_at, 0);
+	assert_string_equal(old.replaces, "");
+}
+
+static void renew_with_revoke_old__revokes_it_as_superseded(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_record_t rec, old;
+	cw_err_t e = { "" };
+
+	cert_rec(&rec, "a2", "alice", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_ALICE), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now + 5, &e), 0);
+	assert_int_equal(cw_admin_cert_get(f->admin, FX_ALICE, &old, &e), 1);
+	assert_int_equal(old.revoked_at, f->now + 5);
+	assert_string_equal(old.revoke_reason, "superseded");
+	assert_int_equal(cw_admin_cert_get(f->admin, "a2", &rec, &e), 1);
+	assert_int_equal(rec.revoked_at, 0);
+}
+
+/* The revocation of the old certificate fails after the insert: the insert is rolled back too. */
+static void renew_with_revoke_old__failing_revocation_leaves_no_new_certificate(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_record_t rec;
+	cw_err_t e = { "" };
+	char *before;
+
+	exec_ok(f->admin, "CREATE TEMP TRIGGER no_revoke BEFORE UPDATE OF revoked_at ON cert"
+			  " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+	before = dump_registry(f->admin);
+	cert_rec(&rec, "a2", "alice", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_ALICE), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), -1);
+	assert_msg(&e, "injected failure");
+	assert_same_dump(before, f->admin);
+	free(before);
+	assert_int_equal(query_int(f->admin, "SELECT count(*) FROM cert WHERE serial = 'a2'"), 0);
+}
+
+static void renew_with_taken_serial__returns_duplicate_and_revokes_nothing(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_record_t rec;
+	cw_err_t e = { "" };
+	char *before = dump_registry(f->admin);
+
+	cert_rec(&rec, FX_BOB, "alice", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_ALICE), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), CW_ADMIN_DUPLICATE);
+	assert_same_dump(before, f->admin);
+	free(before);
+}
+
+static void renew__refusals_change_nothing(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_record_t rec;
+	cw_err_t e = { "" };
+	char *before = dump_registry(f->admin);
+
+	cert_rec(&rec, "a2", "alice", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), -1);
+	assert_msg(&e, "must name the certificate it replaces");
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "ffff"), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), -1);
+	assert_msg(&e, "unknown certificate serial ffff");
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_BOB), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), -1);
+	assert_msg(&e, "belongs to bob, not to alice");
+	assert_same_dump(before, f->admin);
+	free(before);
+
+	assert_int_equal(cw_admin_member_set_status(f->admin, "alice", CW_MEMBER_SUSPENDED, &e), 0);
+	before = dump_registry(f->admin);
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_ALICE), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), -1);
+	assert_msg(&e, "alice is suspended: resume");
+	assert_same_dump(before, f->admin);
+	free(before);
+}
+
+static void renew_of_a_revoked_certificate__is_allowed_and_keeps_its_reason(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_record_t rec, old;
+	cw_err_t e = { "" };
+
+	assert_int_equal(cw_admin_cert_revoke(f->admin, FX_ALICE, "key-compromise", f->now - 60, NULL, &e), 0);
+	cert_rec(&rec, "a2", "alice", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_ALICE), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, true, f->now, &e), 0);
+	assert_int_equal(cw_admin_cert_get(f->admin, FX_ALICE, &old, &e), 1);
+	assert_int_equal(old.revoked_at, f->now - 60);
+	assert_string_equal(old.revoke_reason, "key-compromise");
+}
+
+struct expiring {
+	cw_cert_expiring_t	row[8];
+	size_t			n;
+};
+
+static int collect_expiring(void *arg, const cw_cert_expiring_t *r)
+{
+	struct expiring *x = arg;
+
+	if (x->n >= 8) return 99;
+	x->row[x->n++] = *r;
+	return 0;
+}
+
+static void expiring(fixture_t *f, const char *member, int64_t now, unsigned days, struct expiring *x)
+{
+	cw_err_t e = { "" };
+
+	memset(x, 0, sizeof(*x));
+	if (cw_admin_cert_expiring(f->admin, member, now, days, collect_expiring, x, &e) != 0) fail_msg("%s", e.msg);
+}
+
+/* The fixture's certificates end at now + 30 days: the window's edges around them. */
+static void expiring__window_includes_now_and_excludes_now_plus_days(void **state)
+{
+	fixture_t *f = *state;
+	struct expiring x;
+
+	expiring(f, NULL, f->not_after - 10 * 86400, 10, &x);	/* not_after == now + 10 days: outside */
+	assert_int_equal(x.n, 0);
+	expiring(f, NULL, f->not_after - 10 * 86400 + 1, 10, &x);	/* one second inside */
+	assert_int_equal(x.n, 2);
+	expiring(f, NULL, f->not_after, 1, &x);			/* not_after == now: still inside */
+	assert_int_equal(x.n, 2);
+	expiring(f, NULL, f->not_after + 1, 1, &x);			/* expired: outside */
+	assert_int_equal(x.n, 0);
+}
+
+static void expiring__is_soonest_first_filters_and_skips_revoked(void **state)
+{
+	fixture_t *f = *state;
+	struct expiring x;
+	cw_err_t e = { "" };
+
+	add_cert(f, "b2", "bob", f->now, f->now + 86400, NULL);
+	add_cert(f, "b3", "bob", f->now, f->now + 2 * 86400, NULL);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "b3", "unspecified", f->now, NULL, &e), 0);
+	expiring(f, NULL, f->now, 30, &x);	/* the fixture's two end exactly at now + 30 days: outside */
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.row[0].cert.serial, "b2");
+	expiring(f, NULL, f->now, 31, &x);
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.row[0].cert.serial, "b2");
+	assert_string_equal(x.row[1].cert.serial, FX_ALICE);	/* same not_after: by serial */
+	assert_string_equal(x.row[2].cert.serial, FX_BOB);
+	expiring(f, "alice", f->now, 31, &x);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.row[0].cert.member, "alice");
+	assert_int_equal(x.row[0].member_status, CW_MEMBER_ACTIVE);
+}
+
+static void expiring__bad_window_or_unknown_member_is_refused(void **state)
+{
+	fixture_t *f = *state;
+	struct expiring x;
+	cw_err_t e = { "" };
+
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(cw_admin_cert_expiring(f->admin, NULL, f->now, 0, collect_expiring, &x, &e), -1);
+	assert_msg(&e, "1 to 3650 days");
+	assert_int_equal(cw_admin_cert_expiring(f->admin, NULL, f->now, 3651, collect_expiring, &x, &e), -1);
+	assert_int_equal(cw_admin_cert_expiring(f->admin, "nobody", f->now, 30, collect_expiring, &x, &e), -1);
+	assert_msg(&e, "unknown member nobody");
+	assert_int_equal(x.n, 0);
+}
+
+/* Successors are followed through renewals of renewals; revoked or expired ones do not count. */
+static void expiring__renewed_by_is_the_newest_valid_successor(void **state)
+{
+	fixture_t *f = *state;
+	struct expiring x;
+	cw_err_t e = { "" };
+
+	expiring(f, "alice", f->now, 31, &x);
+	assert_string_equal(x.row[0].renewed_by, "");
+	add_cert(f, "a2", "alice", f->now + 1, f->now + 100 * 86400, FX_ALICE);
+	add_cert(f, "a3", "alice", f->now + 2, f->now + 200 * 86400, "a2");
+	expiring(f, "alice", f->now, 31, &x);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.row[0].renewed_by, "a3");
+	assert_int_equal(x.row[0].renewed_until, f->now + 200 * 86400);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "a3", "key-compromise", f->now, NULL, &e), 0);
+	expiring(f, "alice", f->now, 31, &x);
+	assert_string_equal(x.row[0].renewed_by, "a2");	/* a3 revoked: a2 still renews it */
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "a2", "superseded", f->now, NULL, &e), 0);
+	expiring(f, "alice", f->now, 31, &x);
+	assert_string_equal(x.row[0].renewed_by, "");
+	add_cert(f, "a4", "alice", f->now + 3, f->now - 1, "a3");	/* already expired */
+	expiring(f, "alice", f->now, 31, &x);
+	assert_string_equal(x.row[0].renewed_by, "");
+}
+
+/* valid_until is the first second after the membership; the certificate's last second is not_after. */
+static void expiring__ends_with_membership_when_the_membership_ends_first(void **state)
+{
+	fixture_t *f = *state;
+	struct expiring x;
+	char sql[160];
+
+	expiring(f, "bob", f->now, 31, &x);
+	assert_false(x.row[0].ends_with_membership);	/* open-ended */
+	assert_int_equal(cw_snprintf(sql, sizeof(sql), "UPDATE member SET valid_until = %lld, until_date = '2030-01-01'"
+				     " WHERE name = 'bob'", (long long)(f->not_after + 1)), 0);
+	exec_ok(f->admin, sql);
+	expiring(f, "bob", f->now, 31, &x);
+	assert_true(x.row[0].ends_with_membership);
+	assert_int_equal(x.row[0].member_until, f->not_after + 1);
+	assert_string_equal(x.row[0].until_date, "2030-01-01");
+	assert_int_equal(cw_snprintf(sql, sizeof(sql), "UPDATE member SET valid_until = %lld WHERE name = 'bob'",
+				     (long long)(f->not_after + 2)), 0);
+	exec_ok(f->admin, sql);
+	expiring(f, "bob", f->now, 31, &x);
+	assert_false(x.row[0].ends_with_membership);
+}
+
+static void member_remove__revokes_every_valid_certificate_and_marks_removed(void **state)
+{
+	fixture_t *f = *state;
+	cw_removal_t r;
+	cw_cert_record_t rec;
+	cw_member_row_t m;
+	cw_err_t e = { "" };
+
+	add_cert(f, "a2", "alice", f->now, f->now + 86400, NULL);
+	add_cert(f, "a3", "alice", f->now, f->now + 86400, NULL);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "a3", "key-compromise", f->now - 10, NULL, &e), 0);
+	assert_int_equal(cw_admin_member_remove(f->admin, "alice", "cessation-of-operation", f->now, &r, &e), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.serials[0], FX_ALICE);	/* serial order */
+	assert_string_equal(r.serials[1], "a2");
+	cw_removal_free(&r);
+	assert_int_equal(cw_admin_cert_get(f->admin, FX_ALICE, &rec, &e), 1);
+	assert_int_equal(rec.revoked_at, f->now);
+	assert_string_equal(rec.revoke_reason, "cessation-of-operation");
+	assert_int_equal(cw_admin_cert_get(f->admin, "a3", &rec, &e), 1);
+	assert_string_equal(rec.revoke_reason, "key-compromise");	/* already revoked: kept */
+	assert_int_equal(cw_admin_member_get(f->admin, "alice", f->now, &m, &e), 1);
+	assert_int_equal(m.status, CW_MEMBER_REMOVED);
+	assert_int_equal(cw_admin_cert_get(f->admin, FX_BOB, &rec, &e), 1);
+	assert_int_equal(rec.revoked_at, 0);				/* bob untouched */
+}
+
+static void member_remove_twice__is_refused_and_changes_nothing(void **state)
+{
+	fixture_t *f = *state;
+	cw_removal_t r;
+	cw_err_t e = { "" };
+	char *before;
+
+	assert_int_equal(cw_admin_member_remove(f->admin, "bob", "privilege-withdrawn", f->now, &r, &e), 0);
+	cw_removal_free(&r);
+	before = dump_registry(f->admin);
+	assert_int_equal(cw_admin_member_remove(f->admin, "bob", "cessation-of-operation", f->now + 9, &r, &e), -1);
+	assert_msg(&e, "bob is already removed");
+	assert_int_equal(r.n, 0);
+	assert_null(r.serials);
+	assert_int_equal(cw_admin_member_remove(f->admin, "nobody", "cessation-of-operation", f->now, &r, &e), -1);
+	assert_msg(&e, "unknown member nobody");
+	assert_int_equal(cw_admin_member_remove(f->admin, "alice", "lost", f->now, &r, &e), -1);
+	assert_msg(&e, "unknown revocation reason");
+	assert_same_dump(before, f->admin);
+	free(before);
+}
+
+static void removed_member__cannot_be_resumed_suspended_or_given_certificates(void **state)
+{
+	fixture_t *f = *state;
+	cw_removal_t r;
+	cw_cert_record_t rec;
+	cw_err_t e = { "" };
+	char *before;
+
+	assert_int_equal(cw_admin_member_remove(f->admin, "bob", "cessation-of-operation", f->now, &r, &e), 0);
+	cw_removal_free(&r);
+	before = dump_registry(f->admin);
+	assert_int_equal(cw_admin_member_set_status(f->admin, "bob", CW_MEMBER_ACTIVE, &e), -1);
+	assert_msg(&e, "bob was removed: removal is final");
+	assert_int_equal(cw_admin_member_set_status(f->admin, "bob", CW_MEMBER_SUSPENDED, &e), -1);
+	assert_msg(&e, "bob was removed: removal is final");
+	cert_rec(&rec, "b2", "bob", f->now, f->now - 3600, f->now + 86400);
+	assert_int_equal(cw_admin_cert_insert(f->admin, &rec, &e), -1);
+	assert_msg(&e, "bob was removed: a removed member gets no certificate");
+	assert_int_equal(cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", FX_BOB), 0);
+	assert_int_equal(cw_admin_cert_renew(f->admin, &rec, false, f->now, &e), -1);
+	assert_msg(&e, "removed member gets no certificate");
+	assert_same_dump(before, f->admin);
+	free(before);
+}
+
+static void revoke_reason_code__follows_rfc5280(void **state)
+{
+	(void)state;
+	assert_int_equal(cw_revoke_reason_code("unspecified"), 0);
+	assert_int_equal(cw_revoke_reason_code("key-compromise"), 1);
+	assert_int_equal(cw_revoke_reason_code("affiliation-changed"), 3);
+	assert_int_equal(cw_revoke_reason_code("superseded"), 4);
+	assert_int_equal(cw_revoke_reason_code("cessation-of-operation"), 5);
+	assert_int_equal(cw_revoke_reason_code("privilege-withdrawn"), 9);
+	assert_int_equal(cw_revoke_reason_code("certificate-hold"), -1);
+	assert_int_equal(cw_revoke_reason_code(""), -1);
+	for (size_t i = 0; cw_revoke_reasons[i]; i++) assert_true(cw_revoke_reason_code(cw_revoke_reasons[i]) >= 0);
+}
+
+static const cw_crl_entry_t *crl_entry(const cw_crl_content_t *c, const char *serial)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->entries[i].serial, serial) == 0) return &c->entries[i];
+	}
+	return NULL;
+}
+
+static void crl_prepare__lists_revoked_with_reasons_and_suspended_as_hold(void **state)
+{
+	fixture_t *f = *state;
+	cw_crl_content_t c;
+	cw_err_t e = { "" };
+	const cw_crl_entry_t *en;
+
+	add_cert(f, "a2", "alice", f->now, f->now + 86400, NULL);
+	add_cert(f, "b2", "bob", f->now, f->now + 86400, NULL);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "a2", "key-compromise", f->now - 100, NULL, &e), 0);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "b2", "unspecified", f->now - 50, NULL, &e), 0);
+	assert_int_equal(cw_admin_member_set_status(f->admin, "bob", CW_MEMBER_SUSPENDED, &e), 0);
+	assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 7, &c, &e), 0);
+	assert_int_equal(c.this_update, f->now);
+	assert_int_equal(c.next_update, f->now + 7 * 86400);
+	assert_int_equal(c.n, 3);	/* a2, b2 revoked; bob's other one on hold; alice's valid one absent */
+	assert_int_equal(c.n_hold, 1);
+	assert_null(crl_entry(&c, FX_ALICE));
+	assert_non_null(en = crl_entry(&c, "a2"));
+	assert_int_equal(en->reason, 1);
+	assert_int_equal(en->revoked_at, f->now - 100);
+	assert_non_null(en = crl_entry(&c, "b2"));
+	assert_int_equal(en->reason, 0);	/* revoked, not held, though bob is suspended */
+	assert_non_null(en = crl_entry(&c, FX_BOB));
+	assert_int_equal(en->reason, CW_CRL_REASON_HOLD);
+	assert_int_equal(en->revoked_at, f->now);
+	assert_string_equal(c.entries[0].serial, "a2");	/* serial order */
+	cw_crl_content_free(&c);
+
+	assert_int_equal(cw_admin_member_set_status(f->admin, "bob", CW_MEMBER_ACTIVE, &e), 0);
+	assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 7, &c, &e), 0);
+	assert_int_equal(c.n, 2);	/* resumed: the hold is gone */
+	assert_int_equal(c.n_hold, 0);
+	cw_crl_content_free(&c);
+}
+
+/* Kept while not_after >= this_update - days; dropped from one second before. */
+static void crl_prepare__drops_an_entry_only_days_after_expiry(void **state)
+{
+	fixture_t *f = *state;
+	cw_crl_content_t c;
+	cw_err_t e = { "" };
+	int64_t t = f->now + 100 * 86400;
+
+	add_cert(f, "a2", "alice", f->now, t - 3 * 86400, NULL);
+	add_cert(f, "a3", "alice", f->now, t - 3 * 86400 - 1, NULL);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "a2", "superseded", f->now, NULL, &e), 0);
+	assert_int_equal(cw_admin_cert_revoke(f->admin, "a3", "superseded", f->now, NULL, &e), 0);
+	assert_int_equal(cw_admin_crl_prepare(f->admin, t, 3, &c, &e), 0);
+	assert_non_null(crl_entry(&c, "a2"));
+	assert_null(crl_entry(&c, "a3"));
+	cw_crl_content_free(&c);
+	assert_int_equal(cw_admin_crl_prepare(f->admin, t, 4, &c, &e), 0);
+	assert_non_null(crl_entry(&c, "a3"));	/* a longer validity keeps it longer */
+	cw_crl_content_free(&c);
+}
+
+static void crl_prepare__number_grows_by_one_per_crl(void **state)
+{
+	fixture_t *f = *state;
+	cw_crl_content_t c;
+	cw_err_t e = { "" };
+	char buf[32];
+
+	for (uint64_t want = 1; want <= 3; want++) {
+		assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 1, &c, &e), 0);
+		assert_int_equal(c.number, want);
+		cw_crl_content_free(&c);
+	}
+	assert_int_equal(cw_registry_setting_get(f->admin, "crl_number", buf, sizeof(buf), &e), 1);
+	assert_string_equal(buf, "3");
+}
+
+static void crl_prepare__refusals_take_no_number(void **state)
+{
+	fixture_t *f = *state;
+	cw_crl_content_t c;
+	cw_err_t e = { "" };
+	char *before;
+
+	assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 7, &c, &e), 0);
+	cw_crl_content_free(&c);
+	before = dump_registry(f->admin);
+	assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 0, &c, &e), -1);
+	assert_msg(&e, "1 to 7 days");
+	assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 8, &c, &e), -1);
+	assert_same_dump(before, f->admin);
+	free(before);
+	exec_ok(f->admin, "UPDATE setting SET value = '12x' WHERE key = 'crl_number'");
+	before = dump_registry(f->admin);
+	assert_int_equal(cw_admin_crl_prepare(f->admin, f->now, 7, &c, &e), -1);
+	assert_msg(&e, "crl_number setting \"12x\" is not a CRL number");
+	assert_null(c.entries);
+	assert_same_dump(before, f->admin);
+	free(before);
+}
+
 /* --- the reader pool ---------------------------------------------------------------- */
 
 static int64_t tenants_named(cw_registry_t *reg, const char *name)
@@ -1290,6 +1735,25 @@ int main(void)
 		T(cert_list__is_newest_first_and_filters_by_member),
 		T(cert_list_of_unknown_member__is_an_error),
 		T(cert_get__returns_the_record),
+		T(renew__records_the_link_and_keeps_the_old_certificate_valid),
+		T(renew_with_revoke_old__revokes_it_as_superseded),
+		T(renew_with_revoke_old__failing_revocation_leaves_no_new_certificate),
+		T(renew_with_taken_serial__returns_duplicate_and_revokes_nothing),
+		T(renew__refusals_change_nothing),
+		T(renew_of_a_revoked_certificate__is_allowed_and_keeps_its_reason),
+		T(expiring__window_includes_now_and_excludes_now_plus_days),
+		T(expiring__is_soonest_first_filters_and_skips_revoked),
+		T(expiring__bad_window_or_unknown_member_is_refused),
+		T(expiring__renewed_by_is_the_newest_valid_successor),
+		T(expiring__ends_with_membership_when_the_membership_ends_first),
+		T(member_remove__revokes_every_valid_certificate_and_marks_removed),
+		T(member_remove_twice__is_refused_and_changes_nothing),
+		T(removed_member__cannot_be_resumed_suspended_or_given_certificates),
+		T(revoke_reason_code__follows_rfc5280),
+		T(crl_prepare__lists_revoked_with_reasons_and_suspended_as_hold),
+		T(crl_prepare__drops_an_entry_only_days_after_expiry),
+		T(crl_prepare__number_grows_by_one_per_crl),
+		T(crl_prepare__refusals_take_no_number),
 		T(regpool_get__lends_a_working_connection),
 		T(regpool_after_atomic_replace__sees_the_new_file),
 		T(regpool_after_unlink__returns_null_naming_the_path),
