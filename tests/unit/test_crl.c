@@ -31,42 +31,47 @@
 #define NOW	INT64_C(1767225600)	/* 2026-01-01T00:00:00Z */
 #define DAY	INT64_C(86400)
 
+/* The CA, and a content of three entries: key-compromise, unspecified, a hold (not in serial order). */
+typedef struct {
+	cw_ca_t			*ca;
+	cw_crl_entry_t		entries[3];
+	cw_crl_content_t	c;
+} fixture_t;
+
 static int setup(void **state)
 {
-	cw_ca_t *ca = NULL;
+	static const cw_crl_entry_t entries[3] = {
+		{ "7f01", NOW - 3 * DAY, 1 },
+		{ "1a2b3c4d5e6f708192a3b4c5d6e7f801", NOW - DAY, 0 },
+		{ "55", NOW, CW_CRL_REASON_HOLD },
+	};
+	fixture_t *f = calloc(1, sizeof(*f));
 	cw_err_t e;
 
-	if (cw_ca_generate("Demo Space", 3650, NOW - 10 * DAY, &ca, &e) < 0) {
+	if (!f) return -1;
+	if (cw_ca_generate("Demo Space", 3650, NOW - 10 * DAY, &f->ca, &e) < 0) {
 		fprintf(stderr, "%s\n", e.msg);
+		free(f);
 		return -1;
 	}
-	*state = ca;
+	memcpy(f->entries, entries, sizeof(entries));
+	f->c.number = 42;
+	f->c.this_update = NOW;
+	f->c.next_update = NOW + 7 * DAY;
+	f->c.entries = f->entries;
+	f->c.n = 3;
+	f->c.n_hold = 1;
+	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	cw_ca_free(*state);
+	fixture_t *f = *state;
+
+	cw_ca_free(f->ca);
+	free(f);
 	return 0;
-}
-
-/* Three entries: key-compromise, unspecified, a hold; in no particular serial order. */
-static void content(cw_crl_content_t *c, cw_crl_entry_t entries[3])
-{
-	static const cw_crl_entry_t e[3] = {
-		{ "7f01", NOW - 3 * DAY, 1 },
-		{ "1a2b3c4d5e6f708192a3b4c5d6e7f801", NOW - DAY, 0 },
-		{ "55", NOW, CW_CRL_REASON_HOLD },
-	};
-
-	memcpy(entries, e, sizeof(e));
-	memset(c, 0, sizeof(*c));
-	c->number = 42;
-	c->this_update = NOW;
-	c->next_update = NOW + 7 * DAY;
-	c->entries = entries;
-	c->n = 3;
-	c->n_hold = 1;
 }
 
 /* Build and parse back; the caller frees the result with X509_CRL_free. */
@@ -140,32 +145,24 @@ static int reason_of(X509_REVOKED *r)
 
 static void crl__header_dates_and_signature(void **state)
 {
-	cw_ca_t *ca = *state;
-	cw_crl_entry_t entries[3];
-	cw_crl_content_t c;
-	X509_CRL *crl;
+	fixture_t *f = *state;
+	X509_CRL *crl = build(f->ca, &f->c, false);
 
-	content(&c, entries);
-	crl = build(ca, &c, false);
 	assert_int_equal(X509_CRL_get_version(crl), X509_CRL_VERSION_2);
-	assert_int_equal(X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(cw_ca_x509(ca))), 0);
+	assert_int_equal(X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(cw_ca_x509(f->ca))), 0);
 	assert_int_equal(unix_of(X509_CRL_get0_lastUpdate(crl)), NOW);
 	assert_int_equal(unix_of(X509_CRL_get0_nextUpdate(crl)), NOW + 7 * DAY);
 	assert_int_equal(X509_CRL_get_signature_nid(crl), NID_ecdsa_with_SHA256);
-	assert_int_equal(X509_CRL_verify(crl, X509_get0_pubkey(cw_ca_x509(ca))), 1);
+	assert_int_equal(X509_CRL_verify(crl, X509_get0_pubkey(cw_ca_x509(f->ca))), 1);
 	X509_CRL_free(crl);
 }
 
 static void crl__entries_carry_dates_and_rfc5280_reason_codes(void **state)
 {
-	cw_ca_t *ca = *state;
-	cw_crl_entry_t entries[3];
-	cw_crl_content_t c;
+	fixture_t *f = *state;
+	X509_CRL *crl = build(f->ca, &f->c, true);
 	X509_REVOKED *r;
-	X509_CRL *crl;
 
-	content(&c, entries);
-	crl = build(ca, &c, true);
 	assert_int_equal(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), 3);
 	assert_non_null(r = entry_of(crl, "7f01"));
 	assert_int_equal(reason_of(r), 1);
@@ -181,16 +178,12 @@ static void crl__entries_carry_dates_and_rfc5280_reason_codes(void **state)
 
 static void crl__has_crl_number_and_the_cas_key_identifier(void **state)
 {
-	cw_ca_t *ca = *state;
-	cw_crl_entry_t entries[3];
-	cw_crl_content_t c;
-	ASN1_INTEGER *n;
+	fixture_t *f = *state;
+	X509_CRL *crl = build(f->ca, &f->c, false);
 	AUTHORITY_KEYID *aki;
-	X509_CRL *crl;
+	ASN1_INTEGER *n;
 	int crit = -1;
 
-	content(&c, entries);
-	crl = build(ca, &c, false);
 	n = X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, NULL);
 	assert_non_null(n);
 	assert_int_equal(crit, 0);
@@ -199,7 +192,7 @@ static void crl__has_crl_number_and_the_cas_key_identifier(void **state)
 	aki = X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, &crit, NULL);
 	assert_non_null(aki);
 	assert_non_null(aki->keyid);
-	assert_int_equal(ASN1_OCTET_STRING_cmp(aki->keyid, X509_get0_subject_key_id(cw_ca_x509(ca))), 0);
+	assert_int_equal(ASN1_OCTET_STRING_cmp(aki->keyid, X509_get0_subject_key_id(cw_ca_x509(f->ca))), 0);
 	AUTHORITY_KEYID_free(aki);
 	assert_int_equal(X509_CRL_get_ext_count(crl), 2);
 	X509_CRL_free(crl);
@@ -207,31 +200,24 @@ static void crl__has_crl_number_and_the_cas_key_identifier(void **state)
 
 static void crl__without_entries_is_valid(void **state)
 {
-	cw_ca_t *ca = *state;
-	cw_crl_content_t c;
+	fixture_t *f = *state;
 	X509_CRL *crl;
 
-	memset(&c, 0, sizeof(c));
-	c.number = 1;
-	c.this_update = NOW;
-	c.next_update = NOW + DAY;
-	crl = build(ca, &c, true);
+	f->c.n = f->c.n_hold = 0;
+	crl = build(f->ca, &f->c, true);
 	assert_true(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) <= 0);	/* no list at all, or an empty one */
-	assert_int_equal(X509_CRL_verify(crl, X509_get0_pubkey(cw_ca_x509(ca))), 1);
+	assert_int_equal(X509_CRL_verify(crl, X509_get0_pubkey(cw_ca_x509(f->ca))), 1);
 	X509_CRL_free(crl);
 }
 
 static void crl__does_not_verify_against_another_ca(void **state)
 {
-	cw_ca_t *ca = *state, *other = NULL;
-	cw_crl_entry_t entries[3];
-	cw_crl_content_t c;
-	X509_CRL *crl;
+	fixture_t *f = *state;
+	X509_CRL *crl = build(f->ca, &f->c, false);
+	cw_ca_t *other = NULL;
 	cw_err_t e;
 
 	assert_int_equal(cw_ca_generate("Demo Space", 3650, NOW - DAY, &other, &e), 0);
-	content(&c, entries);
-	crl = build(ca, &c, false);
 	assert_int_not_equal(X509_CRL_verify(crl, X509_get0_pubkey(cw_ca_x509(other))), 1);
 	X509_CRL_free(crl);
 	cw_ca_free(other);
@@ -239,28 +225,26 @@ static void crl__does_not_verify_against_another_ca(void **state)
 
 static void crl__refusals(void **state)
 {
-	cw_ca_t *ca = *state, *old = NULL;
-	cw_crl_entry_t entries[3];
-	cw_crl_content_t c;
+	fixture_t *f = *state;
 	unsigned char *buf = (unsigned char *)"x";
 	size_t len = 9;
+	cw_ca_t *old = NULL;
 	cw_err_t e = { "" };
 
-	content(&c, entries);
-	c.next_update = c.this_update;
-	assert_int_equal(cw_crl_build(ca, &c, false, &buf, &len, &e), -1);
+	f->c.next_update = f->c.this_update;
+	assert_int_equal(cw_crl_build(f->ca, &f->c, false, &buf, &len, &e), -1);
 	assert_null(buf);
 	assert_int_equal(len, 0);
 	assert_non_null(strstr(e.msg, "nextUpdate"));
+	f->c.next_update = NOW + DAY;
 
-	content(&c, entries);
-	(void)cw_snprintf(entries[1].serial, sizeof(entries[1].serial), "xyz");
-	assert_int_equal(cw_crl_build(ca, &c, false, &buf, &len, &e), -1);
+	(void)cw_snprintf(f->entries[1].serial, sizeof(f->entries[1].serial), "xyz");
+	assert_int_equal(cw_crl_build(f->ca, &f->c, false, &buf, &len, &e), -1);
 	assert_non_null(strstr(e.msg, "certificate xyz"));
 
+	f->c.n = 0;
 	assert_int_equal(cw_ca_generate("Old Space", 1, NOW - 5 * DAY, &old, &e), 0);
-	content(&c, entries);
-	assert_int_equal(cw_crl_build(old, &c, false, &buf, &len, &e), -1);
+	assert_int_equal(cw_crl_build(old, &f->c, false, &buf, &len, &e), -1);
 	assert_non_null(strstr(e.msg, "CA certificate has expired"));
 	assert_null(buf);
 	cw_ca_free(old);
