@@ -96,6 +96,7 @@ static const char *old_fate(const struct issue_opts *o)
 	return o->revoke_old ? "revoked" : "valid-until-expiry";
 }
 
+/* The renewal part of cert renew --json: what it renews and that certificate's fate. */
 static void print_renewed_json(json_t *j, const struct issue_opts *o, int64_t now)
 {
 	json_kv_string(j, "renews", o->old->serial);
@@ -109,6 +110,7 @@ static void print_renewed_json(json_t *j, const struct issue_opts *o, int64_t no
 	json_object_end(j);
 }
 
+/* The renewal line of cert renew: what it renews and what became of that certificate. */
 static void print_renewed(const struct issue_opts *o)
 {
 	char date[16];
@@ -414,6 +416,7 @@ static void expiring_fate(const cw_cert_expiring_t *r, char *buf, size_t len)
 	}
 }
 
+/* One row of cert list --expiring: the certificate, days left and its fate. */
 static int expiring_row(void *arg, const cw_cert_expiring_t *r)
 {
 	cli_list_t *o = arg;

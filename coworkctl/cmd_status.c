@@ -25,7 +25,7 @@ typedef struct status {
 	json_t		*json;			//!< NULL: text
 	json_t		doc;
 	int		n_attention;
-	char		attention[ATTENTION_MAX][200];
+	char		attention[ATTENTION_MAX][320];	//!< room for two serials and a 64-character member id
 	int		n_expiring;
 	int		n_to_renew;		//!< expiring, neither renewed nor ending with the membership
 	int		n_renewed;		//!< expiring, but renewed

@@ -725,6 +725,7 @@ struct cert_renew {
 	int64_t			now;
 };
 
+/* The old certificate must be the member's; insert the new one, then revoke the old one if asked. */
 static int cert_renew_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct cert_renew *a = arg;
@@ -868,6 +869,7 @@ static int unrevoked_certs(cw_registry_t *reg, struct member_remove *a, cw_err_t
 	return rc;
 }
 
+/* Refuse an unknown or removed member; revoke what is left, then mark the member removed. */
 static int member_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct member_remove *a = arg;
@@ -988,6 +990,7 @@ struct crl_prepare {
 	cw_crl_content_t	*out;
 };
 
+/* Take the CRL number, then choose the entries, in the transaction that commits the number. */
 static int crl_prepare_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct crl_prepare *a = arg;
