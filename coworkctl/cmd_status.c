@@ -193,8 +193,8 @@ static void certs_summary(status_t *s)
 	int more = s->n_to_renew - CERTS_SHOWN;
 
 	if (more > 0) {
-		attention(s, "%d more certificates expire within %d days without renewal: see coworkctl cert list --expiring %d",
-			  more, EXPIRY_NOTICE_DAYS, EXPIRY_NOTICE_DAYS);
+		attention(s, "%d more certificate%s within %d days without renewal: see coworkctl cert list --expiring %d",
+			  more, more == 1 ? " expires" : "s expire", EXPIRY_NOTICE_DAYS, EXPIRY_NOTICE_DAYS);
 	}
 	if (s->json) {
 		json_key(s->json, "certificate_expiry");

@@ -230,6 +230,23 @@ has "... radiusd says the membership ended" "reject \\(membership-ended\\): memb
 # shellcheck disable=SC2046
 eap_accept "bob, open-ended, is still accepted at that time" 190 bob $(files b1 bob) CoworkMembers
 
+# Many certificates to renew: status names a few and counts the rest.
+i=0
+while [ $i -lt 6 ]; do
+	issue bob "$CERTS/bob-short-$i" --days 5 || not_ok "a 5-day certificate for bob ($i)"
+	i=$((i + 1))
+done
+run_rc 3 "status with six certificates to renew" cowork status
+[ "$(grep -c "^  - certificate [0-9a-f]* of bob expires on" "$TMP/out")" = 5 ] &&
+	ok "... names five of them in the attention list" ||
+	not_ok "... names five of them in the attention list" "$(cat "$TMP/out")"
+has "... and counts the sixth" "^  - 1 more certificate expires within 30 days without renewal: see coworkctl cert list --expiring 30" \
+	"$TMP/out"
+run_rc 3 "status --json with six certificates to renew" cowork status --json
+has "... all of them are in the data" '"expiring":7,"to_renew":6,"renewed":0,"ending_with_membership":1' "$TMP/out"
+[ "$(grep -o '"needs_renewal":true' "$TMP/out" | wc -l)" = 6 ] && ok "... each marked needs_renewal" ||
+	not_ok "... each marked needs_renewal" "$(cat "$TMP/out")"
+
 server_running && ok "radiusd is still running" || not_ok "radiusd is still running"
 lacks "no crash or sanitizer report in radiusd's log" "(Segmentation|SIGSEGV|Assertion|AddressSanitizer|runtime error)" \
 	"$server_log"
