@@ -112,7 +112,10 @@ i=0
 while [ $i -lt 30 ]; do
 	delay=$(( (i % 10) * 3 + 1 ))
 	timeout -s KILL "0.0$(printf '%02d' $delay)" "$COWORKCTL" -d "$STATE" psk rotate --ssid CoworkGuest --force >/dev/null 2>&1
-	check=$("$SQLITE3" "$STATE/registry.db" "PRAGMA integrity_check" 2>&1)
+	# timeout(1) SIGKILLs its whole process group, itself included: the shell
+	# can get here while the killed coworkctl still holds its lock for a
+	# moment, so the check waits for locks like coworkctl and radiusd do.
+	check=$("$SQLITE3" -cmd ".timeout 5000" "$STATE/registry.db" "PRAGMA integrity_check" 2>&1)
 	p=$(shown CoworkGuest)
 	if [ "$check" != ok ] || [ ${#p} != 19 ]; then
 		bad=$((bad + 1))
