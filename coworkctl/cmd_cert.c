@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "json.h"
 #include "names.h"
+#include "onboard.h"
 #include "rand.h"
 #include "registry_admin.h"
 
@@ -105,6 +106,7 @@ struct issue_opts {
 	unsigned	days;
 	bool		legacy;
 	bool		json;
+	onboard_t	*onboard;	//!< --profile files (kinds 0: none)
 };
 
 static void print_issued(const struct issue_opts *o, const struct outfiles *f, const cw_cert_info_t *info,
@@ -125,6 +127,7 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 		json_kv_string(&j, "cert_file", f->pem);
 		json_kv_string(&j, "p12_file", f->p12);
 		json_kv_string(&j, "p12_password", password);
+		onboard_json(o->onboard, &j);
 		json_object_end(&j);
 		json_end(&j);
 		return;
@@ -134,6 +137,7 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 	printf("  key          %s\n  certificate  %s\n  PKCS#12      %s\n", f->key, f->pem, f->p12);
 	printf("PKCS#12 password: %s\n", password);
 	printf("(shown only now: give it to the member with the .p12 file, by another channel)\n");
+	onboard_print(o->onboard);
 }
 
 /*
@@ -168,6 +172,9 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 			return cli_fail("%s", e.msg);
 		}
 		rc = write_outputs(&f, &is, p12, p12_len);
+		if (rc == EXIT_OK && (rc = onboard_write(o->onboard, p12, p12_len, password)) != EXIT_OK) {
+			remove_outputs(&f);
+		}
 		free(p12);
 		info = is.info;
 		cw_issued_clear(&is);
@@ -181,6 +188,7 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 		cw_wipe(password, sizeof(password));
 		if (ins == 0) return EXIT_OK;
 		remove_outputs(&f);
+		onboard_remove(o->onboard);
 		if (ins != CW_ADMIN_DUPLICATE) return cli_fail("%s", e.msg);
 	}
 	return cli_fail("three serial collisions in a row: the random number generator is broken");
@@ -192,11 +200,16 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "days", required_argument, NULL, 'D' },
 		{ "p12-legacy", no_argument, NULL, 'L' },
+		{ "legacy-p12", no_argument, NULL, 'L' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "ssid", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct issue_opts o = { NULL, NULL, CW_MEMBER_DAYS_DEFAULT, false, false };
+	struct issue_opts o = { NULL, NULL, CW_MEMBER_DAYS_DEFAULT, false, false, NULL };
+	const char *profile = NULL, *ssid = NULL;
+	onboard_t onboard;
 	cw_registry_t *reg = NULL;
 	cw_ca_t *ca = NULL;
 	cw_member_row_t m;
@@ -208,12 +221,16 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'o') o.out = optarg;
 		if (c == 'D' && cli_uint(optarg, 1, CW_MEMBER_DAYS_MAX, "--days", &o.days) < 0) return EXIT_USAGE;
 		if (c == 'L') o.legacy = true;
+		if (c == 'P') profile = optarg;
+		if (c == 'S') ssid = optarg;
 		if (c == 'j') o.json = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	o.member = argv[optind];
 	if (!o.out) return cli_usage(self, "--out DIR is required");
 	if (cw_name_check_id(o.member, "member id", &e) < 0) return cli_usage(self, "%s", e.msg);
+	if ((rc = onboard_parse(&onboard, profile, ssid, self)) != EXIT_OK) return rc;
+	o.onboard = &onboard;
 
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
 	found = cw_admin_member_get(reg, o.member, cli->now, &m, &e);
@@ -226,9 +243,11 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 			      cw_member_status_name(m.status));
 		goto done;
 	}
+	if ((rc = onboard_prepare(&onboard, cli, reg, self, o.out, o.member)) != EXIT_OK) goto done;
 	if ((rc = load_ca(cli, &ca)) != EXIT_OK) goto done;
 	rc = issue(cli, reg, ca, &o, m.valid_until);
 done:
+	onboard_free(&onboard);
 	cw_ca_free(ca);
 	cw_registry_close(reg);
 	return rc;
@@ -376,13 +395,20 @@ static int cert_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 }
 
 static const cli_cmd_t cert_cmds[] = {
-	{ "issue", cert_issue, "cert issue MEMBER --out DIR [--days N] [--p12-legacy] [--json]",
+	{ "issue", cert_issue,
+	  "cert issue MEMBER --out DIR [--days N] [--legacy-p12] [--profile LIST [--ssid SSID]] [--json]",
 	  "Issue a certificate to a member: DIR/MEMBER.key (0600), DIR/MEMBER.pem and DIR/MEMBER.p12\n"
 	  "(0600, with the CA certificate inside). Prints the serial and the PKCS#12 password, once.\n"
 	  "The certificate ends at the earliest of --days, the end of the membership and the CA's expiry.\n\n"
 	  "  --out DIR       where to write the files (created 0700 if missing; files are never overwritten)\n"
 	  "  --days N        validity in days, 1-825 (default 365)\n"
-	  "  --p12-legacy    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android)\n"
+	  "  --legacy-p12    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android);\n"
+	  "                  --p12-legacy is the same\n"
+	  "  --profile LIST  also write device onboarding files, LIST a comma-separated subset of apple,\n"
+	  "                  linux, android, windows, or all: MEMBER.mobileconfig (apple), MEMBER.nmconnection\n"
+	  "                  and MEMBER.wpa_supplicant.conf (linux, both 0600: they hold the PKCS#12 password),\n"
+	  "                  MEMBER.android.txt, MEMBER.wlan.xml and MEMBER.windows.txt, MEMBER-ca.crt\n"
+	  "  --ssid SSID     the member SSID of the --profile files (needed when there are several)\n"
 	  "  --json          print the result as JSON (includes the password)\n" },
 	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON]",
 	  "Revoke a certificate: the module rejects it from its next authentication, no restart needed.\n"
