@@ -18,32 +18,6 @@ mode_of() {
 	stat -c %a "$1"
 }
 
-dump_registry() {
-	"$SQLITE3" "$STATE/registry.db" .dump
-}
-
-# refused RC DESC PATTERN COMMAND...: the command exits RC, its stderr
-# matches PATTERN (extended regex) and the registry dump is unchanged.
-refused() {
-	rf_want=$1
-	rf_desc=$2
-	rf_pat=$3
-	shift 3
-	dump_registry >"$TMP/before.sql" 2>&1
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rf_got=$?
-	dump_registry >"$TMP/after.sql" 2>&1
-	if [ "$rf_got" != "$rf_want" ]; then
-		not_ok "$rf_desc" "expected exit $rf_want, got $rf_got: $*" "stderr: $(tail -n 5 "$TMP/err")"
-	elif ! grep -Eq -- "$rf_pat" "$TMP/err"; then
-		not_ok "$rf_desc" "stderr lacks /$rf_pat/:" "$(tail -n 5 "$TMP/err")"
-	elif ! cmp -s "$TMP/before.sql" "$TMP/after.sql"; then
-		not_ok "$rf_desc" "the registry changed:" "$(diff "$TMP/before.sql" "$TMP/after.sql" | head -n 10)"
-	else
-		ok "$rf_desc"
-	fi
-}
-
 # helps DESC COMMAND...: `coworkctl COMMAND... --help` exits 0 with "usage:"
 # on stdout, and touches no state directory.
 helps() {
