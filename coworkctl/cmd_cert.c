@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "json.h"
 #include "names.h"
+#include "onboard.h"
 #include "rand.h"
 #include "registry_admin.h"
 
@@ -87,6 +88,9 @@ struct issue_opts {
 	bool			json;
 	const cw_cert_record_t	*old;		//!< renew: the certificate renewed; NULL for issue
 	bool			revoke_old;	//!< renew: revoke it in the same transaction
+	const char		*profile;	//!< --profile LIST, or NULL
+	const char		*ssid;		//!< --ssid SSID, or NULL
+	onboard_t		*onboard;	//!< --profile files (kinds 0: none)
 };
 
 /* What became of the certificate a renewal replaces, as a word for --json. */
@@ -145,6 +149,7 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 		json_kv_string(&j, "p12_file", f->p12);
 		json_kv_string(&j, "p12_password", password);
 		if (o->old) print_renewed_json(&j, o, now);
+		onboard_json(o->onboard, &j);
 		json_object_end(&j);
 		json_end(&j);
 		return;
@@ -155,6 +160,7 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 	printf("  key          %s\n  certificate  %s\n  PKCS#12      %s\n", f->key, f->pem, f->p12);
 	printf("PKCS#12 password: %s\n", password);
 	printf("(shown only now: give it to the member with the .p12 file, by another channel)\n");
+	onboard_print(o->onboard);
 }
 
 /*
@@ -189,6 +195,9 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 			return cli_fail("%s", e.msg);
 		}
 		rc = write_outputs(&f, &is, p12, p12_len);
+		if (rc == EXIT_OK && (rc = onboard_write(o->onboard, p12, p12_len, password)) != EXIT_OK) {
+			remove_outputs(&f);
+		}
 		free(p12);
 		info = is.info;
 		cw_issued_clear(&is);
@@ -207,16 +216,19 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 		cw_wipe(password, sizeof(password));
 		if (ins == 0) return EXIT_OK;
 		remove_outputs(&f);
+		onboard_remove(o->onboard);
 		if (ins != CW_ADMIN_DUPLICATE) return cli_fail("%s", e.msg);
 	}
 	return cli_fail("three serial collisions in a row: the random number generator is broken");
 }
 
 /*
- * The member must exist and may be given a certificate; then load the CA
- * and issue (cert issue and cert renew).
+ * The member must exist and may be given a certificate; then check what
+ * the --profile files need (o->onboard, from onboard_parse), load the CA
+ * and issue (cert issue and cert renew). Nothing is issued when any of it
+ * is refused. Frees what onboard_prepare allocated.
  */
-static int issue_checked(const cli_t *cli, cw_registry_t *reg, const struct issue_opts *o)
+static int issue_checked(const cli_t *cli, const cli_cmd_t *self, cw_registry_t *reg, const struct issue_opts *o)
 {
 	cw_member_row_t m;
 	cw_ca_t *ca = NULL;
@@ -224,21 +236,29 @@ static int issue_checked(const cli_t *cli, cw_registry_t *reg, const struct issu
 	cw_err_t e;
 
 	found = cw_admin_member_get(reg, o->member, cli->now, &m, &e);
-	if (found < 0) return cli_fail("%s", e.msg);
-	if (found == 0) return cli_fail("unknown member %s", o->member);
-	if (cw_admin_member_may_issue(o->member, m.status, &e) < 0) return cli_fail("%s", e.msg);
-	if ((rc = cli_load_ca(cli, &ca)) != EXIT_OK) return rc;
-	rc = issue(cli, reg, ca, o, m.valid_until);
+	if (found < 0) {
+		rc = cli_fail("%s", e.msg);
+	} else if (found == 0) {
+		rc = cli_fail("unknown member %s", o->member);
+	} else if (cw_admin_member_may_issue(o->member, m.status, &e) < 0) {
+		rc = cli_fail("%s", e.msg);
+	} else if ((rc = onboard_prepare(o->onboard, cli, reg, self, o->out, o->member)) == EXIT_OK &&
+		   (rc = cli_load_ca(cli, &ca)) == EXIT_OK) {
+		rc = issue(cli, reg, ca, o, m.valid_until);
+	}
 	cw_ca_free(ca);
+	onboard_free(o->onboard);
 	return rc;
 }
 
-/* The options cert issue and cert renew share (--out, --days, --legacy-p12, --json). 0, or -1 (printed). */
+/* The options cert issue and cert renew share. 0, or -1 (printed). */
 static int issue_opt(int c, struct issue_opts *o)
 {
 	if (c == 'o') o->out = optarg;
 	if (c == 'D' && cli_uint(optarg, 1, CW_MEMBER_DAYS_MAX, "--days", &o->days) < 0) return -1;
 	if (c == 'L') o->legacy = true;
+	if (c == 'P') o->profile = optarg;
+	if (c == 'S') o->ssid = optarg;
 	if (c == 'j') o->json = true;
 	return 0;
 }
@@ -248,14 +268,17 @@ static int issue_opt(int c, struct issue_opts *o)
 	{ "days", required_argument, NULL, 'D' }, \
 	{ "legacy-p12", no_argument, NULL, 'L' }, \
 	{ "p12-legacy", no_argument, NULL, 'L' }, /* the first spelling, kept working */ \
+	{ "profile", required_argument, NULL, 'P' }, \
+	{ "ssid", required_argument, NULL, 'S' }, \
 	{ "json", no_argument, NULL, 'j' }, \
 	{ "help", no_argument, NULL, 'h' }
 
 static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	static const struct option opts[] = { ISSUE_OPTIONS, { NULL, 0, NULL, 0 } };
-	struct issue_opts o = { NULL, NULL, CW_MEMBER_DAYS_DEFAULT, false, false, NULL, false };
+	struct issue_opts o = { .days = CW_MEMBER_DAYS_DEFAULT };
 	cw_registry_t *reg = NULL;
+	onboard_t onboard;
 	int c, rc = EXIT_OK;
 	cw_err_t e;
 
@@ -267,9 +290,11 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	o.member = argv[optind];
 	if (!o.out) return cli_usage(self, "--out DIR is required");
 	if (cw_name_check_id(o.member, "member id", &e) < 0) return cli_usage(self, "%s", e.msg);
+	if ((rc = onboard_parse(&onboard, o.profile, o.ssid, self)) != EXIT_OK) return rc;
+	o.onboard = &onboard;
 
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	rc = issue_checked(cli, reg, &o);
+	rc = issue_checked(cli, self, reg, &o);
 	cw_registry_close(reg);
 	return rc;
 }
@@ -281,10 +306,11 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "revoke-old", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct issue_opts o = { NULL, ".", CW_MEMBER_DAYS_DEFAULT, false, false, NULL, false };
+	struct issue_opts o = { .out = ".", .days = CW_MEMBER_DAYS_DEFAULT };
 	char serial[CW_SERIAL_HEX_MAX + 1];
 	cw_cert_record_t old;
 	cw_registry_t *reg;
+	onboard_t onboard;
 	int c, rc = EXIT_OK, found;
 	cw_err_t e;
 
@@ -297,6 +323,8 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
+	if ((rc = onboard_parse(&onboard, o.profile, o.ssid, self)) != EXIT_OK) return rc;
+	o.onboard = &onboard;
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
 	found = cw_admin_cert_get(reg, serial, &old, &e);
 	if (found <= 0) {
@@ -304,7 +332,7 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	} else {
 		o.member = old.member;
 		o.old = &old;
-		rc = issue_checked(cli, reg, &o);
+		rc = issue_checked(cli, self, reg, &o);
 	}
 	cw_registry_close(reg);
 	return rc;
@@ -512,7 +540,8 @@ static int cert_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 }
 
 static const cli_cmd_t cert_cmds[] = {
-	{ "issue", cert_issue, "cert issue MEMBER --out DIR [--days N] [--legacy-p12] [--json]",
+	{ "issue", cert_issue,
+	  "cert issue MEMBER --out DIR [--days N] [--legacy-p12] [--profile LIST [--ssid SSID]] [--json]",
 	  "Issue a certificate to a member: DIR/MEMBER.key (0600), DIR/MEMBER.pem and DIR/MEMBER.p12\n"
 	  "(0600, with the CA certificate inside). Prints the serial and the PKCS#12 password, once.\n"
 	  "The certificate ends at the earliest of --days, the end of the membership and the CA's expiry.\n\n"
@@ -520,8 +549,14 @@ static const cli_cmd_t cert_cmds[] = {
 	  "  --days N        validity in days, 1-825 (default 365)\n"
 	  "  --legacy-p12    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android);\n"
 	  "                  --p12-legacy is the same\n"
+	  "  --profile LIST  also write device onboarding files, LIST a comma-separated subset of apple,\n"
+	  "                  linux, android, windows, or all: MEMBER.mobileconfig (apple), MEMBER.nmconnection\n"
+	  "                  and MEMBER.wpa_supplicant.conf (linux, both 0600: they hold the PKCS#12 password),\n"
+	  "                  MEMBER.android.txt, MEMBER.wlan.xml and MEMBER.windows.txt, MEMBER-ca.crt\n"
+	  "  --ssid SSID     the member SSID of the --profile files (needed when there are several)\n"
 	  "  --json          print the result as JSON (includes the password)\n" },
-	{ "renew", cert_renew, "cert renew SERIAL [--out DIR] [--days N] [--revoke-old] [--legacy-p12] [--json]",
+	{ "renew", cert_renew,
+	  "cert renew SERIAL [--out DIR] [--days N] [--revoke-old] [--legacy-p12] [--profile LIST [--ssid SSID]] [--json]",
 	  "Issue a new key and certificate to the member who holds certificate SERIAL (an active member;\n"
 	  "a revoked SERIAL may be renewed too), recorded as its renewal, into DIR/MEMBER.key, .pem\n"
 	  "and .p12 like cert issue. The old certificate stays valid until it expires, unless --revoke-old.\n\n"
@@ -529,6 +564,8 @@ static const cli_cmd_t cert_cmds[] = {
 	  "  --days N        validity in days, 1-825 (default 365), never past the membership\n"
 	  "  --revoke-old    revoke the old certificate (reason superseded) in the same transaction\n"
 	  "  --legacy-p12    3DES/SHA-1 PKCS#12 (see cert issue)\n"
+	  "  --profile LIST  also write device onboarding files (see cert issue)\n"
+	  "  --ssid SSID     the member SSID of the --profile files (needed when there are several)\n"
 	  "  --json          print the result as JSON (includes the password)\n" },
 	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON]",
 	  "Revoke a certificate: the module rejects it from its next authentication, no restart needed.\n"

@@ -3,11 +3,14 @@
 # run and test. Safe to run again.
 set -eu
 
+# python3, python3-gi, gir1.2-nm-1.0: tests/integration/profiles.sh reads the onboarding
+# files with python3's parsers and with NetworkManager's own keyfile reader (libnm).
 packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
 	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev eapoltest
 	ca-certificates tzdata xz-utils
+	python3 python3-gi gir1.2-nm-1.0
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -97,6 +97,7 @@ lacks() {
 	fi
 }
 
+# dump_registry: the registry of $STATE as SQL (to compare before and after).
 dump_registry() {
 	"$SQLITE3" "$STATE/registry.db" .dump
 }
@@ -139,13 +140,14 @@ cowork() {
 	"$COWORKCTL" -d "$STATE" "$@"
 }
 
-# init_state DIR: a fresh state directory readable by radiusd's user.
+# init_state DIR [ORG]: a fresh state directory readable by radiusd's user
+# (organisation "Test Space" unless ORG).
 init_state() {
 	STATE=$1
 	if [ -n "$RADIUS_USER" ]; then
-		cowork init --org "Test Space" --server-name radius.test.example --group "$RADIUS_USER"
+		cowork init --org "${2:-Test Space}" --server-name radius.test.example --group "$RADIUS_USER"
 	else
-		cowork init --org "Test Space" --server-name radius.test.example
+		cowork init --org "${2:-Test Space}" --server-name radius.test.example
 	fi
 }
 
@@ -253,12 +255,19 @@ network={
 	phase1="${5:-}"
 }
 EOF
-	"$EAPOL_TEST" -c "$cfg" -a 127.0.0.1 -p "$AUTH_PORT" -s testing123 -t 10 \
-		-N "30:s:02-00-00-00-00-AA:$4" >"$TMP/eapol-$name.log" 2>&1
+	eapol_run "$name" "$cfg" "$4"
+}
+
+# eapol_run NAME CONFIG SSID: one authentication with eapol_test reading
+# CONFIG, as an AP on SSID would make it. Exit status 0 on Access-Accept.
+# The log is $TMP/eapol-NAME.log; the VLAN of the Accept is left in $VLAN.
+eapol_run() {
+	"$EAPOL_TEST" -c "$2" -a 127.0.0.1 -p "$AUTH_PORT" -s testing123 -t 10 \
+		-N "30:s:02-00-00-00-00-AA:$3" >"$TMP/eapol-$1.log" 2>&1
 	rc=$?
 	VLAN=$(awk '/Access-Accept/ { accept = 1 }
 		accept && /Attribute 81 \(Tunnel-Private-Group-Id\)/ { getline; sub(/.*Value: /, ""); print; exit }' \
-		"$TMP/eapol-$name.log" | unhex)
+		"$TMP/eapol-$1.log" | unhex)
 	return $rc
 }
 
@@ -267,12 +276,26 @@ eap_accept() {
 	desc=$1
 	want=$2
 	shift 2
-	if ! eap "$@"; then
-		not_ok "$desc" "expected Access-Accept" "$(grep -E 'FAILURE|EAP: Status|Access-Reject' "$TMP/eapol-$1.log" | tail -n 5)"
-	elif [ "$VLAN" != "$want" ]; then
-		not_ok "$desc" "expected VLAN $want, got '$VLAN'"
+	eap "$@"
+	accepted "$desc" "$want" "$1" $?
+}
+
+# eapol_accept DESC VLAN NAME CONFIG SSID: expect an Accept on VLAN with
+# eapol_test reading CONFIG as it is.
+eapol_accept() {
+	eapol_run "$3" "$4" "$5"
+	accepted "$1" "$2" "$3" $?
+}
+
+# accepted DESC VLAN NAME RC: report an authentication (log eapol-NAME.log,
+# exit status RC) that should have ended in an Accept on VLAN.
+accepted() {
+	if [ "$4" != 0 ]; then
+		not_ok "$1" "expected Access-Accept" "$(grep -E 'FAILURE|EAP: Status|Access-Reject' "$TMP/eapol-$3.log" | tail -n 5)"
+	elif [ "$VLAN" != "$2" ]; then
+		not_ok "$1" "expected VLAN $2, got '$VLAN'"
 	else
-		ok "$desc"
+		ok "$1"
 	fi
 }
 
