@@ -204,17 +204,26 @@ int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len)
 
 int cli_registry(const cli_t *cli, cw_registry_t **reg)
 {
-	char path[4096];
 	cw_err_t e;
+	int rc = cli_registry_only(cli, reg);
 
-	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
-	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
+	if (rc != EXIT_OK) return rc;
 	/* A state made before the access log existed gets it now, for radiusd's group. */
 	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0) {
 		cw_registry_close(*reg);
 		*reg = NULL;
 		return cli_fail("%s", e.msg);
 	}
+	return EXIT_OK;
+}
+
+int cli_registry_only(const cli_t *cli, cw_registry_t **reg)
+{
+	char path[4096];
+	cw_err_t e;
+
+	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
 	return EXIT_OK;
 }
 

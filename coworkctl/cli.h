@@ -97,6 +97,14 @@ int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len);
  */
 int cli_registry(const cli_t *cli, cw_registry_t **reg);
 
+/*
+ * Open STATE/registry.db for changes (migrating it) without touching the
+ * access log: for revocations, which must not depend on the log, and
+ * after which a missing log must be noticed rather than recreated empty.
+ * EXIT_OK or EXIT_FAIL (printed).
+ */
+int cli_registry_only(const cli_t *cli, cw_registry_t **reg);
+
 /* Open STATE/log/accesslog.db (creating or migrating it). EXIT_OK or EXIT_FAIL (printed). */
 int cli_accesslog(const cli_t *cli, cw_accesslog_t **log);
 

@@ -11,6 +11,7 @@
 #include "ca.h"
 #include "cli.h"
 #include "commands.h"
+#include "disconnect.h"
 #include "fileio.h"
 #include "json.h"
 #include "names.h"
@@ -234,41 +235,50 @@ done:
 	return rc;
 }
 
+/*
+ * The registry change first, committed and printed; then the live sessions
+ * of the certificate are disconnected (disconnect.h), which never changes
+ * the registry. Revoking an already revoked certificate disconnects again.
+ */
 static int cert_revoke(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
+		DISCONNECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reason = "unspecified";
 	char serial[CW_SERIAL_HEX_MAX + 1], when[16];
+	disconnect_opts_t dopts;
 	cw_cert_record_t rec;
 	cw_registry_t *reg;
 	int c, rc = EXIT_OK, done;
 	cw_err_t e;
 
+	disconnect_opts_init(&dopts);
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
 		if (c == 'r') reason = optarg;
+		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
 	if (cw_revoke_reason_check(reason, &e) < 0) return cli_usage(self, "%s", e.msg);
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
 	done = cw_admin_cert_revoke(reg, serial, reason, cli->now, &rec, &e);
 	cw_registry_close(reg);
 	if (done < 0) return cli_fail("%s", e.msg);
 	if (done == 1) {
 		printf("certificate %s of %s was already revoked on %s (%s)\n", serial, rec.member,
 		       cli_date(rec.revoked_at, when), rec.revoke_reason);
-		return EXIT_OK;
+	} else {
+		printf("certificate %s of %s revoked (%s): rejected from its next authentication\n", serial,
+		       rec.member, reason);
 	}
-	printf("certificate %s of %s revoked (%s): rejected from its next authentication\n", serial, rec.member,
-	       reason);
-	return EXIT_OK;
+	return disconnect_sessions(cli, NULL, serial, &dopts);
 }
 
 static const char *cert_status(const cw_cert_record_t *r, int64_t now)
@@ -384,11 +394,14 @@ static const cli_cmd_t cert_cmds[] = {
 	  "  --days N        validity in days, 1-825 (default 365)\n"
 	  "  --p12-legacy    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android)\n"
 	  "  --json          print the result as JSON (includes the password)\n" },
-	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON]",
+	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON] [--no-disconnect] [--timeout S]",
 	  "Revoke a certificate: the module rejects it from its next authentication, no restart needed.\n"
+	  "Then each live session of the certificate gets a Disconnect-Request (RFC 5176) at its access\n"
+	  "point, and each answer is printed. Exit 0 when all were disconnected (or none was live), 3 when\n"
+	  "one was not (the revocation stands; run the command again to retry).\n"
 	  "SERIAL may be written in any case, with or without colons.\n\n"
-	  "  --reason REASON  unspecified (default), key-compromise, affiliation-changed, superseded,\n"
-	  "                   cessation-of-operation or privilege-withdrawn\n" },
+	  "  --reason REASON   unspecified (default), key-compromise, affiliation-changed, superseded,\n"
+	  "                    cessation-of-operation or privilege-withdrawn\n" DISCONNECT_HELP },
 	{ "list", cert_list, "cert list [--member MEMBER] [--json]",
 	  "List certificates, newest first.\n\n  --member MEMBER   only this member's\n  --json            as JSON\n" },
 	{ "show", cert_show, "cert show SERIAL [--json]", "Show one certificate.\n\n  --json   as JSON\n" },

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "disconnect.h"
 #include "json.h"
 #include "names.h"
 #include "registry_admin.h"
@@ -82,9 +83,31 @@ static int member_status(cli_t *cli, const cli_cmd_t *self, int argc, char **arg
 	return rc;
 }
 
+/* Suspend, committed and printed first; then disconnect the member's live sessions (disconnect.h). */
 static int member_suspend(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	return member_status(cli, self, argc, argv, CW_MEMBER_SUSPENDED);
+	static const struct option opts[] = {
+		DISCONNECT_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	disconnect_opts_t dopts;
+	cw_registry_t *reg;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	disconnect_opts_init(&dopts);
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
+	}
+	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
+	rc = cw_admin_member_set_status(reg, argv[optind], CW_MEMBER_SUSPENDED, &e);
+	cw_registry_close(reg);
+	if (rc < 0) return cli_fail("%s", e.msg);
+	printf("member %s suspended: their devices are rejected from the next authentication\n", argv[optind]);
+	return disconnect_sessions(cli, argv[optind], NULL, &dopts);
 }
 
 static int member_resume(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
@@ -184,8 +207,11 @@ static const cli_cmd_t member_cmds[] = {
 	  "  --tenant TENANT   member company (see `coworkctl tenant add`)\n"
 	  "  --from DATE       first day of membership (default: now)\n"
 	  "  --until DATE      last day of membership (default: open-ended)\n" },
-	{ "suspend", member_suspend, "member suspend MEMBER",
-	  "Suspend a member: all their certificates are rejected from the next authentication.\n" },
+	{ "suspend", member_suspend, "member suspend MEMBER [--no-disconnect] [--timeout S]",
+	  "Suspend a member: all their certificates are rejected from the next authentication. Then each of\n"
+	  "the member's live sessions gets a Disconnect-Request (RFC 5176) at its access point, and each\n"
+	  "answer is printed. Exit 0 when all were disconnected (or none was live), 3 when one was not\n"
+	  "(the suspension stands; `coworkctl session disconnect --member MEMBER` retries).\n\n" DISCONNECT_HELP },
 	{ "resume", member_resume, "member resume MEMBER", "Resume a suspended member.\n" },
 	{ "show", member_show, "member show MEMBER [--json]", "Show one member.\n\n  --json   as JSON\n" },
 	{ "list", member_list, "member list [--json]", "List members.\n\n  --json   as JSON\n" },
