@@ -173,6 +173,24 @@ void cli_list_end(cli_list_t *l, int rc, const char *empty)
 	}
 }
 
+int cli_registry_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv,
+		      int (*rows)(cw_registry_t *reg, cli_list_t *out, cw_err_t *err), const char *empty)
+{
+	cw_registry_t *reg;
+	cli_list_t out;
+	bool json;
+	int rc;
+	cw_err_t e;
+
+	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	cli_list_begin(&out, json, cli->now);
+	if (rows(reg, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, empty);
+	cw_registry_close(reg);
+	return rc;
+}
+
 int cli_uint(const char *s, unsigned min, unsigned max, const char *what, unsigned *out)
 {
 	unsigned long v;

@@ -81,6 +81,14 @@ void cli_list_begin(cli_list_t *l, bool json, int64_t now);
 /* Finish it: close the JSON array, or say `empty` when a table got no row and rc is EXIT_OK. */
 void cli_list_end(cli_list_t *l, int rc, const char *empty);
 
+/*
+ * The whole of a `... list [--json]` command over the registry: options,
+ * the registry, then rows(reg, out, err) emits the rows into out (returns
+ * 0, or -1 with err); `empty` is said when a table got none. The exit code.
+ */
+int cli_registry_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv,
+		      int (*rows)(cw_registry_t *reg, cli_list_t *out, cw_err_t *err), const char *empty);
+
 /* Check the number of operands left after the options; EXIT_OK or a usage error. */
 int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int min, int max);
 

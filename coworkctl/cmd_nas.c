@@ -139,21 +139,15 @@ static int nas_row(void *arg, const cw_nas_t *n)
 	return 0;
 }
 
+static int nas_rows(cw_registry_t *reg, cli_list_t *out, cw_err_t *err)
+{
+	return cw_nas_list(reg, nas_row, out, err);
+}
+
 static int nas_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	cw_registry_t *reg;
-	cli_list_t out;
-	bool json;
-	int rc;
-	cw_err_t e;
-
-	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	cli_list_begin(&out, json, cli->now);
-	if (cw_nas_list(reg, nas_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	cli_list_end(&out, rc, "no NAS defined: Disconnect-Requests cannot be sent (see coworkctl nas add --help)");
-	cw_registry_close(reg);
-	return rc;
+	return cli_registry_list(cli, self, argc, argv, nas_rows,
+				 "no NAS defined: Disconnect-Requests cannot be sent (see coworkctl nas add --help)");
 }
 
 static int nas_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)

@@ -7,6 +7,7 @@
 
 #include "names.h"
 #include "nas.h"
+#include "sqlutil.h"
 
 int cw_nas_address(const char *in, char out[CW_NAS_ADDRESS_MAX + 1], cw_err_t *err)
 {
@@ -154,10 +155,8 @@ static void read_nas(sqlite3_stmt *st, cw_nas_t *n, bool with_secret)
 	const unsigned char *s;
 
 	memset(n, 0, sizeof(*n));
-	s = sqlite3_column_text(st, 0);
-	(void)cw_snprintf(n->name, sizeof(n->name), "%s", s ? (const char *)s : "");
-	s = sqlite3_column_text(st, 1);
-	(void)cw_snprintf(n->address, sizeof(n->address), "%s", s ? (const char *)s : "");
+	cw_sql_column_text(st, 0, n->name, sizeof(n->name));
+	cw_sql_column_text(st, 1, n->address, sizeof(n->address));
 	n->coa_port = (unsigned)sqlite3_column_int(st, 2);
 	n->created_at = sqlite3_column_int64(st, 3);
 	if (!with_secret) return;

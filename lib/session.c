@@ -351,28 +351,21 @@ int cw_session_record(cw_accesslog_t *log, const cw_acct_event_t *ev, const char
 
 /* --- listing and retention ------------------------------------------------------ */
 
-static void column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	(void)cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
-}
-
 static void read_session(sqlite3_stmt *st, cw_session_t *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->id = sqlite3_column_int64(st, 0);
-	column_text(st, 1, s->nas_address, sizeof(s->nas_address));
-	column_text(st, 2, s->nas, sizeof(s->nas));
-	column_text(st, 3, s->acct_session_id, sizeof(s->acct_session_id));
-	column_text(st, 4, s->user_name, sizeof(s->user_name));
-	column_text(st, 5, s->calling_station, sizeof(s->calling_station));
+	cw_sql_column_text(st, 1, s->nas_address, sizeof(s->nas_address));
+	cw_sql_column_text(st, 2, s->nas, sizeof(s->nas));
+	cw_sql_column_text(st, 3, s->acct_session_id, sizeof(s->acct_session_id));
+	cw_sql_column_text(st, 4, s->user_name, sizeof(s->user_name));
+	cw_sql_column_text(st, 5, s->calling_station, sizeof(s->calling_station));
 	if (sqlite3_column_bytes(st, 6) == CW_DEVICE_HASH_LEN) {
 		s->has_device = true;
 		memcpy(s->device, sqlite3_column_blob(st, 6), CW_DEVICE_HASH_LEN);
 	}
-	column_text(st, 7, s->member, sizeof(s->member));
-	column_text(st, 8, s->serial, sizeof(s->serial));
+	cw_sql_column_text(st, 7, s->member, sizeof(s->member));
+	cw_sql_column_text(st, 8, s->serial, sizeof(s->serial));
 	s->started_ms = sqlite3_column_int64(st, 9);
 	s->updated_ms = sqlite3_column_int64(st, 10);
 	s->stopped_ms = sqlite3_column_int64(st, 11);

@@ -51,7 +51,7 @@ struct config {
 	char			secret[256];
 	size_t			secret_len;
 	int			answer;		/* 41 ACK, 42 NAK, 0 silent */
-	unsigned		cause;
+	uint32_t		cause;
 	const char		*record;
 	const char		*ready;
 	int			idle_ms;
@@ -87,14 +87,14 @@ static void read_secret(const char *path, struct config *c)
 	c->secret_len = n;
 }
 
-/* A whole number of milliseconds, 1 to 600000. */
-static int parse_ms(const char *arg)
+/* A whole number from 1 to max; `what` names it in the message. */
+static long parse_whole(const char *arg, long max, const char *what)
 {
 	char *end;
 	long v = strtol(arg, &end, 10);
 
-	if (*arg < '0' || *arg > '9' || *end || v < 1 || v > 600000) errx(2, "--idle: 1 to 600000 ms");
-	return (int)v;
+	if (*arg < '0' || *arg > '9' || *end || v < 1 || v > max) errx(2, "%s: 1 to %ld", what, max);
+	return v;
 }
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -115,12 +115,12 @@ static void parse_args(int argc, char **argv, struct config *c)
 		else if (ch == 's') read_secret(optarg, c);
 		else if (ch == 'r') c->record = optarg;
 		else if (ch == 'R') c->ready = optarg;
-		else if (ch == 'i') c->idle_ms = parse_ms(optarg);
+		else if (ch == 'i') c->idle_ms = (int)parse_whole(optarg, 600000, "--idle (ms)");
 		else if (ch == 'a' && strcmp(optarg, "ack") == 0) c->answer = 41;
 		else if (ch == 'a' && strcmp(optarg, "silent") == 0) c->answer = 0;
 		else if (ch == 'a' && strncmp(optarg, "nak:", 4) == 0) {
 			c->answer = 42;
-			c->cause = (unsigned)strtoul(optarg + 4, NULL, 10);
+			c->cause = (uint32_t)parse_whole(optarg + 4, 65535, "--answer nak:CAUSE");
 		} else errx(2, "usage: see the comment at the top of nasd.c");
 	}
 	if (!c->listen.sin_port || !c->secret_len || c->answer < 0 || !c->record) errx(2, "missing option");
@@ -217,6 +217,18 @@ static void record_attributes(const uint8_t *p, size_t len, FILE *rec)
 	}
 }
 
+/* Append a 32-bit integer attribute, or (value NULL) a zeroed 16-byte one; the new length. */
+static size_t append(uint8_t *out, size_t len, uint8_t type, const uint32_t *value)
+{
+	uint8_t vlen = value ? 4 : 16;
+
+	out[len] = type;
+	out[len + 1] = (uint8_t)(2 + vlen);
+	memset(out + len + 2, 0, vlen);
+	for (int i = 0; value && i < 4; i++) out[len + 2 + i] = (uint8_t)(*value >> (24 - 8 * i));
+	return len + 2 + vlen;
+}
+
 /* hostapd's way: Error-Cause (NAK), Event-Timestamp, Message-Authenticator, then the Response Authenticator. */
 static size_t make_answer(const struct config *c, const uint8_t *req, uint8_t *out)
 {
@@ -226,23 +238,9 @@ static size_t make_answer(const struct config *c, const uint8_t *req, uint8_t *o
 	out[0] = (uint8_t)c->answer;
 	out[1] = req[1];
 	memcpy(out + 4, req + 4, 16);
-	if (c->answer == 42) {
-		uint8_t cause[6] = { 101, 6, 0, 0, (uint8_t)(c->cause >> 8), (uint8_t)c->cause };
-
-		memcpy(out + len, cause, 6);
-		len += 6;
-	}
-	out[len] = 55;
-	out[len + 1] = 6;
-	out[len + 2] = (uint8_t)(now >> 24);
-	out[len + 3] = (uint8_t)(now >> 16);
-	out[len + 4] = (uint8_t)(now >> 8);
-	out[len + 5] = (uint8_t)now;
-	len += 6;
-	out[len] = 80;
-	out[len + 1] = 18;
-	memset(out + len + 2, 0, 16);
-	len += 18;
+	if (c->answer == 42) len = append(out, len, 101, &c->cause);
+	len = append(out, len, 55, &now);
+	len = append(out, len, 80, NULL);
 	out[2] = (uint8_t)(len >> 8);
 	out[3] = (uint8_t)len;
 	hmac_secret(c, out, len, out + len - 16);

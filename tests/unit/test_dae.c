@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -203,150 +204,143 @@ static void build__value_longer_than_an_attribute__fails(void **state)
 
 /* --- verifying answers --------------------------------------------------------------------- */
 
+/* A request and an answer to check; the fixture starts from the known vectors. */
 typedef struct {
-	uint8_t	req[CW_RADIUS_MAX];
-	size_t	req_len;
-	uint8_t	ans[CW_RADIUS_MAX];
-	size_t	ans_len;
+	uint8_t		req[CW_RADIUS_MAX];
+	size_t		req_len;
+	uint8_t		ans[CW_RADIUS_MAX];
+	size_t		ans_len;
+	cw_dae_answer_t	a;
+	cw_err_t	e;
 } exchange_t;
 
-static void known_exchange(exchange_t *x)
+static int known_exchange(void **state)
 {
+	exchange_t *x = calloc(1, sizeof(*x));
+
+	if (!x) return -1;
 	x->req_len = unhex(vector_request, x->req);
 	x->ans_len = unhex(vector_ack, x->ans);
+	*state = x;
+	return 0;
 }
 
-static int verify(const exchange_t *x, const char *secret, cw_dae_answer_t *a, cw_err_t *e)
+static int free_exchange(void **state)
 {
-	return cw_dae_verify(x->req, x->req_len, x->ans, x->ans_len, secret, strlen(secret), a, e);
+	free(*state);
+	return 0;
+}
+
+static int verify(exchange_t *x, const char *secret)
+{
+	return cw_dae_verify(x->req, x->req_len, x->ans, x->ans_len, secret, strlen(secret), &x->a, &x->e);
+}
+
+/* The answer is refused with a message holding `why`. */
+static void refused(exchange_t *x, const char *why)
+{
+	assert_int_equal(verify(x, SECRET), -1);
+	assert_non_null(strstr(x->e.msg, why));
 }
 
 static void verify__known_ack__is_accepted(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	assert_int_equal(verify(&x, SECRET, &a, &e), 0);
-	assert_int_equal(a.code, CW_DAE_DISCONNECT_ACK);
-	assert_true(a.has_message_authenticator);
-	assert_false(a.has_error_cause);
+	assert_int_equal(verify(x, SECRET), 0);
+	assert_int_equal(x->a.code, CW_DAE_DISCONNECT_ACK);
+	assert_true(x->a.has_message_authenticator);
+	assert_false(x->a.has_error_cause);
 }
 
 static void verify__wrong_secret__fails_the_response_authenticator(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	assert_int_equal(verify(&x, "another-secret-of-the-nas", &a, &e), -1);
-	assert_non_null(strstr(e.msg, "Response Authenticator"));
-	assert_null(strstr(e.msg, "another-secret"));
+	assert_int_equal(verify(x, "another-secret-of-the-nas"), -1);
+	assert_non_null(strstr(x->e.msg, "Response Authenticator"));
+	assert_null(strstr(x->e.msg, "another-secret"));
 }
 
 static void verify__altered_attribute__fails(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	x.ans[25] ^= 1;	/* inside Event-Timestamp */
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
+	x->ans[25] ^= 1;	/* inside Event-Timestamp */
+	refused(x, "Response Authenticator");
 }
 
 static void verify__wrong_identifier__fails(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	x.ans_len = make_answer(x.req, 41, 0x2b, -1, true, SECRET, x.ans);
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
-	assert_non_null(strstr(e.msg, "identifier 43"));
+	x->ans_len = make_answer(x->req, 41, 0x2b, -1, true, SECRET, x->ans);
+	refused(x, "identifier 43");
 }
 
 static void verify__bad_message_authenticator__fails(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
 	/* A valid Response Authenticator over a Message-Authenticator made with another key. */
-	x.ans_len = make_answer(x.req, 41, 0x2a, -1, true, SECRET, x.ans);
-	openssl_hmac(x.ans, x.ans_len, "not-the-secret", x.ans + x.ans_len - 16);
-	memcpy(x.ans + 4, x.req + 4, 16);
-	openssl_md5(x.ans, x.ans_len, SECRET, strlen(SECRET), x.ans + 4);
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
-	assert_non_null(strstr(e.msg, "Message-Authenticator"));
+	x->ans_len = make_answer(x->req, 41, 0x2a, -1, true, SECRET, x->ans);
+	openssl_hmac(x->ans, x->ans_len, "not-the-secret", x->ans + x->ans_len - 16);
+	memcpy(x->ans + 4, x->req + 4, 16);
+	openssl_md5(x->ans, x->ans_len, SECRET, strlen(SECRET), x->ans + 4);
+	refused(x, "Message-Authenticator");
 }
 
-static void verify__short_or_malformed_packets__fail(void **state)
+static void verify__short_packet__fails(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	x.ans_len = 19;
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
-	assert_non_null(strstr(e.msg, "short"));
-	known_exchange(&x);
-	x.ans[3] = 200;	/* length field beyond what arrived */
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
-	known_exchange(&x);
-	x.ans[21] = 40;	/* Event-Timestamp's length runs past the packet */
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
-	assert_non_null(strstr(e.msg, "malformed attribute"));
-	known_exchange(&x);
-	x.ans[21] = 1;	/* an attribute length below 2 */
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
+	x->ans_len = 19;
+	refused(x, "short");
+}
+
+static void verify__length_field_beyond_the_datagram__fails(void **state)
+{
+	exchange_t *x = *state;
+
+	x->ans[3] = 200;
+	refused(x, "length field");
+}
+
+static void verify__attribute_running_past_the_end__fails(void **state)
+{
+	exchange_t *x = *state;
+
+	x->ans[21] = 40;	/* Event-Timestamp's length */
+	refused(x, "malformed attribute");
+	x->ans[21] = 1;		/* below the minimum of 2 */
+	refused(x, "malformed attribute");
 }
 
 static void verify__nak_with_error_cause__is_decoded(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	x.ans_len = make_answer(x.req, 42, 0x2a, 503, true, SECRET, x.ans);
-	assert_int_equal(verify(&x, SECRET, &a, &e), 0);
-	assert_int_equal(a.code, CW_DAE_DISCONNECT_NAK);
-	assert_true(a.has_error_cause);
-	assert_int_equal(a.error_cause, 503);
-	assert_string_equal(cw_dae_error_cause_name(a.error_cause), "Session-Context-Not-Found");
+	x->ans_len = make_answer(x->req, 42, 0x2a, 503, true, SECRET, x->ans);
+	assert_int_equal(verify(x, SECRET), 0);
+	assert_int_equal(x->a.code, CW_DAE_DISCONNECT_NAK);
+	assert_true(x->a.has_error_cause);
+	assert_int_equal(x->a.error_cause, 503);
+	assert_string_equal(cw_dae_error_cause_name(x->a.error_cause), "Session-Context-Not-Found");
 	/* Without Message-Authenticator (optional in answers) it is still valid. */
-	x.ans_len = make_answer(x.req, 42, 0x2a, 401, false, SECRET, x.ans);
-	assert_int_equal(verify(&x, SECRET, &a, &e), 0);
-	assert_false(a.has_message_authenticator);
-	assert_string_equal(cw_dae_error_cause_name(a.error_cause), "Unsupported-Attribute");
+	x->ans_len = make_answer(x->req, 42, 0x2a, 401, false, SECRET, x->ans);
+	assert_int_equal(verify(x, SECRET), 0);
+	assert_false(x->a.has_message_authenticator);
+	assert_string_equal(cw_dae_error_cause_name(x->a.error_cause), "Unsupported-Attribute");
 }
 
 static void verify__other_code__fails(void **state)
 {
-	cw_dae_answer_t a;
-	exchange_t x;
-	cw_err_t e;
+	exchange_t *x = *state;
 
-	(void)state;
-	known_exchange(&x);
-	x.ans_len = make_answer(x.req, 2, 0x2a, -1, true, SECRET, x.ans);	/* Access-Accept */
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
-	assert_non_null(strstr(e.msg, "code 2"));
-	x.ans_len = make_answer(x.req, 45, 0x2a, -1, true, SECRET, x.ans);	/* CoA-NAK */
-	assert_int_equal(verify(&x, SECRET, &a, &e), -1);
+	x->ans_len = make_answer(x->req, 2, 0x2a, -1, true, SECRET, x->ans);	/* Access-Accept */
+	refused(x, "code 2");
+	x->ans_len = make_answer(x->req, 45, 0x2a, -1, true, SECRET, x->ans);	/* CoA-NAK */
+	refused(x, "code 45");
 }
 
 static void error_cause_names__cover_rfc5176(void **state)
@@ -502,36 +496,38 @@ static void send__ack_nak_and_silence_at_once(void **state)
 	assert_int_not_equal(t[1].packet[1], t[2].packet[1]);
 }
 
-static void send__answer_from_another_address__is_discarded(void **state)
+/* One request to a peer whose every answer must be discarded: no answer, and why. */
+static void expect_discarded(peer_mode_t mode, const char *why, unsigned *discarded)
 {
 	cw_dae_target_t t;
 	peer_t p;
 	cw_err_t e;
 
-	(void)state;
-	peer_start(&p, PEER_WRONG_SOURCE);
+	peer_start(&p, mode);
 	target_for(&t, &p);
 	assert_int_equal(cw_dae_send(&t, 1, &quick, &e), 0);
 	peer_stop(&p);
 	assert_int_equal(t.outcome, CW_DAE_NO_ANSWER);
-	assert_true(t.discarded >= 1);
-	assert_non_null(strstr(t.error.msg, "another address"));
+	assert_non_null(strstr(t.error.msg, why));
+	*discarded = t.discarded;
+}
+
+static void send__answer_from_another_address__is_discarded(void **state)
+{
+	unsigned discarded;
+
+	(void)state;
+	expect_discarded(PEER_WRONG_SOURCE, "another address", &discarded);
+	assert_int_equal(discarded, 3);	/* one per transmission */
 }
 
 static void send__answer_with_another_secret__is_discarded(void **state)
 {
-	cw_dae_target_t t;
-	peer_t p;
-	cw_err_t e;
+	unsigned discarded;
 
 	(void)state;
-	peer_start(&p, PEER_WRONG_SECRET);
-	target_for(&t, &p);
-	assert_int_equal(cw_dae_send(&t, 1, &quick, &e), 0);
-	peer_stop(&p);
-	assert_int_equal(t.outcome, CW_DAE_NO_ANSWER);
-	assert_int_equal(t.discarded, 3);	/* one per transmission */
-	assert_non_null(strstr(t.error.msg, "Response Authenticator"));
+	expect_discarded(PEER_WRONG_SECRET, "Response Authenticator", &discarded);
+	assert_int_equal(discarded, 3);
 }
 
 static void send__unbuildable_request__fails_alone(void **state)
@@ -565,19 +561,22 @@ static void send__zero_transmissions__is_refused(void **state)
 
 int main(void)
 {
+#define V(f) cmocka_unit_test_setup_teardown(f, known_exchange, free_exchange)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(build__matches_the_known_vector),
 		cmocka_unit_test(build__authenticators_match_openssl),
 		cmocka_unit_test(build__without_acct_session_id__fails),
 		cmocka_unit_test(build__value_longer_than_an_attribute__fails),
-		cmocka_unit_test(verify__known_ack__is_accepted),
-		cmocka_unit_test(verify__wrong_secret__fails_the_response_authenticator),
-		cmocka_unit_test(verify__altered_attribute__fails),
-		cmocka_unit_test(verify__wrong_identifier__fails),
-		cmocka_unit_test(verify__bad_message_authenticator__fails),
-		cmocka_unit_test(verify__short_or_malformed_packets__fail),
-		cmocka_unit_test(verify__nak_with_error_cause__is_decoded),
-		cmocka_unit_test(verify__other_code__fails),
+		V(verify__known_ack__is_accepted),
+		V(verify__wrong_secret__fails_the_response_authenticator),
+		V(verify__altered_attribute__fails),
+		V(verify__wrong_identifier__fails),
+		V(verify__bad_message_authenticator__fails),
+		V(verify__short_packet__fails),
+		V(verify__length_field_beyond_the_datagram__fails),
+		V(verify__attribute_running_past_the_end__fails),
+		V(verify__nak_with_error_cause__is_decoded),
+		V(verify__other_code__fails),
 		cmocka_unit_test(error_cause_names__cover_rfc5176),
 		cmocka_unit_test(send__ack_nak_and_silence_at_once),
 		cmocka_unit_test(send__answer_from_another_address__is_discarded),
@@ -585,6 +584,8 @@ int main(void)
 		cmocka_unit_test(send__unbuildable_request__fails_alone),
 		cmocka_unit_test(send__zero_transmissions__is_refused),
 	};
+
+#undef V
 
 	return cmocka_run_group_tests_name("dae", tests, NULL, NULL);
 }
