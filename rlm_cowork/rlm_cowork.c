@@ -898,7 +898,8 @@ static rlm_rcode_t session_owner(rlm_cowork_t *inst, REQUEST *request, cw_acct_e
 		return RLM_MODULE_INVALID;
 	}
 	if (!ev->has_mac) return RLM_MODULE_OK;
-	if (!load_device_key(inst) || cw_device_hasher_hash(inst->hasher, &ev->mac, device) < 0) {
+	if (!load_device_key(inst) ||
+	    cw_device_hasher_hash(__atomic_load_n(&inst->hasher, __ATOMIC_ACQUIRE), &ev->mac, device) < 0) {
 		RERROR("accounting not recorded: no device key %s (run any coworkctl command to create it)",
 			inst->key_path);
 		return RLM_MODULE_FAIL;
