@@ -64,15 +64,11 @@ static int class_serial(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t
 	return 0;
 }
 
-/* Where the request came from and which NAS it names. 0 or -1 with err. */
+/* Which NAS the request names: NAS-Identifier, else NAS-IP-Address. 0 or -1 with err. */
 static int parse_nas(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t *err)
 {
 	char esc[CW_LOG_ESCAPED_MAX];
 
-	if (cw_ip_canonical(in->source, 0, ev->nas_address) < 0) {
-		cw_err_set(err, "the request's source address is not an IP address");
-		return -1;
-	}
 	if (in->nas_identifier) {
 		if (in->nas_identifier_len == 0 ||
 		    copy_text(in->nas_identifier, in->nas_identifier_len, CW_ACCT_TEXT_MAX, 0x20, 0x7e, ev->nas) < 0) {
@@ -156,9 +152,16 @@ int cw_acct_parse(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t *err)
 	ev->kind = kind;
 	ev->status = (cw_acct_status_t)in->status;
 	ev->now_ms = in->now_ms;
-	if (parse_nas(in, ev, err) < 0) return -1;
-	if (kind == CW_ACCT_NAS_RESET) return kind;
-	if (class_serial(in, ev, err) < 0 || parse_session(in, ev, err) < 0) return -1;
+	if (cw_ip_canonical(in->source, 0, ev->nas_address) < 0) {
+		cw_err_set(err, "the request's source address is not an IP address");
+		return -1;
+	}
+	/* A reboot ends the sessions of the source address; how the NAS names itself is only for the log. */
+	if (kind == CW_ACCT_NAS_RESET) {
+		if (parse_nas(in, ev, NULL) < 0) ev->nas[0] = '\0';
+		return kind;
+	}
+	if (parse_nas(in, ev, err) < 0 || class_serial(in, ev, err) < 0 || parse_session(in, ev, err) < 0) return -1;
 	return kind;
 }
 

@@ -74,9 +74,11 @@ acct() {
 		grep -q "Received Accounting-Response" "$TMP/acct-$name.out"
 }
 
-# start NAME SRC SESSION-ID SERIAL MAC: a member's Start, as hostapd sends it.
+# start NAME SRC SESSION-ID SERIAL MAC [ATTR = VALUE ...]: a member's Start, as hostapd sends it.
 start() {
-	acct "$1" "$2" Start "$3" "User-Name = \"$1\"" "Calling-Station-Id = \"$5\"" "Class = $(hexof "cowork:$4")"
+	n=$1 s=$2 i=$3 c=$4 m=$5
+	shift 5
+	acct "$n" "$s" Start "$i" "User-Name = \"$n\"" "Calling-Station-Id = \"$m\"" "Class = $(hexof "cowork:$c")" "$@"
 }
 
 # cw ARGS...: coworkctl, with everything it prints also kept in $TMP/all.out
@@ -253,7 +255,8 @@ nasd_stop silent
 nasd_start one 127.0.0.1 18265 ack || not_ok "test NAS one starts"
 nasd_start two 127.0.0.2 18266 ack || not_ok "test NAS two starts"
 start bob 127.0.0.1 SESS-BOB-1 "$BOB" 02-00-00-00-00-11 && start bob 127.0.0.1 SESS-BOB-2 "$BOB" 02-00-00-00-00-12 &&
-	start bob 127.0.0.2 SESS-BOB-3 "$BOB" 02-00-00-00-00-13 && ok "three live sessions of bob on two NASes" ||
+	start bob 127.0.0.2 SESS-BOB-3 "$BOB" 02-00-00-00-00-13 'NAS-Identifier = "ap-two"' &&
+	ok "three live sessions of bob on two NASes" ||
 	not_ok "three live sessions of bob on two NASes"
 T0=$(date +%s%3N)
 run_rc 0 "member suspend bob exits 0: every session acknowledged" cw member suspend bob
@@ -264,6 +267,9 @@ done
 has "... SESS-BOB-3 on ap-two: ACK" "ap-two \\(127.0.0.2 port 18266\\) session SESS-BOB-3: ACK" "$TMP/out"
 [ "$(grep -c '^acct_session_id=SESS-BOB-' "$TMP/nasd-one.rec")" = 2 ] && [ "$(field two acct_session_id)" = SESS-BOB-3 ] &&
 	ok "... each NAS got exactly its sessions' requests" || not_ok "... each NAS got exactly its sessions' requests"
+[ "$(field two nas_identifier)" = ap-two ] && ! grep -q '^nas_ip_address=' "$TMP/nasd-two.rec" &&
+	ok "... an AP that named itself with NAS-Identifier is named so in the request" ||
+	not_ok "... an AP that named itself with NAS-Identifier is named so in the request" "$(cat "$TMP/nasd-two.rec")"
 LAST=$( (field one time_ms; field two time_ms) | sort -n | tail -n 1)
 [ $((LAST - T0)) -lt 1000 ] && ok "... all within a second ($((LAST - T0)) ms)" || not_ok "... all within a second" "$((LAST - T0)) ms"
 nasd_stop one

@@ -143,6 +143,14 @@ static void parse_accounting_on_off__resets_the_nas_without_class(void **state)
 	assert_string_equal(ev.nas_address, "192.0.2.10");
 	in.status = CW_ACCT_OFF;
 	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_NAS_RESET);
+	/* Whatever the NAS calls itself, its reboot ends its sessions (by source address). */
+	in.nas_identifier = "ap\x01";
+	in.nas_identifier_len = 3;
+	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_NAS_RESET);
+	assert_string_equal(ev.nas, "");
+	assert_string_equal(ev.nas_address, "192.0.2.10");
+	in.source = "nowhere";
+	assert_int_equal(parse(&in, &ev, &e), -1);
 }
 
 static void parse_untracked_status__is_ignored(void **state)
