@@ -306,6 +306,19 @@ run_rc 0 "--no-disconnect sends nothing" cw cert revoke "$BOB" --no-disconnect
 has "... and says so" "not disconnected \\(--no-disconnect\\)" "$TMP/out"
 run_rc 2 "--timeout is bounded" cw cert revoke "$BOB" --timeout 600
 
+# --- retention: log purge deletes old ended sessions and ends silent ones ---------------------------
+DAY=86400000
+sessions "UPDATE session SET started_ms = started_ms - 200 * $DAY, updated_ms = updated_ms - 200 * $DAY,
+	stopped_ms = stopped_ms - 200 * $DAY WHERE acct_session_id = '5F3A0C2E9B1D4E77'"
+sessions "UPDATE session SET updated_ms = updated_ms - 3 * $DAY WHERE acct_session_id = 'SESS-BOB-5'"
+run_rc 0 "log purge" cw log purge
+has "... counts the sessions" "sessions: 1 ended ones deleted, 1 not heard of for 2 days ended" "$TMP/out"
+[ "$(sessions "SELECT count(*) FROM session WHERE acct_session_id = '5F3A0C2E9B1D4E77'")" = 0 ] &&
+	ok "... an ended session past the 180-day retention is gone" || not_ok "... an ended session past the 180-day retention is gone"
+[ "$(sessions "SELECT stopped_ms = updated_ms, user_name IS NULL, calling_station IS NULL FROM session WHERE acct_session_id = 'SESS-BOB-5'")" = "1|1|1" ] &&
+	ok "... a session not heard of for 3 days is ended where it was last heard of, MAC cleared" ||
+	not_ok "... a session not heard of for 3 days is ended where it was last heard of, MAC cleared"
+
 # --- nothing secret anywhere --------------------------------------------------------------------
 cat "$TMP/all.out" "$TMP"/nasd-*.rec "$TMP"/acct-*.out "$server_log" >"$TMP/everything"
 lacks "the CoA secret appears in no output and not in radiusd's log" "$SECRET" "$TMP/everything"
