@@ -174,6 +174,24 @@ void cli_list_end(cli_list_t *l, int rc, const char *empty)
 	}
 }
 
+int cli_registry_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv,
+		      int (*rows)(cw_registry_t *reg, cli_list_t *out, cw_err_t *err), const char *empty)
+{
+	cw_registry_t *reg;
+	cli_list_t out;
+	bool json;
+	int rc;
+	cw_err_t e;
+
+	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	cli_list_begin(&out, json, cli->now);
+	if (rows(reg, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, empty);
+	cw_registry_close(reg);
+	return rc;
+}
+
 int cli_uint(const char *s, unsigned min, unsigned max, const char *what, unsigned *out)
 {
 	unsigned long v;
@@ -205,17 +223,26 @@ int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len)
 
 int cli_registry(const cli_t *cli, cw_registry_t **reg)
 {
-	char path[4096];
 	cw_err_t e;
+	int rc = cli_registry_only(cli, reg);
 
-	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
-	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
+	if (rc != EXIT_OK) return rc;
 	/* A state made before the access log existed gets it now, for radiusd's group. */
 	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0) {
 		cw_registry_close(*reg);
 		*reg = NULL;
 		return cli_fail("%s", e.msg);
 	}
+	return EXIT_OK;
+}
+
+int cli_registry_only(const cli_t *cli, cw_registry_t **reg)
+{
+	char path[4096];
+	cw_err_t e;
+
+	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
 	return EXIT_OK;
 }
 

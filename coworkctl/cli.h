@@ -82,6 +82,14 @@ void cli_list_begin(cli_list_t *l, bool json, int64_t now);
 /* Finish it: close the JSON array, or say `empty` when a table got no row and rc is EXIT_OK. */
 void cli_list_end(cli_list_t *l, int rc, const char *empty);
 
+/*
+ * The whole of a `... list [--json]` command over the registry: options,
+ * the registry, then rows(reg, out, err) emits the rows into out (returns
+ * 0, or -1 with err); `empty` is said when a table got none. The exit code.
+ */
+int cli_registry_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv,
+		      int (*rows)(cw_registry_t *reg, cli_list_t *out, cw_err_t *err), const char *empty);
+
 /* Check the number of operands left after the options; EXIT_OK or a usage error. */
 int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int min, int max);
 
@@ -97,6 +105,14 @@ int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len);
  * EXIT_FAIL (printed).
  */
 int cli_registry(const cli_t *cli, cw_registry_t **reg);
+
+/*
+ * Open STATE/registry.db for changes (migrating it) without touching the
+ * access log: for revocations, which must not depend on the log, and
+ * after which a missing log must be noticed rather than recreated empty.
+ * EXIT_OK or EXIT_FAIL (printed).
+ */
+int cli_registry_only(const cli_t *cli, cw_registry_t **reg);
 
 /* Open STATE/log/accesslog.db (creating or migrating it). EXIT_OK or EXIT_FAIL (printed). */
 int cli_accesslog(const cli_t *cli, cw_accesslog_t **log);

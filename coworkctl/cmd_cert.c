@@ -11,6 +11,7 @@
 #include "ca.h"
 #include "cli.h"
 #include "commands.h"
+#include "disconnect.h"
 #include "fileio.h"
 #include "json.h"
 #include "names.h"
@@ -304,20 +305,24 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	static const struct option opts[] = {
 		ISSUE_OPTIONS,
 		{ "revoke-old", no_argument, NULL, 'R' },
+		DISCONNECT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct issue_opts o = { .out = ".", .days = CW_MEMBER_DAYS_DEFAULT };
 	char serial[CW_SERIAL_HEX_MAX + 1];
+	disconnect_opts_t dopts;
 	cw_cert_record_t old;
 	cw_registry_t *reg;
 	onboard_t onboard;
 	int c, rc = EXIT_OK, found;
 	cw_err_t e;
 
+	disconnect_opts_init(&dopts);
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
 		if (c == 'R') o.revoke_old = true;
 		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
+		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
@@ -325,7 +330,7 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	}
 	if ((rc = onboard_parse(&onboard, o.profile, o.ssid, self)) != EXIT_OK) return rc;
 	o.onboard = &onboard;
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if ((rc = (o.revoke_old ? cli_registry_only : cli_registry)(cli, &reg)) != EXIT_OK) return rc;
 	found = cw_admin_cert_get(reg, serial, &old, &e);
 	if (found <= 0) {
 		rc = found < 0 ? cli_fail("%s", e.msg) : cli_fail("unknown certificate serial %s: nothing to renew", serial);
@@ -335,44 +340,56 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		rc = issue_checked(cli, self, reg, &o);
 	}
 	cw_registry_close(reg);
+	/* Revoked now, committed and printed: its devices still connected (disconnect.h). */
+	if (o.json) dopts.out = stderr;	/* stdout holds one JSON document */
+	if (rc == EXIT_OK && o.revoke_old && !old.revoked_at) rc = disconnect_sessions(cli, NULL, serial, &dopts);
 	return rc;
 }
 
+/*
+ * The registry change first, committed and printed; then the live sessions
+ * of the certificate are disconnected (disconnect.h), which never changes
+ * the registry. Revoking an already revoked certificate disconnects again.
+ */
 static int cert_revoke(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
+		DISCONNECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reason = "unspecified";
 	char serial[CW_SERIAL_HEX_MAX + 1], when[16];
+	disconnect_opts_t dopts;
 	cw_cert_record_t rec;
 	cw_registry_t *reg;
 	int c, rc = EXIT_OK, done;
 	cw_err_t e;
 
+	disconnect_opts_init(&dopts);
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
 		if (c == 'r') reason = optarg;
+		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
 	if (cw_revoke_reason_check(reason, &e) < 0) return cli_usage(self, "%s", e.msg);
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
 	done = cw_admin_cert_revoke(reg, serial, reason, cli->now, &rec, &e);
 	cw_registry_close(reg);
 	if (done < 0) return cli_fail("%s", e.msg);
 	if (done == 1) {
 		printf("certificate %s of %s was already revoked on %s (%s)\n", serial, rec.member,
 		       cli_date(rec.revoked_at, when), rec.revoke_reason);
-		return EXIT_OK;
+	} else {
+		printf("certificate %s of %s revoked (%s): rejected from its next authentication\n", serial,
+		       rec.member, reason);
 	}
-	printf("certificate %s of %s revoked (%s): rejected from its next authentication\n", serial, rec.member,
-	       reason);
-	return EXIT_OK;
+	return disconnect_sessions(cli, NULL, serial, &dopts);
 }
 
 static const char *cert_status(const cw_cert_record_t *r, int64_t now)
@@ -556,22 +573,28 @@ static const cli_cmd_t cert_cmds[] = {
 	  "  --ssid SSID     the member SSID of the --profile files (needed when there are several)\n"
 	  "  --json          print the result as JSON (includes the password)\n" },
 	{ "renew", cert_renew,
-	  "cert renew SERIAL [--out DIR] [--days N] [--revoke-old] [--legacy-p12] [--profile LIST [--ssid SSID]] [--json]",
+	  "cert renew SERIAL [--out DIR] [--days N] [--revoke-old] [--legacy-p12] [--profile LIST [--ssid SSID]] [--json]\n"
+	  "       [--no-disconnect] [--timeout S]",
 	  "Issue a new key and certificate to the member who holds certificate SERIAL (an active member;\n"
 	  "a revoked SERIAL may be renewed too), recorded as its renewal, into DIR/MEMBER.key, .pem\n"
 	  "and .p12 like cert issue. The old certificate stays valid until it expires, unless --revoke-old.\n\n"
 	  "  --out DIR       where to write the files (default: the current directory; never overwritten)\n"
 	  "  --days N        validity in days, 1-825 (default 365), never past the membership\n"
-	  "  --revoke-old    revoke the old certificate (reason superseded) in the same transaction\n"
+	  "  --revoke-old    revoke the old certificate (reason superseded) in the same transaction, then\n"
+	  "                  send its live sessions a Disconnect-Request, as cert revoke does\n"
 	  "  --legacy-p12    3DES/SHA-1 PKCS#12 (see cert issue)\n"
 	  "  --profile LIST  also write device onboarding files (see cert issue)\n"
 	  "  --ssid SSID     the member SSID of the --profile files (needed when there are several)\n"
-	  "  --json          print the result as JSON (includes the password)\n" },
-	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON]",
+	  "  --json          print the result as JSON (includes the password; the disconnect report\n"
+	  "                  then goes to standard error)\n" DISCONNECT_HELP },
+	{ "revoke", cert_revoke, "cert revoke SERIAL [--reason REASON] [--no-disconnect] [--timeout S]",
 	  "Revoke a certificate: the module rejects it from its next authentication, no restart needed.\n"
+	  "Then each live session of the certificate gets a Disconnect-Request (RFC 5176) at its access\n"
+	  "point, and each answer is printed. Exit 0 when all were disconnected (or none was live), 3 when\n"
+	  "one was not (the revocation stands; run the command again to retry).\n"
 	  "SERIAL may be written in any case, with or without colons.\n\n"
-	  "  --reason REASON  unspecified (default), key-compromise, affiliation-changed, superseded,\n"
-	  "                   cessation-of-operation or privilege-withdrawn\n" },
+	  "  --reason REASON   unspecified (default), key-compromise, affiliation-changed, superseded,\n"
+	  "                    cessation-of-operation or privilege-withdrawn\n" DISCONNECT_HELP },
 	{ "list", cert_list, "cert list [--member MEMBER] [--expiring DAYS] [--json]",
 	  "List certificates, newest first.\n\n  --member MEMBER   only this member's\n"
 	  "  --expiring DAYS   only those not revoked that expire within DAYS days (1-3650), soonest\n"

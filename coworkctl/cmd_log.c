@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "json.h"
 #include "registry_admin.h"
+#include "session.h"
 #include "timeutil.h"
 
 #define SHOW_LIMIT_DEFAULT 100
@@ -422,7 +423,7 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	cw_accesslog_t *log = NULL;
 	cw_registry_t *reg = NULL;
-	int64_t deleted = 0, cutoff;
+	int64_t deleted = 0, cutoff, sessions_deleted = 0, sessions_ended = 0;
 	char when[CW_RFC3339_MS_LEN];
 	unsigned days;
 	bool json;
@@ -439,7 +440,10 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	cw_registry_close(reg);
 	if ((rc = cli_accesslog(cli, &log)) != EXIT_OK) return rc;
 	cutoff = cw_retention_cutoff_ms(cli->now * 1000, days);
-	if (cw_accesslog_purge(log, cutoff, &deleted, &e) < 0) rc = cli_fail("%s", e.msg);
+	/* Sessions first: the access log's purge then truncates the WAL for both. */
+	if (cw_session_purge(log, cutoff, cli->now * 1000 - CW_SESSION_STALE_MS, 0, &sessions_deleted, &sessions_ended,
+			     &e) < 0 ||
+	    cw_accesslog_purge(log, cutoff, &deleted, &e) < 0) rc = cli_fail("%s", e.msg);
 	cw_accesslog_close(log);
 	if (rc != EXIT_OK) return rc;
 	if (json) {
@@ -447,12 +451,16 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		json_object_begin(&j);
 		json_kv_int(&j, "deleted", deleted);
 		json_kv_int(&j, "retention_days", days);
+		json_kv_int(&j, "sessions_deleted", sessions_deleted);
+		json_kv_int(&j, "stale_sessions_ended", sessions_ended);
 		json_kv_string(&j, "cutoff", ms_text(cutoff, when));
 		json_object_end(&j);
 		json_end(&j);
 	} else {
 		printf("deleted %lld rows older than %s (retention %u days)\n", (long long)deleted, ms_text(cutoff, when),
 		       days);
+		printf("sessions: %lld ended ones deleted, %lld not heard of for 2 days ended\n",
+		       (long long)sessions_deleted, (long long)sessions_ended);
 	}
 	return EXIT_OK;
 }
@@ -507,7 +515,8 @@ static const cli_cmd_t log_cmds[] = {
 	  "  --out FILE         a new file (0600) instead of standard output\n" },
 	{ "purge", log_purge, "log purge [--json]",
 	  "Delete rows older than the retention (cron, daily; radiusd also deletes them as it writes),\n"
-	  "overwriting them in the file and truncating the WAL.\n" },
+	  "overwriting them in the file and truncating the WAL. Sessions (coworkctl session list) ended\n"
+	  "before the cut-off go too, and live ones not heard of for 2 days count as ended.\n" },
 	{ "retention", log_retention, "log retention [--days N]",
 	  "Show or set how long rows are kept (default 180 days, 1 to 3650).\n" },
 	{ NULL, NULL, NULL, NULL },

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "disconnect.h"
 #include "json.h"
 #include "names.h"
 #include "registry_admin.h"
@@ -82,9 +83,31 @@ static int member_status(cli_t *cli, const cli_cmd_t *self, int argc, char **arg
 	return rc;
 }
 
+/* Suspend, committed and printed first; then disconnect the member's live sessions (disconnect.h). */
 static int member_suspend(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	return member_status(cli, self, argc, argv, CW_MEMBER_SUSPENDED);
+	static const struct option opts[] = {
+		DISCONNECT_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	disconnect_opts_t dopts;
+	cw_registry_t *reg;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	disconnect_opts_init(&dopts);
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
+	}
+	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
+	rc = cw_admin_member_set_status(reg, argv[optind], CW_MEMBER_SUSPENDED, &e);
+	cw_registry_close(reg);
+	if (rc < 0) return cli_fail("%s", e.msg);
+	printf("member %s suspended: their devices are rejected from the next authentication\n", argv[optind]);
+	return disconnect_sessions(cli, argv[optind], NULL, &dopts);
 }
 
 static int member_resume(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
@@ -107,36 +130,33 @@ static int member_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **arg
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
+		DISCONNECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reason = "cessation-of-operation";
+	disconnect_opts_t dopts;
 	cw_removal_t removed;
 	cw_registry_t *reg;
 	int c, rc = EXIT_OK;
 	cw_err_t e;
 
+	disconnect_opts_init(&dopts);
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
 		if (c == 'r') reason = optarg;
+		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	if (cw_revoke_reason_check(reason, &e) < 0) return cli_usage(self, "%s", e.msg);
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	if (cw_admin_member_remove(reg, argv[optind], reason, cli->now, &removed, &e) < 0) {
-		cw_registry_close(reg);
-		return cli_fail("%s", e.msg);
-	}
-	print_removal(argv[optind], reason, &removed);
-	/*
-	 * Disconnect hook (RFC 5176): the registry change is committed above;
-	 * devices of this member that are still connected are sent a
-	 * Disconnect-Request here (`disconnect member`, from the Disconnect
-	 * part of issue 5), never before the change and never undoing it.
-	 */
-	cw_removal_free(&removed);
+	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
+	rc = cw_admin_member_remove(reg, argv[optind], reason, cli->now, &removed, &e);
 	cw_registry_close(reg);
-	return EXIT_OK;
+	if (rc < 0) return cli_fail("%s", e.msg);
+	print_removal(argv[optind], reason, &removed);
+	cw_removal_free(&removed);
+	/* Committed and printed: now the member's devices still connected (disconnect.h). */
+	return disconnect_sessions(cli, argv[optind], NULL, &dopts);
 }
 
 static void member_json(json_t *j, const cw_member_row_t *r)
@@ -206,21 +226,14 @@ static int member_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int member_rows(cw_registry_t *reg, cli_list_t *out, cw_err_t *err)
+{
+	return cw_admin_member_list(reg, out->now, member_row, out, err);
+}
+
 static int member_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	cw_registry_t *reg;
-	cli_list_t out;
-	bool json;
-	int rc;
-	cw_err_t e;
-
-	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	cli_list_begin(&out, json, cli->now);
-	if (cw_admin_member_list(reg, cli->now, member_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	cli_list_end(&out, rc, "no members yet");
-	cw_registry_close(reg);
-	return rc;
+	return cli_registry_list(cli, self, argc, argv, member_rows, "no members yet");
 }
 
 static const cli_cmd_t member_cmds[] = {
@@ -231,15 +244,20 @@ static const cli_cmd_t member_cmds[] = {
 	  "  --tenant TENANT   member company (see `coworkctl tenant add`)\n"
 	  "  --from DATE       first day of membership (default: now)\n"
 	  "  --until DATE      last day of membership (default: open-ended)\n" },
-	{ "suspend", member_suspend, "member suspend MEMBER",
-	  "Suspend a member: all their certificates are rejected from the next authentication.\n" },
+	{ "suspend", member_suspend, "member suspend MEMBER [--no-disconnect] [--timeout S]",
+	  "Suspend a member: all their certificates are rejected from the next authentication. Then each of\n"
+	  "the member's live sessions gets a Disconnect-Request (RFC 5176) at its access point, and each\n"
+	  "answer is printed. Exit 0 when all were disconnected (or none was live), 3 when one was not\n"
+	  "(the suspension stands; `coworkctl session disconnect --member MEMBER` retries).\n\n" DISCONNECT_HELP },
 	{ "resume", member_resume, "member resume MEMBER", "Resume a suspended member.\n" },
-	{ "remove", member_remove, "member remove MEMBER [--reason REASON]",
+	{ "remove", member_remove, "member remove MEMBER [--reason REASON] [--no-disconnect] [--timeout S]",
 	  "Remove a member for good, in one transaction: every certificate of theirs not revoked yet is\n"
 	  "revoked (rejected from its next authentication) and the member is marked removed. A removed\n"
-	  "member cannot be resumed, suspended or given certificates. Prints the serials revoked.\n\n"
-	  "  --reason REASON  cessation-of-operation (default), affiliation-changed, privilege-withdrawn,\n"
-	  "                   key-compromise, superseded or unspecified\n" },
+	  "member cannot be resumed, suspended or given certificates. Prints the serials revoked. Then\n"
+	  "each of the member's live sessions gets a Disconnect-Request, as with member suspend (exit 3\n"
+	  "when one was not disconnected; `coworkctl session disconnect --member MEMBER` retries).\n\n"
+	  "  --reason REASON   cessation-of-operation (default), affiliation-changed, privilege-withdrawn,\n"
+	  "                    key-compromise, superseded or unspecified\n" DISCONNECT_HELP },
 	{ "show", member_show, "member show MEMBER [--json]", "Show one member.\n\n  --json   as JSON\n" },
 	{ "list", member_list, "member list [--json]", "List members.\n\n  --json   as JSON\n" },
 	{ NULL, NULL, NULL, NULL },

@@ -73,21 +73,15 @@ static int ssid_row(void *arg, const cw_ssid_row_t *r)
 	return 0;
 }
 
+static int ssid_rows(cw_registry_t *reg, cli_list_t *out, cw_err_t *err)
+{
+	return cw_admin_ssid_list(reg, ssid_row, out, err);
+}
+
 static int ssid_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	cw_registry_t *reg;
-	cli_list_t out;
-	bool json;
-	int rc;
-	cw_err_t e;
-
-	if (cli_simple_opts(self, argc, argv, 0, 0, &json, &rc) < 0) return rc;
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	cli_list_begin(&out, json, cli->now);
-	if (cw_admin_ssid_list(reg, ssid_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	cli_list_end(&out, rc, "no SSIDs yet: add them with `coworkctl ssid add NAME --class member|guest|staff`");
-	cw_registry_close(reg);
-	return rc;
+	return cli_registry_list(cli, self, argc, argv, ssid_rows,
+				 "no SSIDs yet: add them with `coworkctl ssid add NAME --class member|guest|staff`");
 }
 
 static const cli_cmd_t ssid_cmds[] = {

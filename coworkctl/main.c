@@ -21,6 +21,9 @@ static const cli_cmd_t commands[] = {
 	{ "tenant", cmd_tenant, "tenant add|remove|list ...", "Member companies, each on its own VLAN.\n" },
 	{ "member", cmd_member, "member add|suspend|resume|remove|show|list ...", "Members of the space.\n" },
 	{ "cert", cmd_cert, "cert issue|renew|revoke|list|show ...", "Member certificates.\n" },
+	{ "nas", cmd_nas, "nas add|list|remove ...", "Access points that take Disconnect-Requests (CoA).\n" },
+	{ "session", cmd_session, "session list|disconnect ...",
+	  "Members' live sessions, from accounting; disconnect them.\n" },
 	{ "psk", cmd_psk, "psk rotate|show|policy ...", "The guest passphrase of each guest SSID.\n" },
 	{ "log", cmd_log, "log show|find|export|purge|retention ...", "The access log.\n" },
 	{ "crl", cmd_crl, "crl --out FILE [--days N] [--der] [--json]",
@@ -47,7 +50,8 @@ static void usage(FILE *f)
 	for (const cli_cmd_t *c = commands; c->name; c++) fprintf(f, "  %s\n      %s", c->usage, c->help);
 	fputs("\nRun 'coworkctl COMMAND --help' for a command's options.\n"
 	      "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage error,\n"
-	      "3 done but something needs attention (status; a --notify-cmd that failed).\n", f);
+	      "3 done but something needs attention (status; a --notify-cmd that failed; a session that\n"
+	      "was not disconnected).\n", f);
 }
 
 int main(int argc, char **argv)

@@ -191,6 +191,16 @@ static int check_in_place(cw_accesslog_t *log, cw_err_t *err)
 	return 0;
 }
 
+sqlite3 *cw_accesslog_db(cw_accesslog_t *log)
+{
+	return log->db;
+}
+
+int cw_accesslog_in_place(cw_accesslog_t *log, cw_err_t *err)
+{
+	return check_in_place(log, err);
+}
+
 int cw_accesslog_append(cw_accesslog_t *log, const cw_access_row_t *rows, size_t n, int64_t purge_before_ms,
 			unsigned purge_limit, size_t *purged, cw_err_t *err)
 {

@@ -104,6 +104,16 @@ int cw_accesslog_query(cw_accesslog_t *log, const cw_access_filter_t *f,
 /* Number of rows and the oldest row's time (0 when empty). 0 or -1. */
 int cw_accesslog_stats(cw_accesslog_t *log, int64_t *rows, int64_t *oldest_ms, cw_err_t *err);
 
+/* The underlying connection, for the session table (session.c). */
+sqlite3 *cw_accesslog_db(cw_accesslog_t *log);
+
+/*
+ * 0 while the file is where it was opened; -1 with err once it was moved
+ * or deleted (a writer must then reopen the path, or its rows would go to
+ * a file nobody reads).
+ */
+int cw_accesslog_in_place(cw_accesslog_t *log, cw_err_t *err);
+
 /* The cut-off for a retention of `days` at now_ms: rows before it are due for deletion. */
 int64_t cw_retention_cutoff_ms(int64_t now_ms, unsigned days);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "logq.h"
+#include "session.h"
 #include "vlan.h"
 
 /* How often the writer re-reads the retention setting and retries a broken log. */
@@ -33,6 +34,7 @@ struct cw_logq {
 	cw_accesslog_t		*log;
 	unsigned		retention_days;
 	time_t			retention_read;
+	time_t			sessions_purged;	//!< last session retention pass
 	cw_access_row_t		*batch;
 	cw_logq_config_t	cfg;
 	char			*log_path;
@@ -109,10 +111,26 @@ static void refresh_retention(cw_logq_t *q)
 	cw_registry_close(reg);
 }
 
+/*
+ * Writer thread: the session table's retention (lib/session.h), at most
+ * once per RETENTION_REFRESH_S, in its own bounded transaction. A failure
+ * is reported and retried next time; it refuses nothing.
+ */
+static void purge_sessions(cw_logq_t *q, int64_t now, int64_t cutoff)
+{
+	cw_err_t e;
+
+	if (q->sessions_purged && time(NULL) - q->sessions_purged < RETENTION_REFRESH_S) return;
+	q->sessions_purged = time(NULL);
+	if (cw_session_purge(q->log, cutoff, now - CW_SESSION_STALE_MS, q->cfg.purge_limit, NULL, NULL, &e) < 0) {
+		report(q, CW_LOGQ_WARNING, e.msg);
+	}
+}
+
 /* Writer thread: write rows; 0 or -1 (reported). */
 static int write_batch(cw_logq_t *q, size_t n)
 {
-	int64_t cutoff;
+	int64_t cutoff, now;
 	cw_err_t e;
 
 	if (!q->log && open_for_writing(q, &q->log, &e) < 0) {
@@ -120,11 +138,13 @@ static int write_batch(cw_logq_t *q, size_t n)
 		return -1;
 	}
 	refresh_retention(q);
-	cutoff = cw_retention_cutoff_ms(now_ms() + q->cfg.clock_offset_ms, q->retention_days);
+	now = now_ms() + q->cfg.clock_offset_ms;
+	cutoff = cw_retention_cutoff_ms(now, q->retention_days);
 	if (cw_accesslog_append(q->log, q->batch, n, cutoff, q->cfg.purge_limit, NULL, &e) < 0) {
 		failed(q, &e);
 		return -1;
 	}
+	purge_sessions(q, now, cutoff);
 	pthread_mutex_lock(&q->lock);
 	if (q->failing_since) {
 		q->failing_since = 0;

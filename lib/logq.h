@@ -17,6 +17,9 @@
 
 typedef struct cw_logq cw_logq_t;
 
+/* report()'s is_error for a problem that refuses nothing. */
+#define CW_LOGQ_WARNING 2
+
 typedef struct cw_logq_config {
 	const char	*log_path;		//!< STATE/log/accesslog.db
 	const char	*registry_path;		//!< for log_retention_days
@@ -26,7 +29,11 @@ typedef struct cw_logq_config {
 	unsigned	purge_limit;		//!< rows past retention deleted per transaction
 	unsigned	fail_grace_s;		//!< refuse rows once the log has been unwritable this long
 	int64_t		clock_offset_ms;	//!< tests only: shift of the retention cut-off
-	/* Called from the writer thread when the log becomes unwritable or writable again. */
+	/*
+	 * Called from the writer thread when the log becomes unwritable
+	 * (is_error 1) or writable again (0), and for a failed session purge
+	 * (CW_LOGQ_WARNING: rows are still written).
+	 */
 	void		(*report)(void *ctx, int is_error, const char *msg);
 	void		*report_ctx;
 } cw_logq_config_t;

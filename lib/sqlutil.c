@@ -17,6 +17,13 @@ void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing)
 	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(db));
 }
 
+void cw_sql_column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	(void)cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
+}
+
 int cw_sql_exec(sqlite3 *db, const char *sql, const char *doing, cw_err_t *err)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {

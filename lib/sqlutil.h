@@ -10,9 +10,13 @@
 #include "cowork.h"
 
 typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
 
 /* Set err from db's last error, prefixed by what was being done; names a lock when there was one. */
 void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing);
+
+/* Copy a text column into buf (always terminated; NULL gives ""; cut when longer). */
+void cw_sql_column_text(sqlite3_stmt *st, int col, char *buf, size_t len);
 
 /* Run SQL without results. 0, or -1 with err. */
 int cw_sql_exec(sqlite3 *db, const char *sql, const char *doing, cw_err_t *err);

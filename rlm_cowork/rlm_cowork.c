@@ -17,6 +17,13 @@
  * Every decision is written to the access log (one row, lib/logq.c): a
  * decision that cannot be logged does not grant access.
  *
+ * Sessions (for Disconnect-Requests, RFC 5176):
+ *  - post-auth puts Class = "cowork:<serial>" into a member's Accept (and
+ *    Acct-Interim-Interval), which the NAS echoes in its accounting;
+ *  - accounting records Start/Interim-Update/Stop of those sessions, and
+ *    Accounting-On/Off, synchronously in the access log file (lib/session.c)
+ *    before the Accounting-Response goes out.
+ *
  * Every decision is made by libcowork (lib/member.c, lib/guest.c); this
  * file only moves attributes in and out and maps results to return codes.
  */
@@ -33,6 +40,7 @@
 #include "member.h"
 #include "psk.h"
 #include "regpool.h"
+#include "session.h"
 
 /* RFC 2868 / RFC 3580 values. */
 #define TUNNEL_TYPE_VLAN	13
@@ -45,6 +53,9 @@
 #define CLOCK_WARNING_INTERVAL	600
 /* How long a request waits for room in the access log queue before it is refused. */
 #define LOG_PUSH_WAIT_MS	1000
+/* Bounds of acct_interim_interval (0 turns it off): hostapd refuses less than 60 s. */
+#define INTERIM_MIN		60
+#define INTERIM_MAX		86400
 
 /* How the guest passphrases go to the AP, per SSID. */
 typedef enum {
@@ -85,6 +96,10 @@ typedef struct rlm_cowork_t {
 	int64_t		clock_read;		//!< ...as read at this second (both atomic).
 	int64_t		clock_warned;		//!< Last "not synchronised" line (atomic).
 	cw_device_hasher_t *hasher;		//!< Keyed HMAC for device hashes; NULL until the key loads.
+	uint32_t	interim_interval;	//!< Acct-Interim-Interval in members' Accepts (0: none).
+	char		*log_path;		//!< state_dir/log/accesslog.db
+	pthread_mutex_t	session_lock;		//!< Guards sessions: accounting is written one request at a time.
+	cw_accesslog_t	*sessions;		//!< Our own access log connection for sessions; NULL until opened.
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -96,6 +111,7 @@ static const CONF_PARSER module_config[] = {
 	{ "log_flush_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, flush_ms), "100" },
 	{ "clock_max_error", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, clock_max_error), "5000" },
 	{ "test_clock_offset", FR_CONF_OFFSET(PW_TYPE_SIGNED, rlm_cowork_t, clock_offset), "0" },
+	{ "acct_interim_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, interim_interval), "3600" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -156,7 +172,9 @@ static void log_report(void *ctx, int is_error, char const *msg)
 {
 	rlm_cowork_t const *inst = ctx;
 
-	if (is_error) {
+	if (is_error == CW_LOGQ_WARNING) {
+		WARN("rlm_cowork (%s): access log: %s", inst->name, msg);
+	} else if (is_error) {
 		ERROR("rlm_cowork (%s): access log: %s (decisions that cannot be logged are refused)", inst->name, msg);
 	} else {
 		INFO("rlm_cowork (%s): %s", inst->name, msg);
@@ -351,6 +369,10 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		cf_log_err_cs(conf, "clock_max_error must be 1 to 16000 ms");
 		return -1;
 	}
+	if (inst->interim_interval != 0 && (inst->interim_interval < INTERIM_MIN || inst->interim_interval > INTERIM_MAX)) {
+		cf_log_err_cs(conf, "acct_interim_interval must be 0 (none) or %d to %d s", INTERIM_MIN, INTERIM_MAX);
+		return -1;
+	}
 	if (find_attr(conf, "TLS-Client-Cert-Serial", &inst->da_serial) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
@@ -363,8 +385,9 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 
 	inst->registry_path = talloc_asprintf(inst, "%s/registry.db", inst->state_dir);
 	inst->key_path = talloc_asprintf(inst, "%s/device.key", inst->state_dir);
-	if (!inst->registry_path || !inst->key_path) return -1;
-	if (pthread_mutex_init(&inst->warn_lock, NULL) != 0) {
+	inst->log_path = talloc_asprintf(inst, "%s/log/accesslog.db", inst->state_dir);
+	if (!inst->registry_path || !inst->key_path || !inst->log_path) return -1;
+	if (pthread_mutex_init(&inst->warn_lock, NULL) != 0 || pthread_mutex_init(&inst->session_lock, NULL) != 0) {
 		cf_log_err_cs(conf, "cannot initialise a mutex");
 		return -1;
 	}
@@ -398,10 +421,13 @@ static int mod_detach(void *instance)
 	inst->logq = NULL;
 	cw_device_hasher_free(inst->hasher);
 	inst->hasher = NULL;
+	cw_accesslog_close(inst->sessions);
+	inst->sessions = NULL;
 	if (!inst->pool) return 0;
 	cw_regpool_free(inst->pool);
 	inst->pool = NULL;
 	pthread_mutex_destroy(&inst->warn_lock);
+	pthread_mutex_destroy(&inst->session_lock);
 	return 0;
 }
 
@@ -731,6 +757,23 @@ static void reply_refusal(REQUEST *request)
 }
 
 /*
+ * What lets accounting name the session's certificate: Class =
+ * "cowork:<serial>" (RFC 2865 5.25: the NAS sends it back unchanged in the
+ * session's accounting), and Acct-Interim-Interval so that a live session
+ * is heard of regularly. false when out of memory.
+ */
+static bool add_session_attrs(rlm_cowork_t const *inst, REQUEST *request, cw_member_decision_t const *d)
+{
+	char cls[CW_CLASS_MAX + 1];
+
+	if (cw_session_class(d->serial, cls) < 0 ||
+	    !reply_add(request, PW_CLASS, NULL, (uint8_t const *)cls, strlen(cls), NULL)) return false;
+	if (!inst->interim_interval) return true;
+	fr_pair_delete_by_num(&request->reply->vps, PW_ACCT_INTERIM_INTERVAL, 0, TAG_ANY);
+	return reply_add_int(request, PW_ACCT_INTERIM_INTERVAL, inst->interim_interval);
+}
+
+/*
  * post-auth (and Post-Auth-Type REJECT): on an Access-Accept that carries a
  * client certificate, decide again and send the member's VLAN; on refusal,
  * the Accept's reply becomes a Reject's (see reply_refusal). Any other
@@ -748,9 +791,9 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 		return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
 	}
 	member_decide(inst, request, &d);
-	if (d.result == CW_DECIDE_ACCEPT && add_vlan(request, d.vlan) < 0) {
+	if (d.result == CW_DECIDE_ACCEPT && (add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d))) {
 		d.result = CW_DECIDE_INTERNAL;
-		strlcpy(d.reason, "out of memory adding the VLAN", sizeof(d.reason));
+		strlcpy(d.reason, "out of memory adding the VLAN and Class", sizeof(d.reason));
 	}
 	member_row(inst, request, &d, &row);
 	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
@@ -761,6 +804,203 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 	}
 	RINFO("accept: %s", d.reason);
 	return RLM_MODULE_UPDATED;
+}
+
+/* --- accounting: live sessions ----------------------------------------------------- */
+
+/* The time of a request in UTC milliseconds (the module's clock, see test_clock_offset). */
+static int64_t wall_ms(rlm_cowork_t const *inst)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec + inst->clock_offset) * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The packet's source address in text; an IPv4-mapped IPv6 address as plain IPv4, as NAS definitions hold it. */
+static void source_text(REQUEST *request, char buf[INET6_ADDRSTRLEN])
+{
+	fr_ipaddr_t const *ip = &request->packet->src_ipaddr;
+
+	buf[0] = '\0';
+	if (ip->af == AF_INET) {
+		(void)inet_ntop(AF_INET, &ip->ipaddr.ip4addr, buf, INET6_ADDRSTRLEN);
+	} else if (ip->af == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&ip->ipaddr.ip6addr)) {
+		(void)inet_ntop(AF_INET, &ip->ipaddr.ip6addr.s6_addr[12], buf, INET6_ADDRSTRLEN);
+	} else if (ip->af == AF_INET6) {
+		(void)inet_ntop(AF_INET6, &ip->ipaddr.ip6addr, buf, INET6_ADDRSTRLEN);
+	}
+}
+
+/* The first Class of ours in the request, if any. */
+static void our_class(REQUEST *request, cw_acct_input_t *in)
+{
+	vp_cursor_t cursor;
+	VALUE_PAIR *vp;
+
+	fr_cursor_init(&cursor, &request->packet->vps);
+	while ((vp = fr_cursor_next_by_num(&cursor, PW_CLASS, 0, TAG_ANY)) != NULL) {
+		if (!cw_session_class_ours(vp->vp_octets, vp->vp_length)) continue;
+		in->class_value = (char const *)vp->vp_octets;
+		in->class_len = vp->vp_length;
+		return;
+	}
+}
+
+/* What the Accounting-Request says, as received; src and nas_ip hold the addresses' text. */
+static void acct_input(rlm_cowork_t const *inst, REQUEST *request, cw_acct_input_t *in, char src[INET6_ADDRSTRLEN],
+		       char nas_ip[INET_ADDRSTRLEN])
+{
+	VALUE_PAIR *vp;
+
+	memset(in, 0, sizeof(*in));
+	vp = fr_pair_find_by_num(request->packet->vps, PW_ACCT_STATUS_TYPE, 0, TAG_ANY);
+	if (vp) {
+		in->has_status = true;
+		in->status = vp->vp_integer;
+	}
+	our_class(request, in);
+	attr_text(request, NULL, PW_ACCT_SESSION_ID, &in->session_id, &in->session_id_len);
+	attr_text(request, NULL, PW_USER_NAME, &in->user_name, &in->user_name_len);
+	attr_text(request, NULL, PW_CALLING_STATION_ID, &in->calling_station, &in->calling_station_len);
+	attr_text(request, NULL, PW_NAS_IDENTIFIER, &in->nas_identifier, &in->nas_identifier_len);
+	vp = fr_pair_find_by_num(request->packet->vps, PW_NAS_IP_ADDRESS, 0, TAG_ANY);
+	if (vp && inet_ntop(AF_INET, &vp->vp_ipaddr, nas_ip, INET_ADDRSTRLEN)) in->nas_ip = nas_ip;
+	source_text(request, src);
+	in->source = src;
+	in->now_ms = wall_ms(inst);
+}
+
+/*
+ * The member of the session's certificate, and the device hash. RLM_MODULE_OK
+ * to go on; INVALID for a certificate the registry does not know; FAIL when
+ * the registry or the device key is not usable.
+ */
+static rlm_rcode_t session_owner(rlm_cowork_t *inst, REQUEST *request, cw_acct_event_t const *ev,
+				 char member[CW_ID_MAX + 1], uint8_t device[CW_DEVICE_HASH_LEN], bool *has_device)
+{
+	cw_regconn_t *conn;
+	cw_err_t e;
+	int found;
+
+	*has_device = false;
+	if (ev->kind != CW_ACCT_SESSION || ev->status == CW_ACCT_STOP) return RLM_MODULE_OK;
+	conn = cw_regpool_get(inst->pool, &e);
+	found = conn ? cw_session_member(conn->reg, ev->serial, member, &e) : -1;
+	cw_regpool_put(inst->pool, conn, found < 0);
+	if (found < 0) {
+		RERROR("accounting not recorded: %s", e.msg);
+		return RLM_MODULE_FAIL;
+	}
+	if (found == 0) {
+		RWARN("accounting refused: certificate %s named in Class is not in the registry (nothing stored)",
+		      ev->serial);
+		return RLM_MODULE_INVALID;
+	}
+	if (!ev->has_mac) return RLM_MODULE_OK;
+	if (!load_device_key(inst) ||
+	    cw_device_hasher_hash(__atomic_load_n(&inst->hasher, __ATOMIC_ACQUIRE), &ev->mac, device) < 0) {
+		RERROR("accounting not recorded: no device key %s (run any coworkctl command to create it)",
+			inst->key_path);
+		return RLM_MODULE_FAIL;
+	}
+	*has_device = true;
+	return RLM_MODULE_OK;
+}
+
+/*
+ * Write the event on the module's own access log connection, opened on
+ * first use and reopened after any failure (the logq writer holds another;
+ * WAL and the busy timeout let both write). 0, or -1 with err.
+ */
+static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char const *member, uint8_t const *device,
+			 cw_session_outcome_t *out, cw_err_t *err)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&inst->session_lock);
+	if (!inst->sessions && cw_accesslog_open(inst->log_path, false, &inst->sessions, err) == 0 &&
+	    !cw_accesslog_writable(inst->sessions)) {
+		cw_err_set(err, "access log %s is not writable by the server", inst->log_path);
+		cw_accesslog_close(inst->sessions);
+		inst->sessions = NULL;
+	}
+	if (inst->sessions) rc = cw_session_record(inst->sessions, ev, member, device, out, err);
+	if (rc < 0 && inst->sessions) {
+		cw_accesslog_close(inst->sessions);
+		inst->sessions = NULL;
+	}
+	pthread_mutex_unlock(&inst->session_lock);
+	return rc;
+}
+
+/* One line for what was recorded: starts and ends at info level, updates in debug. */
+static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char const *member,
+			   cw_session_outcome_t const *out)
+{
+	char nas[CW_LOG_ESCAPED_MAX], id[CW_LOG_ESCAPED_MAX];
+
+	cw_log_escape(ev->nas, strlen(ev->nas), nas, sizeof(nas));
+	cw_log_escape(ev->acct_session_id, strlen(ev->acct_session_id), id, sizeof(id));
+	switch (out->change) {
+	case CW_SESSION_STARTED:
+	case CW_SESSION_RESTARTED:
+		RINFO("session started: member %s, certificate %s, NAS %s (%s), session %s", member, ev->serial,
+		      nas[0] ? nas : "-", ev->nas_address, id);
+		break;
+	case CW_SESSION_STOPPED:
+		RINFO("session ended: certificate %s, NAS %s (%s), session %s", ev->serial, nas[0] ? nas : "-",
+		      ev->nas_address, id);
+		break;
+	case CW_SESSION_NAS_RESET:
+		RINFO("NAS %s (%s) restarted: %lld live session(s) ended", nas[0] ? nas : "-", ev->nas_address,
+		      (long long)out->ended);
+		break;
+	case CW_SESSION_UPDATED:
+	case CW_SESSION_STALE:
+	case CW_SESSION_UNKNOWN:
+		RDEBUG2("session %s on %s: %s", id, ev->nas_address,
+			out->change == CW_SESSION_UPDATED ? "updated" :
+			out->change == CW_SESSION_STALE ? "already ended, update ignored" : "not live, nothing to end");
+		break;
+	}
+}
+
+/*
+ * accounting: record our members' sessions (RFC 2866: the response goes
+ * out only once the session is recorded). NOOP for accounting that is not
+ * ours (nothing stored); INVALID (no response) for a malformed one of ours;
+ * FAIL (no response: the NAS retries) when it cannot be recorded; OK when
+ * recorded.
+ */
+static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *request)
+{
+	rlm_cowork_t *inst = instance;
+	char src[INET6_ADDRSTRLEN], nas_ip[INET_ADDRSTRLEN], member[CW_ID_MAX + 1] = "";
+	uint8_t device[CW_DEVICE_HASH_LEN];
+	cw_session_outcome_t out;
+	cw_acct_input_t in;
+	cw_acct_event_t ev;
+	bool has_device;
+	rlm_rcode_t rc;
+	cw_err_t e;
+	int kind;
+
+	acct_input(inst, request, &in, src, nas_ip);
+	kind = cw_acct_parse(&in, &ev, &e);
+	if (kind == CW_ACCT_IGNORE) return RLM_MODULE_NOOP;
+	if (kind < 0) {
+		RWARN("accounting refused: %s (nothing stored)", e.msg);
+		return RLM_MODULE_INVALID;
+	}
+	rc = session_owner(inst, request, &ev, member, device, &has_device);
+	if (rc != RLM_MODULE_OK) return rc;
+	if (session_write(inst, &ev, member, has_device ? device : NULL, &out, &e) < 0) {
+		RERROR("accounting not recorded (no response, the NAS will retry): %s", e.msg);
+		return RLM_MODULE_FAIL;
+	}
+	session_logged(request, &ev, member, &out);
+	return RLM_MODULE_OK;
 }
 
 extern module_t rlm_cowork;
@@ -775,5 +1015,6 @@ module_t rlm_cowork = {
 	.methods = {
 		[MOD_AUTHORIZE]		= mod_authorize,
 		[MOD_POST_AUTH]		= mod_post_auth,
+		[MOD_ACCOUNTING]	= mod_accounting,
 	},
 };

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "session.h"
 
 extern module_t rlm_cowork;
 
@@ -363,6 +364,164 @@ static void post_auth_missing_registry__is_fail(void **state)
 	reply_is_bare_reject(request);
 }
 
+static void post_auth_accept__adds_class_and_interim_interval(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	VALUE_PAIR *cls, *interim;
+
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
+	cls = reply_attr(request, "Class");
+	interim = reply_attr(request, "Acct-Interim-Interval");
+	assert_non_null(cls);
+	assert_int_equal(cls->vp_length, strlen("cowork:" FX_ALICE));
+	assert_memory_equal(cls->vp_octets, "cowork:" FX_ALICE, cls->vp_length);
+	assert_non_null(interim);
+	assert_int_equal(interim->vp_integer, 3600);
+}
+
+static void post_auth_refusal__sends_no_class(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	cw_err_t e;
+
+	assert_int_equal(cw_admin_cert_revoke(c->fx.admin, FX_ALICE, "superseded", c->fx.now, NULL, &e), 0);
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_USERLOCK);
+	assert_null(reply_attr(request, "Class"));
+}
+
+/* --- accounting (live sessions) ----------------------------------------------------- */
+
+/* An Accounting-Request from 192.0.2.10 as hostapd sends it; cls NULL for none. */
+static REQUEST *acct_request(ctx_t *c, char const *status, char const *cls, char const *session_id,
+			     char const *calling)
+{
+	REQUEST *request = request_alloc(c->cs);
+	char hex[128] = "0x";
+
+	request->packet = rad_alloc(request, false);
+	request->reply = rad_alloc(request, false);
+	request->timestamp = time(NULL);
+	request->log.func = capture_log;
+	request->log.lvl = L_DBG_LVL_1;
+	request->packet->src_ipaddr.af = AF_INET;
+	request->packet->src_ipaddr.ipaddr.ip4addr.s_addr = htonl(0xc000020a);
+	add(&request->packet->vps, request->packet, "Acct-Status-Type", status);
+	if (cls) {
+		for (size_t i = 0; cls[i]; i++) snprintf(hex + 2 + 2 * i, 3, "%02x", (unsigned char)cls[i]);
+		add(&request->packet->vps, request->packet, "Class", hex);
+	}
+	if (session_id) add(&request->packet->vps, request->packet, "Acct-Session-Id", session_id);
+	if (calling) add(&request->packet->vps, request->packet, "Calling-Station-Id", calling);
+	add(&request->packet->vps, request->packet, "User-Name", "alice");
+	add(&request->packet->vps, request->packet, "NAS-Identifier", "ap-lobby");
+	c->request = request;
+	return request;
+}
+
+static rlm_rcode_t accounting(ctx_t *c, REQUEST *request)
+{
+	return rlm_cowork.methods[MOD_ACCOUNTING](c->inst, request);
+}
+
+static int count_session(void *arg, const cw_session_t *s)
+{
+	(void)s;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Sessions in the access log: live ones, or all with all. */
+static int sessions(ctx_t *c, bool all)
+{
+	cw_session_filter_t f = { NULL, NULL, all };
+	cw_accesslog_t *log;
+	int n = 0;
+	cw_err_t e;
+
+	assert_int_equal(cw_accesslog_open(c->fx.log_path, false, &log, &e), 0);
+	assert_int_equal(cw_session_list(log, &f, count_session, &n, &e), 0);
+	cw_accesslog_close(log);
+	return n;
+}
+
+static void accounting_start_and_stop__record_the_session(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+			 RLM_MODULE_OK);
+	assert_int_equal(sessions(c, false), 1);
+	assert_non_null(strstr(logged, "session started: member alice"));
+	assert_int_equal(accounting(c, acct_request(c, "Interim-Update", "cowork:" FX_ALICE, "S1",
+						    "02-00-00-00-00-01")), RLM_MODULE_OK);
+	assert_int_equal(accounting(c, acct_request(c, "Stop", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+			 RLM_MODULE_OK);
+	assert_int_equal(sessions(c, false), 0);
+	assert_int_equal(sessions(c, true), 1);
+}
+
+static void accounting_without_our_class__is_noop_and_stores_nothing(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(accounting(c, acct_request(c, "Start", NULL, "S1", "02-00-00-00-00-01")), RLM_MODULE_NOOP);
+	assert_int_equal(accounting(c, acct_request(c, "Start", "other", "S1", "02-00-00-00-00-01")), RLM_MODULE_NOOP);
+	assert_int_equal(sessions(c, true), 0);
+}
+
+static void accounting_malformed__is_invalid_and_stores_nothing(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "not-a-mac")),
+			 RLM_MODULE_INVALID);
+	assert_non_null(strstr(logged, "Calling-Station-Id"));
+	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, NULL, "02-00-00-00-00-01")),
+			 RLM_MODULE_INVALID);
+	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:123456", "S1", "02-00-00-00-00-01")),
+			 RLM_MODULE_INVALID);
+	assert_non_null(strstr(logged, "not in the registry"));
+	assert_int_equal(sessions(c, true), 0);
+}
+
+static void accounting_on__ends_the_nas_sessions(void **state)
+{
+	ctx_t *c = *state;
+
+	accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01"));
+	accounting(c, acct_request(c, "Start", "cowork:" FX_BOB, "S2", "02-00-00-00-00-02"));
+	assert_int_equal(sessions(c, false), 2);
+	assert_int_equal(accounting(c, acct_request(c, "Accounting-On", NULL, NULL, NULL)), RLM_MODULE_OK);
+	assert_int_equal(sessions(c, false), 0);
+	assert_non_null(strstr(logged, "2 live session(s) ended"));
+}
+
+/* With `path` gone, alice's Start fails (no response: the NAS retries) and says why. */
+static void start_fails_without(ctx_t *c, char const *path)
+{
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+			 RLM_MODULE_FAIL);
+	assert_non_null(strstr(logged, "accounting not recorded"));
+}
+
+static void accounting_without_access_log__fails_so_the_nas_retries(void **state)
+{
+	start_fails_without(*state, ((ctx_t *)*state)->fx.log_path);
+}
+
+static void accounting_without_registry__fails(void **state)
+{
+	ctx_t *c = *state;
+
+	start_fails_without(c, c->fx.path);
+	/* A Stop needs no registry: the session ends all the same. */
+	assert_int_equal(accounting(c, acct_request(c, "Stop", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+			 RLM_MODULE_OK);
+}
+
 /* --- configuration -------------------------------------------------------------- */
 
 static void relative_state_dir__fails_instantiation(void **state)
@@ -426,6 +585,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(post_auth_unknown_certificate__is_reject_not_notfound, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_staff_vlan_in_registry__is_reject_and_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_missing_registry__is_fail, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept__adds_class_and_interim_interval, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_refusal__sends_no_class, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_start_and_stop__record_the_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_without_our_class__is_noop_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_malformed__is_invalid_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_on__ends_the_nas_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_without_access_log__fails_so_the_nas_retries, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_without_registry__fails, setup, teardown),
 		cmocka_unit_test(relative_state_dir__fails_instantiation),
 		cmocka_unit_test(busy_timeout_above_bound__fails_instantiation),
 		cmocka_unit_test(missing_registry_at_start__instantiates_and_rejects),

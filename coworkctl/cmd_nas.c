@@ -1,0 +1,183 @@
+/*
+ * cmd_nas.c - coworkctl nas add|list|remove: the access points that take
+ * Disconnect-Requests (RFC 5176), with their CoA port and secret.
+ *
+ * The secret never appears on the command line (other users see it in
+ * ps) nor in any output: it is read from a file or standard input.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "fileio.h"
+#include "json.h"
+#include "names.h"
+#include "nas.h"
+
+/* A secret file is one line; anything longer than this is not a secret file. */
+#define SECRET_FILE_MAX 1024
+
+/* Read up to max bytes of standard input into buf. The byte count, or -1 (printed). */
+static ssize_t read_stdin(char *buf, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max) {
+		ssize_t n = read(STDIN_FILENO, buf + got, max - got);
+
+		if (n < 0 && errno == EINTR) continue;
+		if (n < 0) {
+			cli_err("reading the secret from standard input: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0) break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * The secret from FILE ("-": standard input), without its line end, into
+ * buf (room for SECRET_FILE_MAX + 1). Its length, or -1 (printed).
+ */
+static ssize_t read_secret(const char *file, char *buf)
+{
+	ssize_t len;
+	cw_err_t e;
+
+	if (strcmp(file, "-") == 0) {
+		len = read_stdin(buf, SECRET_FILE_MAX + 1);
+	} else {
+		char *data = NULL;
+		size_t n = 0;
+
+		if (cw_file_read(file, SECRET_FILE_MAX + 1, &data, &n, &e) < 0) {
+			cli_err("%s", e.msg);
+			return -1;
+		}
+		memcpy(buf, data, n);
+		cw_wipe(data, n + 1);
+		free(data);
+		len = (ssize_t)n;
+	}
+	if (len > SECRET_FILE_MAX) {
+		cli_err("the secret file holds more than %d bytes: it should hold the secret on one line",
+			SECRET_FILE_MAX);
+		return -1;
+	}
+	if (len > 0 && buf[len - 1] == '\n') len--;
+	if (len > 0 && buf[len - 1] == '\r') len--;
+	if (len == 0) cli_err("the secret file is empty");
+	return len > 0 ? len : -1;
+}
+
+static int nas_add(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "address", required_argument, NULL, 'a' },
+		{ "coa-port", required_argument, NULL, 'p' },
+		{ "secret-file", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *address = NULL, *secret_file = NULL;
+	char secret[SECRET_FILE_MAX + 2];
+	unsigned port = CW_DAE_PORT_DEFAULT;
+	cw_registry_t *reg;
+	ssize_t len;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'a') address = optarg;
+		if (c == 'p' && cli_uint(optarg, 1, 65535, "--coa-port", &port) < 0) return EXIT_USAGE;
+		if (c == 's') secret_file = optarg;
+	}
+	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (!address) return cli_usage(self, "--address IP is required");
+	if (!secret_file) return cli_usage(self, "--secret-file FILE is required (- for standard input)");
+	if (cw_name_check_id(argv[optind], "NAS name", &e) < 0) return cli_usage(self, "%s", e.msg);
+	len = read_secret(secret_file, secret);
+	if (len < 0) {
+		cw_wipe(secret, sizeof(secret));
+		return EXIT_FAIL;
+	}
+	if ((rc = cli_registry(cli, &reg)) == EXIT_OK) {
+		if (cw_nas_add(reg, argv[optind], address, port, secret, (size_t)len, cli->now, &e) < 0) {
+			rc = cli_fail("%s", e.msg);
+		} else {
+			printf("NAS %s added: Disconnect-Requests for sessions from %s go to its port %u\n", argv[optind],
+			       address, port);
+		}
+		cw_registry_close(reg);
+	}
+	cw_wipe(secret, sizeof(secret));
+	return rc;
+}
+
+static int nas_row(void *arg, const cw_nas_t *n)
+{
+	cli_list_t *o = arg;
+	char added[16];
+
+	if (o->json) {
+		json_object_begin(o->json);
+		json_kv_string(o->json, "name", n->name);
+		json_kv_string(o->json, "address", n->address);
+		json_kv_int(o->json, "coa_port", n->coa_port);
+		json_kv_time(o->json, "created_at", n->created_at);
+		json_object_end(o->json);
+		return 0;
+	}
+	if (o->rows++ == 0) printf("%-24s  %-39s  %-8s  %s\n", "NAME", "ADDRESS", "COA PORT", "ADDED");
+	printf("%-24s  %-39s  %-8u  %s\n", n->name, n->address, n->coa_port, cli_date(n->created_at, added));
+	return 0;
+}
+
+static int nas_rows(cw_registry_t *reg, cli_list_t *out, cw_err_t *err)
+{
+	return cw_nas_list(reg, nas_row, out, err);
+}
+
+static int nas_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	return cli_registry_list(cli, self, argc, argv, nas_rows,
+				 "no NAS defined: Disconnect-Requests cannot be sent (see coworkctl nas add --help)");
+}
+
+static int nas_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	cw_registry_t *reg;
+	int rc;
+	cw_err_t e;
+
+	if (cli_simple_opts(self, argc, argv, 1, 1, NULL, &rc) < 0) return rc;
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if (cw_nas_remove(reg, argv[optind], &e) < 0) rc = cli_fail("%s", e.msg);
+	else printf("NAS %s removed\n", argv[optind]);
+	cw_registry_close(reg);
+	return rc;
+}
+
+static const cli_cmd_t nas_cmds[] = {
+	{ "add", nas_add, "nas add NAME --address IP [--coa-port PORT] --secret-file FILE",
+	  "Define an access point (NAS) for Disconnect-Requests (RFC 5176). The NAS must also be a client\n"
+	  "in FreeRADIUS's clients.conf, and have its dynamic authorization (DAE/CoA) server on.\n\n"
+	  "  --address IP        the address it sends RADIUS from (accounting's source address)\n"
+	  "  --coa-port PORT     its Dynamic Authorization port (default 3799)\n"
+	  "  --secret-file FILE  the shared secret, one line (- reads standard input); 16 to 128\n"
+	  "                      printable characters. Never on the command line, never printed.\n" },
+	{ "list", nas_list, "nas list [--json]", "List NAS definitions (never their secrets).\n\n  --json   as JSON\n" },
+	{ "remove", nas_remove, "nas remove NAME", "Remove a NAS definition.\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int cmd_nas(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	return cli_dispatch(cli, "nas", nas_cmds, argc - 1, argv + 1);
+}

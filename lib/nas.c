@@ -1,0 +1,210 @@
+/*
+ * nas.c - NAS definitions for Disconnect-Requests.
+ */
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "names.h"
+#include "nas.h"
+#include "sqlutil.h"
+
+int cw_nas_address(const char *in, char out[CW_NAS_ADDRESS_MAX + 1], cw_err_t *err)
+{
+	char esc[CW_LOG_ESCAPED_MAX];
+
+	if (cw_ip_canonical(in, 0, out) == 0) return 0;
+	cw_log_escape(in, strlen(in), esc, sizeof(esc));
+	cw_err_set(err, "\"%s\" is not an IPv4 or IPv6 address", esc);
+	return -1;
+}
+
+int cw_nas_secret_check(const char *secret, size_t len, cw_err_t *err)
+{
+	if (len < CW_DAE_SECRET_MIN || len > CW_DAE_SECRET_MAX) {
+		cw_err_set(err, "the secret has %zu bytes: it must have %d to %d (a short secret can be guessed"
+			   " offline from one captured request)", len, CW_DAE_SECRET_MIN, CW_DAE_SECRET_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)secret[i] < 0x20 || (unsigned char)secret[i] > 0x7e) {
+			cw_err_set(err, "the secret holds a byte that is not printable ASCII (at position %zu)", i + 1);
+			return -1;
+		}
+	}
+	if (secret[0] == ' ' || secret[len - 1] == ' ') {
+		cw_err_set(err, "the secret begins or ends with a blank (a copy-and-paste mistake?)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepare sql on reg's connection; NULL with err. */
+static sqlite3_stmt *prepare(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(cw_registry_db(reg), sql, -1, &st, NULL) != SQLITE_OK) {
+		cw_registry_err(reg, err, doing);
+		return NULL;
+	}
+	return st;
+}
+
+/* Which NAS already has this name or address: 1 (message in err), 0 none, -1 error. */
+static int taken(cw_registry_t *reg, const char *name, const char *address, cw_err_t *err)
+{
+	sqlite3_stmt *st = prepare(reg, "SELECT name, address FROM nas WHERE name = ?1 OR address = ?2 LIMIT 1",
+				   "looking up NAS definitions", err);
+	int rc;
+
+	if (!st) return -1;
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC) != SQLITE_OK) {
+		rc = SQLITE_ERROR;
+	} else {
+		rc = sqlite3_step(st);
+	}
+	if (rc == SQLITE_ROW) {
+		cw_err_set(err, "NAS %s (%s) already has that %s: remove it first (coworkctl nas remove %s)",
+			   sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			   strcmp((const char *)sqlite3_column_text(st, 0), name) == 0 ? "name" : "address",
+			   sqlite3_column_text(st, 0));
+	} else if (rc != SQLITE_DONE) {
+		cw_registry_err(reg, err, "looking up NAS definitions");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert(cw_registry_t *reg, const char *name, const char *address, unsigned port, const char *secret,
+		  size_t secret_len, int64_t now, cw_err_t *err)
+{
+	sqlite3_stmt *st = prepare(reg, "INSERT INTO nas (name, address, coa_port, secret, created_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5)", "adding the NAS", err);
+	int rc = SQLITE_OK;
+
+	if (!st) return -1;
+	rc |= sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc |= sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	rc |= sqlite3_bind_int(st, 3, (int)port);
+	rc |= sqlite3_bind_text(st, 4, secret, (int)secret_len, SQLITE_STATIC);
+	rc |= sqlite3_bind_int64(st, 5, now);
+	if (rc == SQLITE_OK) rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		cw_registry_err(reg, err, "adding the NAS");
+		return -1;
+	}
+	return 0;
+}
+
+int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
+	       size_t secret_len, int64_t now, cw_err_t *err)
+{
+	char canon[CW_NAS_ADDRESS_MAX + 1];
+	int rc;
+
+	if (cw_name_check_id(name, "NAS name", err) < 0 || cw_nas_address(address, canon, err) < 0 ||
+	    cw_nas_secret_check(secret, secret_len, err) < 0) return -1;
+	if (coa_port < 1 || coa_port > 65535) {
+		cw_err_set(err, "CoA port %u is not 1 to 65535", coa_port);
+		return -1;
+	}
+	if (cw_registry_begin(reg, err) < 0) return -1;
+	rc = taken(reg, name, canon, err);
+	if (rc == 0) rc = insert(reg, name, canon, coa_port, secret, secret_len, now, err);
+	if (rc != 0) {
+		cw_registry_rollback(reg);
+		return -1;
+	}
+	return cw_registry_commit(reg, err);
+}
+
+/* Delete the row of name, inside the caller's transaction. 0, or -1 with err. */
+static int delete_row(cw_registry_t *reg, const char *name, cw_err_t *err)
+{
+	sqlite3_stmt *st = prepare(reg, "DELETE FROM nas WHERE name = ?1", "removing the NAS", err);
+	int rc;
+
+	if (!st) return -1;
+	rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK) rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) cw_registry_err(reg, err, "removing the NAS");
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) return -1;
+	if (sqlite3_changes(cw_registry_db(reg)) != 1) {
+		cw_err_set(err, "unknown NAS %s (see coworkctl nas list)", name);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_nas_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
+{
+	if (cw_registry_begin(reg, err) < 0) return -1;
+	if (delete_row(reg, name, err) < 0) {
+		cw_registry_rollback(reg);
+		return -1;
+	}
+	return cw_registry_commit(reg, err);
+}
+
+static void read_nas(sqlite3_stmt *st, cw_nas_t *n, bool with_secret)
+{
+	const unsigned char *s;
+
+	memset(n, 0, sizeof(*n));
+	cw_sql_column_text(st, 0, n->name, sizeof(n->name));
+	cw_sql_column_text(st, 1, n->address, sizeof(n->address));
+	n->coa_port = (unsigned)sqlite3_column_int(st, 2);
+	n->created_at = sqlite3_column_int64(st, 3);
+	if (!with_secret) return;
+	s = sqlite3_column_text(st, 4);
+	n->secret_len = (size_t)sqlite3_column_bytes(st, 4);
+	if (s && n->secret_len <= CW_DAE_SECRET_MAX) memcpy(n->secret, s, n->secret_len);
+	else n->secret_len = 0;
+}
+
+int cw_nas_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_nas_t *nas), void *arg, cw_err_t *err)
+{
+	sqlite3_stmt *st = prepare(reg, "SELECT name, address, coa_port, created_at FROM nas ORDER BY name",
+				   "listing NAS definitions", err);
+	int rc;
+
+	if (!st) return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cw_nas_t n;
+
+		read_nas(st, &n, false);
+		rc = fn(arg, &n);
+		if (rc != 0) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE) cw_registry_err(reg, err, "listing NAS definitions");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int cw_nas_find(cw_registry_t *reg, const char *address, cw_nas_t *out, cw_err_t *err)
+{
+	sqlite3_stmt *st = prepare(reg, "SELECT name, address, coa_port, created_at, secret FROM nas WHERE address = ?1",
+				   "looking up the NAS", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st) return -1;
+	rc = sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK) rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) read_nas(st, out, true);
+	else if (rc != SQLITE_DONE) cw_registry_err(reg, err, "looking up the NAS");
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW && out->secret_len == 0) {
+		cw_err_set(err, "NAS %s has an unusable secret in the registry: define it again", out->name);
+		cw_wipe(out, sizeof(*out));
+		return -1;
+	}
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

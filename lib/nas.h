@@ -1,0 +1,64 @@
+/*
+ * nas.h - the access points that take Disconnect-Requests (RFC 5176): the
+ * registry's table `nas` (sql/registry/0004_lifecycle.sql).
+ *
+ * A NAS is defined twice: in FreeRADIUS's clients.conf (for the requests it
+ * sends us) and here, with `coworkctl nas add`, for the Disconnect-Requests
+ * we send it. The address is the one it sends accounting from: the module
+ * records it with each session, and `cert revoke` looks the NAS up by it.
+ */
+#ifndef COWORK_NAS_H
+#define COWORK_NAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dae.h"
+#include "registry.h"
+#include "session.h"
+
+/* Longest NAS name: the schema's bound (names follow the member id rules). */
+#define CW_NAS_NAME_MAX	64
+
+typedef struct cw_nas {
+	char		name[CW_NAS_NAME_MAX + 1];
+	char		address[CW_NAS_ADDRESS_MAX + 1];	//!< canonical text (inet_ntop)
+	unsigned	coa_port;
+	int64_t		created_at;
+	char		secret[CW_DAE_SECRET_MAX + 1];		//!< cw_nas_find only; wipe after use
+	size_t		secret_len;
+} cw_nas_t;
+
+/*
+ * An IPv4 or IPv6 address in canonical text, as the module writes the
+ * source of accounting requests (so that both compare equal). 0, or -1
+ * with err.
+ */
+int cw_nas_address(const char *in, char out[CW_NAS_ADDRESS_MAX + 1], cw_err_t *err);
+
+/*
+ * A shared secret: CW_DAE_SECRET_MIN to CW_DAE_SECRET_MAX bytes of
+ * printable ASCII, without blanks at either end (a copy-and-paste mistake
+ * the NAS would not share). The message never quotes the secret. 0 or -1.
+ */
+int cw_nas_secret_check(const char *secret, size_t len, cw_err_t *err);
+
+/*
+ * Add a NAS (one transaction): the name (member id rules), the address and
+ * the CoA port (1-65535) must be new and valid, the secret must pass
+ * cw_nas_secret_check. 0, or -1 with err naming the NAS that already has
+ * the name or the address.
+ */
+int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
+	       size_t secret_len, int64_t now, cw_err_t *err);
+
+/* Remove a NAS by name. 0, or -1 with err (unknown name, ...). */
+int cw_nas_remove(cw_registry_t *reg, const char *name, cw_err_t *err);
+
+/* Every NAS by name, secret left empty. fn returning non-zero stops and is returned. 0 or -1. */
+int cw_nas_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_nas_t *nas), void *arg, cw_err_t *err);
+
+/* The NAS at an address (canonical text), with its secret: 1 found, 0 none, -1 with err. */
+int cw_nas_find(cw_registry_t *reg, const char *address, cw_nas_t *out, cw_err_t *err);
+
+#endif
