@@ -73,13 +73,19 @@ typedef struct {
 static void ossl_err(cw_err_t *err, const char *fmt, ...) CW_PRINTF(2, 3);
 static void ossl_err(cw_err_t *err, const char *fmt, ...)
 {
-	unsigned long e = ERR_peek_last_error();
-	char what[384], buf[128];
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(what, sizeof(what), fmt, ap);
+	cw_ossl_verr(err, fmt, ap);
 	va_end(ap);
+}
+
+void cw_ossl_verr(cw_err_t *err, const char *fmt, va_list ap)
+{
+	unsigned long e = ERR_peek_last_error();
+	char what[384], buf[128];
+
+	(void)vsnprintf(what, sizeof(what), fmt, ap);
 	if (e != 0) {
 		ERR_error_string_n(e, buf, sizeof(buf));
 		cw_err_set(err, "%s: %s", what, buf);
@@ -880,4 +886,15 @@ fail:
 	EVP_PKEY_free(key);
 	X509_free(cert);
 	return rc;
+}
+
+/* The CA's own objects, for the other signers of certs/ (ocsp.c). Borrowed. */
+struct x509_st *cw_ca_x509(const cw_ca_t *ca)
+{
+	return ca ? ca->cert : NULL;
+}
+
+struct evp_pkey_st *cw_ca_pkey(const cw_ca_t *ca)
+{
+	return ca ? ca->key : NULL;
 }

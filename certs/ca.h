@@ -115,6 +115,22 @@ int cw_p12_build(const cw_issued_t *leaf, const cw_ca_t *ca, const char *friendl
 /* Facts of a PEM certificate (first one in the buffer). 0, or -1. */
 int cw_cert_info_from_pem(const char *pem, size_t len, cw_cert_info_t *info, cw_err_t *err);
 
+/*
+ * The CA certificate and key as OpenSSL objects (X509, EVP_PKEY), for the
+ * other signers in certs/ (ocsp.c); NULL for a NULL CA. Borrowed: the CA
+ * keeps them and frees them with cw_ca_free.
+ */
+struct x509_st;
+struct evp_pkey_st;
+struct x509_st *cw_ca_x509(const cw_ca_t *ca);
+struct evp_pkey_st *cw_ca_pkey(const cw_ca_t *ca);
+
+/*
+ * Set err to the message (vprintf-style) followed by OpenSSL's most recent
+ * error, if any, and clear the thread's OpenSSL error queue.
+ */
+void cw_ossl_verr(cw_err_t *err, const char *fmt, va_list ap) CW_PRINTF(2, 0);
+
 /* Wipe and free the key, free the certificate, zero the struct. Accepts NULL. */
 void cw_issued_clear(cw_issued_t *issued);
 

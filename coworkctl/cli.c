@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "ca.h"
 #include "cli.h"
 #include "statedir.h"
 #include "timeutil.h"
@@ -244,4 +246,23 @@ const char *cli_date(int64_t t, char buf[16])
 {
 	if (t == 0 || cw_date_format_local(t, buf) < 0) return "-";
 	return buf;
+}
+
+int cli_load_ca(const cli_t *cli, cw_ca_t **ca)
+{
+	char cert[4096], key[4096];
+	struct stat st;
+	cw_err_t e;
+
+	if (cli_path(cli, "ca/ca.pem", cert, sizeof(cert)) < 0 || cli_path(cli, "ca/ca.key", key, sizeof(key)) < 0) {
+		return EXIT_FAIL;
+	}
+	if (lstat(key, &st) < 0) return cli_fail("CA key %s: %s (run `coworkctl init` first)", key, strerror(errno));
+	if (!S_ISREG(st.st_mode)) return cli_fail("CA key %s is not a regular file", key);
+	if (st.st_mode & 077) {
+		return cli_fail("CA key %s is accessible to group or others (mode %03o): run chmod 600 %s", key,
+				(unsigned)(st.st_mode & 0777), key);
+	}
+	if (cw_ca_load(cert, key, ca, &e) < 0) return cli_fail("%s", e.msg);
+	return EXIT_OK;
 }

@@ -103,6 +103,14 @@ int cli_accesslog(const cli_t *cli, cw_accesslog_t **log);
 /* Load STATE/device.key. EXIT_OK or EXIT_FAIL (printed). The caller wipes the key. */
 int cli_device_key(const cli_t *cli, uint8_t key[CW_DEVICE_KEY_LEN]);
 
+/*
+ * Load the CA (STATE/ca/ca.pem and ca.key), refusing a key file that group
+ * or others can access. EXIT_OK with *ca set (free with cw_ca_free), or
+ * EXIT_FAIL (printed).
+ */
+typedef struct cw_ca cw_ca_t;
+int cli_load_ca(const cli_t *cli, cw_ca_t **ca);
+
 /* Local date of a Unix time for tables ("2027-12-31"); "-" for 0. */
 const char *cli_date(int64_t t, char buf[16]);
 

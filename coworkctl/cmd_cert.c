@@ -10,10 +10,12 @@
 
 #include "ca.h"
 #include "cli.h"
+#include "cmd_cert_ocsp.h"
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
 #include "names.h"
+#include "ocsp.h"
 #include "rand.h"
 #include "registry_admin.h"
 
@@ -21,26 +23,6 @@
 #define P12_PASSWORD_GROUPS 4
 #define P12_PASSWORD_GROUP_LEN 5
 #define P12_PASSWORD_LEN (P12_PASSWORD_GROUPS * (P12_PASSWORD_GROUP_LEN + 1))
-
-/* Load the CA, refusing a key that others could read. */
-static int load_ca(const cli_t *cli, cw_ca_t **ca)
-{
-	char cert[4096], key[4096];
-	struct stat st;
-	cw_err_t e;
-
-	if (cli_path(cli, "ca/ca.pem", cert, sizeof(cert)) < 0 || cli_path(cli, "ca/ca.key", key, sizeof(key)) < 0) {
-		return EXIT_FAIL;
-	}
-	if (lstat(key, &st) < 0) return cli_fail("CA key %s: %s (run `coworkctl init` first)", key, strerror(errno));
-	if (!S_ISREG(st.st_mode)) return cli_fail("CA key %s is not a regular file", key);
-	if (st.st_mode & 077) {
-		return cli_fail("CA key %s is accessible to group or others (mode %03o): run chmod 600 %s", key,
-				(unsigned)(st.st_mode & 0777), key);
-	}
-	if (cw_ca_load(cert, key, ca, &e) < 0) return cli_fail("%s", e.msg);
-	return EXIT_OK;
-}
 
 struct outfiles {
 	char	key[4096];
@@ -99,6 +81,29 @@ static void record_from(cw_cert_record_t *rec, const char *member, const cw_cert
 	rec->issued_at = now;
 }
 
+/*
+ * Record a new certificate with its pre-signed OCSP answer (certs/ocsp.h),
+ * both in one transaction: a certificate without its answer would fail the
+ * TLS handshake. cw_admin_cert_insert's result, or -1 with err when the
+ * answer cannot be signed.
+ */
+static int record_issued(cw_registry_t *reg, cw_ca_t *ca, const char *member, const cw_cert_info_t *info,
+			 int64_t now, cw_err_t *err)
+{
+	unsigned char *ocsp = NULL;
+	cw_cert_record_t rec;
+	size_t len = 0;
+	int ins;
+
+	if (cw_ocsp_sign_good(ca, info->serial, now, info->not_after, &ocsp, &len, err) < 0) return -1;
+	record_from(&rec, member, info, now);
+	rec.ocsp = ocsp;
+	rec.ocsp_len = len;
+	ins = cw_admin_cert_insert(reg, &rec, err);
+	cw_ocsp_der_free(ocsp);
+	return ins;
+}
+
 struct issue_opts {
 	const char	*member;
 	const char	*out;
@@ -151,7 +156,6 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 		char password[P12_PASSWORD_LEN];
 		unsigned char *p12 = NULL;
 		size_t p12_len = 0;
-		cw_cert_record_t rec;
 		cw_cert_info_t info;
 		cw_issued_t is;
 		cw_err_t e;
@@ -175,8 +179,7 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 			cw_wipe(password, sizeof(password));
 			return rc;
 		}
-		record_from(&rec, o->member, &info, cli->now);
-		ins = cw_admin_cert_insert(reg, &rec, &e);
+		ins = record_issued(reg, ca, o->member, &info, cli->now, &e);
 		if (ins == 0) print_issued(o, &f, &info, password);
 		cw_wipe(password, sizeof(password));
 		if (ins == 0) return EXIT_OK;
@@ -226,7 +229,7 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 			      cw_member_status_name(m.status));
 		goto done;
 	}
-	if ((rc = load_ca(cli, &ca)) != EXIT_OK) goto done;
+	if ((rc = cli_load_ca(cli, &ca)) != EXIT_OK) goto done;
 	rc = issue(cli, reg, ca, &o, m.valid_until);
 done:
 	cw_ca_free(ca);
@@ -392,6 +395,7 @@ static const cli_cmd_t cert_cmds[] = {
 	{ "list", cert_list, "cert list [--member MEMBER] [--json]",
 	  "List certificates, newest first.\n\n  --member MEMBER   only this member's\n  --json            as JSON\n" },
 	{ "show", cert_show, "cert show SERIAL [--json]", "Show one certificate.\n\n  --json   as JSON\n" },
+	{ "ocsp-sign", cert_ocsp_sign, CERT_OCSP_SIGN_USAGE, CERT_OCSP_SIGN_HELP },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -20,11 +20,12 @@ static const cli_cmd_t commands[] = {
 	{ "ssid", cmd_ssid, "ssid add|remove|list ...", "Declare the SSIDs and their class.\n" },
 	{ "tenant", cmd_tenant, "tenant add|remove|list ...", "Member companies, each on its own VLAN.\n" },
 	{ "member", cmd_member, "member add|suspend|resume|show|list ...", "Members of the space.\n" },
-	{ "cert", cmd_cert, "cert issue|revoke|list|show ...", "Member certificates.\n" },
+	{ "cert", cmd_cert, "cert issue|revoke|list|show|ocsp-sign ...", "Member certificates.\n" },
 	{ "psk", cmd_psk, "psk rotate|show|policy ...", "The guest passphrase of each guest SSID.\n" },
 	{ "log", cmd_log, "log show|find|export|purge|retention ...", "The access log.\n" },
 	{ "status", cmd_status, "status [--json]",
-	  "What needs attention: clock, guest passphrases, CA and certificate expiry, access log.\n"
+	  "What needs attention: clock, guest passphrases, CA and certificate expiry, OCSP answers,\n"
+	  "access log.\n"
 	  "Exit 0 when all is well, 3 when something needs action.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
