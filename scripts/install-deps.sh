@@ -7,6 +7,7 @@ packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
 	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev eapoltest
+	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils
 "
 
