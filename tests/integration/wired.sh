@@ -189,46 +189,48 @@ expect_event() {
 	fi
 }
 
+# attempt MEMBER MAC SECONDS: a fresh supplicant for MEMBER's certificate,
+# waiting at most SECONDS for its verdict; its wpa_cli status goes to $STATUS.
+attempt() {
+	wpas_start "$1" "$2"
+	wpas_wait "$3"
+	STATUS=$TMP/status-$1-$(echo "$2" | tr -d :)
+	wpas_status >"$STATUS"
+}
+
+# refused DESC MEMBER MAC PATTERN: the supplicant reports
+# CTRL-EVENT-EAP-FAILURE before its TLS handshake finished, its port stays
+# unauthorized, and radiusd's log has PATTERN (the OCSP refusal).
+refused() {
+	attempt "$2" "$3" 20
+	expect_event "$1: wpa_supplicant reports CTRL-EVENT-EAP-FAILURE" failure
+	lacks "... its TLS handshake never finished" "Handshake finished" "$WPAS_LOG"
+	has "... wpa_cli status: suppPortStatus=Unauthorized" "^suppPortStatus=Unauthorized" "$STATUS"
+	has "... radiusd's log gives the OCSP refusal" "$4" "$server_log"
+	wpas_stop
+}
+
 # A valid member: EAP success, and both ends say the port is authorized.
-wpas_start alice 02:00:00:00:01:01
-wpas_wait 20
+attempt alice 02:00:00:00:01:01 20
 expect_event "valid member: wpa_supplicant reports CTRL-EVENT-EAP-SUCCESS" success
-wpas_status >"$TMP/status-alice"
-has "... wpa_cli status: suppPortStatus=Authorized" "^suppPortStatus=Authorized" "$TMP/status-alice"
-has "... wpa_cli status: EAP state=SUCCESS" "^EAP state=SUCCESS" "$TMP/status-alice"
+has "... wpa_cli status: suppPortStatus=Authorized" "^suppPortStatus=Authorized" "$STATUS"
+has "... wpa_cli status: EAP state=SUCCESS" "^EAP state=SUCCESS" "$STATUS"
 "$HOSTAPD_CLI" -p "$TMP/hostapd" -i "$IF_AP" sta 02:00:00:00:01:01 >"$TMP/nas-alice" 2>&1
 has "... hostapd (the NAS) holds the port authorized" "AUTHORIZED|dot1xAuthPaeState=AUTHENTICATED" "$TMP/nas-alice"
 has "... radiusd accepted alice" "cowork: accept: member alice" "$server_log"
 wpas_stop
 
-# A revoked certificate: the OCSP check fails the TLS handshake.
+# A revoked certificate and a suspended member: the OCSP check fails the TLS handshake.
 cowork cert revoke "$CAROL" --reason key-compromise >/dev/null
-wpas_start carol 02:00:00:00:01:02
-wpas_wait 20
-expect_event "revoked certificate: wpa_supplicant reports CTRL-EVENT-EAP-FAILURE" failure
-lacks "... its TLS handshake never finished" "Handshake finished" "$WPAS_LOG"
-wpas_status >"$TMP/status-carol"
-has "... wpa_cli status: suppPortStatus=Unauthorized" "^suppPortStatus=Unauthorized" "$TMP/status-carol"
-has "... radiusd's log gives the OCSP refusal" "OCSP: refused certificate $CAROL in the TLS handshake .*reject \\(revoked\\)" \
-	"$server_log"
-wpas_stop
-
-# A suspended member.
+refused "revoked certificate" carol 02:00:00:00:01:02 "OCSP: refused certificate $CAROL in the TLS handshake .*reject \\(revoked\\)"
 cowork member suspend bob >/dev/null
-wpas_start bob 02:00:00:00:01:03
-wpas_wait 20
-expect_event "suspended member: wpa_supplicant reports CTRL-EVENT-EAP-FAILURE" failure
-wpas_status >"$TMP/status-bob"
-has "... wpa_cli status: suppPortStatus=Unauthorized" "^suppPortStatus=Unauthorized" "$TMP/status-bob"
-has "... radiusd's log gives the OCSP refusal" "OCSP: refused certificate .* reject \\(suspended\\): member bob is suspended" \
-	"$server_log"
-wpas_stop
+refused "suspended member" bob 02:00:00:00:01:03 "OCSP: refused certificate .* reject \\(suspended\\): member bob is suspended"
 
 # Resumed: accepted again at once, through the real NAS too.
 cowork member resume bob >/dev/null
-wpas_start bob 02:00:00:00:01:04
-wpas_wait 20
+attempt bob 02:00:00:00:01:04 20
 expect_event "resumed member: wpa_supplicant reports CTRL-EVENT-EAP-SUCCESS" success
+has "... wpa_cli status: suppPortStatus=Authorized" "^suppPortStatus=Authorized" "$STATUS"
 wpas_stop
 
 # OCSP off: only the registry check after the handshake (check-eap-tls). The
@@ -239,14 +241,12 @@ server_config "$TMP/state" $PORT &&
 	sed -i '/ocsp {/,/}/s/enable = yes/enable = no/' "$CONF/mods-enabled/cowork_eap" &&
 	grep -q "enable = no" "$CONF/mods-enabled/cowork_eap" && server_run ||
 	{ not_ok "radiusd restarts with OCSP off"; exit 1; }
-wpas_start carol 02:00:00:00:01:05
-wpas_wait 15
-wpas_status >"$TMP/status-carol-noocsp"
+attempt carol 02:00:00:00:01:05 15
 diag "OCSP off, revoked certificate: the supplicant reported '$EAP_EVENT' within 15 s; its log:" \
 	"$(sed -n '/Handshake finished/,$p' "$WPAS_LOG" |
 		grep -E 'Handshake finished|methodState=DONE|EAP: Received EAP-|EAP entering state|CTRL-EVENT-EAP|SUPP_PAE entering' |
 		head -n 12)" \
-	"wpa_cli status: $(grep -E '^(suppPortStatus|EAP state)=' "$TMP/status-carol-noocsp" | tr '\n' ' ')"
+	"wpa_cli status: $(grep -E '^(suppPortStatus|EAP state)=' "$STATUS" | tr '\n' ' ')"
 has "OCSP off: radiusd still refuses the revoked certificate after the handshake" \
 	"reject \\(revoked\\): certificate $CAROL" "$server_log"
 has "... the supplicant finished its TLS handshake first" "Handshake finished" "$WPAS_LOG"
@@ -257,7 +257,7 @@ else
 	not_ok "... and discarded it: no CTRL-EVENT-EAP-FAILURE (nor success) within 15 s (the problem OCSP fixes)" \
 		"the supplicant reported $EAP_EVENT"
 fi
-has "... its port stays unauthorized" "^suppPortStatus=Unauthorized" "$TMP/status-carol-noocsp"
+has "... its port stays unauthorized" "^suppPortStatus=Unauthorized" "$STATUS"
 wpas_stop
 
 lacks "no crash or sanitizer report in radiusd's log" "(Segmentation|SIGSEGV|Assertion|AddressSanitizer|runtime error)" \

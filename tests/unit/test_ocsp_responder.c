@@ -238,18 +238,27 @@ static void assert_refused(const cw_ocsp_answer_t *a, cw_ocsp_status_t status, c
 	}
 }
 
-/* Answer a request about serial and expect a refusal. */
-static void expect_refusal(env_t *env, const char *serial, cw_ocsp_status_t status, cw_decide_result_t result,
-			   const char *reason_part)
+/* Answer a request built by build() and expect this refusal. */
+static void expect_request_refused(env_t *env, const cw_ca_t *issuer, const EVP_MD *md, const char *const *serials,
+				   int n, bool nonce, cw_ocsp_status_t status, cw_decide_result_t result,
+				   const char *reason_part)
 {
 	cw_ocsp_answer_t a;
 	req_t r;
 
-	request_for(env, &r, serial);
+	memset(&r, 0, sizeof(r));
+	build(&r, issuer, md, serials, n, nonce);
 	answer(env, &r, &a);
 	assert_refused(&a, status, result, reason_part);
 	cw_ocsp_answer_clear(&a);
 	req_free(&r);
+}
+
+/* Answer a request about serial and expect a refusal. */
+static void expect_refusal(env_t *env, const char *serial, cw_ocsp_status_t status, cw_decide_result_t result,
+			   const char *reason_part)
+{
+	expect_request_refused(env, env->ca, EVP_sha1(), &serial, 1, false, status, result, reason_part);
 }
 
 /* --- registry states ---------------------------------------------------------------- */
@@ -343,43 +352,36 @@ static void unknown_serial__is_unauthorized(void **state)
 	expect_refusal(env, "123456", CW_OCSP_UNAUTHORIZED, CW_DECIDE_UNKNOWN_CERT, "not issued by this registry");
 }
 
+/* Change the registry behind the responder's back, then expect a refusal about alice. */
+static void refused_after(env_t *env, const char *sql, cw_ocsp_status_t status, cw_decide_result_t result,
+			  const char *reason_part)
+{
+	admin_exec(env, sql);
+	expect_refusal(env, FX_ALICE, status, result, reason_part);
+}
+
 static void no_stored_answer__is_unauthorized_naming_the_command(void **state)
 {
-	env_t *env = *state;
-	char sql[128];
-
-	snprintf(sql, sizeof(sql), "DELETE FROM cert_ocsp WHERE serial = '%s'", FX_ALICE);
-	admin_exec(env, sql);
-	expect_refusal(env, FX_ALICE, CW_OCSP_UNAUTHORIZED, CW_DECIDE_INTERNAL, "coworkctl cert ocsp-sign");
+	refused_after(*state, "DELETE FROM cert_ocsp WHERE serial = '" FX_ALICE "'", CW_OCSP_UNAUTHORIZED,
+		      CW_DECIDE_INTERNAL, "coworkctl cert ocsp-sign");
 }
 
 static void stored_answer_of_another_certificate__is_not_served(void **state)
 {
-	env_t *env = *state;
-	char sql[256];
-
-	snprintf(sql, sizeof(sql), "UPDATE cert_ocsp SET response = (SELECT response FROM cert_ocsp WHERE serial = '%s')"
-		 " WHERE serial = '%s'", FX_BOB, FX_ALICE);
-	admin_exec(env, sql);
-	expect_refusal(env, FX_ALICE, CW_OCSP_INTERNAL_ERROR, CW_DECIDE_INTERNAL, "does not answer for it");
+	refused_after(*state, "UPDATE cert_ocsp SET response = (SELECT response FROM cert_ocsp WHERE serial = '" FX_BOB
+		      "') WHERE serial = '" FX_ALICE "'", CW_OCSP_INTERNAL_ERROR, CW_DECIDE_INTERNAL,
+		      "does not answer for it");
 }
 
 static void garbage_stored_answer__is_not_served(void **state)
 {
-	env_t *env = *state;
-	char sql[128];
-
-	snprintf(sql, sizeof(sql), "UPDATE cert_ocsp SET response = x'3003020101' WHERE serial = '%s'", FX_ALICE);
-	admin_exec(env, sql);
-	expect_refusal(env, FX_ALICE, CW_OCSP_INTERNAL_ERROR, CW_DECIDE_INTERNAL, "does not answer for it");
+	refused_after(*state, "UPDATE cert_ocsp SET response = x'3003020101' WHERE serial = '" FX_ALICE "'",
+		      CW_OCSP_INTERNAL_ERROR, CW_DECIDE_INTERNAL, "does not answer for it");
 }
 
 static void broken_registry__is_internal_error(void **state)
 {
-	env_t *env = *state;
-
-	admin_exec(env, "ALTER TABLE cert RENAME TO cert_gone");
-	expect_refusal(env, FX_ALICE, CW_OCSP_INTERNAL_ERROR, CW_DECIDE_INTERNAL, "cert");
+	refused_after(*state, "ALTER TABLE cert RENAME TO cert_gone", CW_OCSP_INTERNAL_ERROR, CW_DECIDE_INTERNAL, "cert");
 }
 
 /* --- malformed or unanswerable requests --------------------------------------------- */
@@ -394,70 +396,44 @@ static void foreign_issuer_hashes__are_wrong_issuer(void **state)
 {
 	env_t *env = *state;
 	const char *serial = FX_ALICE;
-	cw_ocsp_answer_t a;
-	req_t r;
 
-	build(&r, env->other, EVP_sha1(), &serial, 1, false);
-	answer(env, &r, &a);
-	assert_refused(&a, CW_OCSP_UNAUTHORIZED, CW_DECIDE_WRONG_ISSUER, "another issuer");
-	cw_ocsp_answer_clear(&a);
-	req_free(&r);
+	expect_request_refused(env, env->other, EVP_sha1(), &serial, 1, false, CW_OCSP_UNAUTHORIZED,
+			       CW_DECIDE_WRONG_ISSUER, "another issuer");
 }
 
 static void two_cert_ids__are_refused(void **state)
 {
 	env_t *env = *state;
 	const char *serials[] = { FX_ALICE, FX_BOB };
-	cw_ocsp_answer_t a;
-	req_t r;
 
-	build(&r, env->ca, EVP_sha1(), serials, 2, false);
-	answer(env, &r, &a);
-	assert_refused(&a, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT, "exactly one");
-	cw_ocsp_answer_clear(&a);
-	req_free(&r);
+	expect_request_refused(env, env->ca, EVP_sha1(), serials, 2, false, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT,
+			       "exactly one");
 }
 
 static void no_cert_id__is_refused(void **state)
 {
 	env_t *env = *state;
-	cw_ocsp_answer_t a;
-	req_t r;
 
-	memset(&r, 0, sizeof(r));
-	build(&r, env->ca, EVP_sha1(), NULL, 0, false);
-	answer(env, &r, &a);
-	assert_refused(&a, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT, "0 certificates");
-	cw_ocsp_answer_clear(&a);
-	req_free(&r);
+	expect_request_refused(env, env->ca, EVP_sha1(), NULL, 0, false, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT,
+			       "0 certificates");
 }
 
 static void sha256_cert_id__is_refused(void **state)
 {
 	env_t *env = *state;
 	const char *serial = FX_ALICE;
-	cw_ocsp_answer_t a;
-	req_t r;
 
-	build(&r, env->ca, EVP_sha256(), &serial, 1, false);
-	answer(env, &r, &a);
-	assert_refused(&a, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT, "not SHA-1");
-	cw_ocsp_answer_clear(&a);
-	req_free(&r);
+	expect_request_refused(env, env->ca, EVP_sha256(), &serial, 1, false, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT,
+			       "not SHA-1");
 }
 
 static void nonce__is_refused_naming_the_setting(void **state)
 {
 	env_t *env = *state;
 	const char *serial = FX_ALICE;
-	cw_ocsp_answer_t a;
-	req_t r;
 
-	build(&r, env->ca, EVP_sha1(), &serial, 1, true);
-	answer(env, &r, &a);
-	assert_refused(&a, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT, "use_nonce = no");
-	cw_ocsp_answer_clear(&a);
-	req_free(&r);
+	expect_request_refused(env, env->ca, EVP_sha1(), &serial, 1, true, CW_OCSP_UNAUTHORIZED, CW_DECIDE_BAD_INPUT,
+			       "use_nonce = no");
 }
 
 static void garbage__is_malformed(void **state)

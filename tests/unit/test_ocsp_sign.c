@@ -173,31 +173,32 @@ static void good_answer__has_key_hash_responder_id_and_no_nonce(void **state)
 	OCSP_BASICRESP_free(bs);
 }
 
-static void answer__does_not_verify_against_another_ca(void **state)
+/* Alice's answer, with added's certificate in it, does not verify against a store of trusted only. */
+static void assert_unverifiable(env_t *env, const cw_ca_t *added, const cw_ca_t *trusted)
 {
-	env_t *env = *state;
 	OCSP_BASICRESP *bs = signed_answer(env);
-	X509_STORE *store = store_of(env->other);
+	X509_STORE *store = store_of(trusted);
 
-	assert_int_equal(OCSP_basic_add1_cert(bs, cw_ca_x509(env->ca)), 1);
+	assert_int_equal(OCSP_basic_add1_cert(bs, cw_ca_x509(added)), 1);
 	assert_true(OCSP_basic_verify(bs, NULL, store, 0) <= 0);
 	ERR_clear_error();
 	X509_STORE_free(store);
 	OCSP_BASICRESP_free(bs);
 }
 
+static void answer__does_not_verify_against_another_ca(void **state)
+{
+	env_t *env = *state;
+
+	assert_unverifiable(env, env->ca, env->other);
+}
+
 static void answer__with_certificate_of_another_ca__does_not_verify(void **state)
 {
 	env_t *env = *state;
-	OCSP_BASICRESP *bs = signed_answer(env);
-	X509_STORE *store = store_of(env->ca);
 
 	/* The other CA's certificate does not match the responderID: no signer is found. */
-	assert_int_equal(OCSP_basic_add1_cert(bs, cw_ca_x509(env->other)), 1);
-	assert_true(OCSP_basic_verify(bs, NULL, store, 0) <= 0);
-	ERR_clear_error();
-	X509_STORE_free(store);
-	OCSP_BASICRESP_free(bs);
+	assert_unverifiable(env, env->other, env->ca);
 }
 
 static void expect_refusal(env_t *env, const cw_ca_t *ca, const char *serial, int64_t not_after, const char *why)
@@ -222,14 +223,18 @@ static void expired_certificate__is_not_signed(void **state)
 
 static void malformed_serials__are_not_signed(void **state)
 {
+	static const struct {
+		const char	*serial;
+		const char	*why;
+	} bad[] = {
+		{ "xyz", "" }, { "", "" }, { "00ab", "normalised" }, { "AB", "normalised" },
+		{ "0123456789012345678901234567890123456789a", "" }, { NULL, "no serial" },
+	};
 	env_t *env = *state;
 
-	expect_refusal(env, env->ca, "xyz", env->info.not_after, "");
-	expect_refusal(env, env->ca, "", env->info.not_after, "");
-	expect_refusal(env, env->ca, "00ab", env->info.not_after, "normalised");
-	expect_refusal(env, env->ca, "AB", env->info.not_after, "normalised");
-	expect_refusal(env, env->ca, "0123456789012345678901234567890123456789a", env->info.not_after, "");
-	expect_refusal(env, env->ca, NULL, env->info.not_after, "");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect_refusal(env, env->ca, bad[i].serial, env->info.not_after, bad[i].why);
+	}
 }
 
 static void no_ca__is_refused(void **state)
