@@ -71,16 +71,23 @@ typedef struct {
  * what failed; 3.0's decoders queue several). OpenSSL's error strings
  * never hold key material.
  */
+static void ossl_verr(cw_err_t *err, const char *fmt, va_list ap) CW_PRINTF(2, 0);
 static void ossl_err(cw_err_t *err, const char *fmt, ...) CW_PRINTF(2, 3);
 static void ossl_err(cw_err_t *err, const char *fmt, ...)
 {
-	unsigned long e = ERR_peek_last_error();
-	char what[384], buf[128];
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(what, sizeof(what), fmt, ap);
+	ossl_verr(err, fmt, ap);
 	va_end(ap);
+}
+
+static void ossl_verr(cw_err_t *err, const char *fmt, va_list ap)
+{
+	unsigned long e = ERR_peek_last_error();
+	char what[384], buf[128];
+
+	(void)vsnprintf(what, sizeof(what), fmt, ap);
 	if (e != 0) {
 		ERR_error_string_n(e, buf, sizeof(buf));
 		cw_err_set(err, "%s: %s", what, buf);
@@ -887,15 +894,19 @@ fail:
 
 X509 *cw_ca_x509(const cw_ca_t *ca)
 {
-	return ca->cert;
+	return ca ? ca->cert : NULL;
 }
 
 EVP_PKEY *cw_ca_pkey(const cw_ca_t *ca)
 {
-	return ca->key;
+	return ca ? ca->key : NULL;
 }
 
-void cw_ossl_err(cw_err_t *err, const char *what)
+void cw_ossl_err(cw_err_t *err, const char *fmt, ...)
 {
-	ossl_err(err, "%s", what);
+	va_list ap;
+
+	va_start(ap, fmt);
+	ossl_verr(err, fmt, ap);
+	va_end(ap);
 }

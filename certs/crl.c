@@ -69,7 +69,7 @@ static int add_entry(X509_CRL *crl, const cw_crl_entry_t *en, cw_err_t *err)
 	if (ok) return 0;
 	X509_REVOKED_free(rev);
 	(void)cw_snprintf(what, sizeof(what), "cannot add the CRL entry of certificate %s", en->serial);
-	cw_ossl_err(err, what);
+	cw_ossl_err(err, "%s", what);
 	return -1;
 }
 

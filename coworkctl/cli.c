@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ca.h"
 #include "cli.h"
 #include "statedir.h"
 #include "timeutil.h"

@@ -10,11 +10,13 @@
 
 #include "ca.h"
 #include "cli.h"
+#include "cmd_cert_ocsp.h"
 #include "commands.h"
 #include "disconnect.h"
 #include "fileio.h"
 #include "json.h"
 #include "names.h"
+#include "ocsp.h"
 #include "onboard.h"
 #include "rand.h"
 #include "registry_admin.h"
@@ -93,6 +95,35 @@ struct issue_opts {
 	const char		*ssid;		//!< --ssid SSID, or NULL
 	onboard_t		*onboard;	//!< --profile files (kinds 0: none)
 };
+
+/*
+ * Record a new certificate with its pre-signed OCSP answer (certs/ocsp.h),
+ * both in one transaction: a certificate without its answer would fail the
+ * TLS handshake. A renewal records what it replaces (and revokes it with
+ * --revoke-old) in that same transaction. cw_admin_cert_insert's result, or
+ * -1 with err when the answer cannot be signed.
+ */
+static int record_issued(cw_registry_t *reg, cw_ca_t *ca, const struct issue_opts *o, const cw_cert_info_t *info,
+			 int64_t now, cw_err_t *err)
+{
+	unsigned char *ocsp = NULL;
+	cw_cert_record_t rec;
+	size_t len = 0;
+	int ins;
+
+	if (cw_ocsp_sign_good(ca, info->serial, now, info->not_after, &ocsp, &len, err) < 0) return -1;
+	record_from(&rec, o->member, info, now);
+	rec.ocsp = ocsp;
+	rec.ocsp_len = len;
+	if (o->old) {
+		(void)cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", o->old->serial);
+		ins = cw_admin_cert_renew(reg, &rec, o->revoke_old, now, err);
+	} else {
+		ins = cw_admin_cert_insert(reg, &rec, err);
+	}
+	cw_ocsp_der_free(ocsp);
+	return ins;
+}
 
 /* What became of the certificate a renewal replaces, as a word for --json. */
 static const char *old_fate(const struct issue_opts *o)
@@ -179,7 +210,6 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 		char password[P12_PASSWORD_LEN];
 		unsigned char *p12 = NULL;
 		size_t p12_len = 0;
-		cw_cert_record_t rec;
 		cw_cert_info_t info;
 		cw_issued_t is;
 		cw_err_t e;
@@ -206,13 +236,7 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 			cw_wipe(password, sizeof(password));
 			return rc;
 		}
-		record_from(&rec, o->member, &info, cli->now);
-		if (o->old) {
-			(void)cw_snprintf(rec.replaces, sizeof(rec.replaces), "%s", o->old->serial);
-			ins = cw_admin_cert_renew(reg, &rec, o->revoke_old, cli->now, &e);
-		} else {
-			ins = cw_admin_cert_insert(reg, &rec, &e);
-		}
+		ins = record_issued(reg, ca, o, &info, cli->now, &e);
 		if (ins == 0) print_issued(o, &f, &info, password, cli->now);
 		cw_wipe(password, sizeof(password));
 		if (ins == 0) return EXIT_OK;
@@ -602,6 +626,7 @@ static const cli_cmd_t cert_cmds[] = {
 	  "                    membership (nothing to renew), or not renewed\n"
 	  "  --json            as JSON\n" },
 	{ "show", cert_show, "cert show SERIAL [--json]", "Show one certificate.\n\n  --json   as JSON\n" },
+	{ "ocsp-sign", cert_ocsp_sign, CERT_OCSP_SIGN_USAGE, CERT_OCSP_SIGN_HELP },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "json.h"
 #include "registry_admin.h"
+#include "registry_ocsp.h"
 #include "timeutil.h"
 
 #define EXPIRY_NOTICE_DAYS	30
@@ -230,6 +231,24 @@ static void show_certs(status_t *s)
 	certs_summary(s);
 }
 
+/* Certificates without a pre-signed OCSP answer are refused in the TLS handshake. */
+static void show_ocsp(status_t *s)
+{
+	int64_t missing = 0;
+	cw_err_t e;
+
+	if (cw_registry_ocsp_missing(s->reg, s->cli->now, &missing, &e) < 0) attention(s, "%s", e.msg);
+	else if (missing > 0) {
+		attention(s, "%lld certificate%s no OCSP answer and %s refused in the TLS handshake: run coworkctl cert"
+			  " ocsp-sign", (long long)missing, missing == 1 ? " has" : "s have", missing == 1 ? "is" : "are");
+	}
+	if (s->json) {
+		json_kv_int(s->json, "certificates_without_ocsp_answer", missing);
+		return;
+	}
+	printf("OCSP answers   %s\n", missing ? "MISSING for some certificates (see below)" : "every certificate has one");
+}
+
 static void show_log(status_t *s)
 {
 	int64_t rows = 0, oldest = 0, age_days = 0;
@@ -284,6 +303,7 @@ static int cmd_status_run(cli_t *cli, bool json)
 	show_expiry(&s, "ca_not_after", "CA", "ca_not_after");
 	show_expiry(&s, "server_not_after", "server cert", "server_cert_not_after");
 	show_certs(&s);
+	show_ocsp(&s);
 	show_log(&s);
 	cw_registry_close(s.reg);
 	if (json) {

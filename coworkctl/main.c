@@ -20,7 +20,7 @@ static const cli_cmd_t commands[] = {
 	{ "ssid", cmd_ssid, "ssid add|remove|list ...", "Declare the SSIDs and their class.\n" },
 	{ "tenant", cmd_tenant, "tenant add|remove|list ...", "Member companies, each on its own VLAN.\n" },
 	{ "member", cmd_member, "member add|suspend|resume|remove|show|list ...", "Members of the space.\n" },
-	{ "cert", cmd_cert, "cert issue|renew|revoke|list|show ...", "Member certificates.\n" },
+	{ "cert", cmd_cert, "cert issue|renew|revoke|list|show|ocsp-sign ...", "Member certificates.\n" },
 	{ "nas", cmd_nas, "nas add|list|remove ...", "Access points that take Disconnect-Requests (CoA).\n" },
 	{ "session", cmd_session, "session list|disconnect ...",
 	  "Members' live sessions, from accounting; disconnect them.\n" },
@@ -29,7 +29,8 @@ static const cli_cmd_t commands[] = {
 	{ "crl", cmd_crl, "crl --out FILE [--days N] [--der] [--json]",
 	  "Write the member CA's certificate revocation list (for RadSec peers, other RADIUS servers).\n" },
 	{ "status", cmd_status, "status [--json]",
-	  "What needs attention: clock, guest passphrases, CA and certificate expiry, access log.\n"
+	  "What needs attention: clock, guest passphrases, CA and certificate expiry, OCSP answers,\n"
+	  "access log.\n"
 	  "Exit 0 when all is well, 3 when something needs action.\n" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -125,6 +125,11 @@ static int check_ssid(int ssid_class, cw_member_decision_t *out)
 	return 0;
 }
 
+static void unknown_cert(cw_member_decision_t *out)
+{
+	decide(out, CW_DECIDE_UNKNOWN_CERT, "certificate %s was not issued by this registry", out->serial);
+}
+
 void cw_member_evaluate(const cw_member_input_t *in, const cw_cert_row_t *row, int ssid_class,
 			const cw_vlan_plan_t *plan, int plan_defined, int64_t now, cw_member_decision_t *out)
 {
@@ -132,7 +137,7 @@ void cw_member_evaluate(const cw_member_input_t *in, const cw_cert_row_t *row, i
 	cw_err_t e;
 
 	if (!row) {
-		decide(out, CW_DECIDE_UNKNOWN_CERT, "certificate %s was not issued by this registry", out->serial);
+		unknown_cert(out);
 		return;
 	}
 	(void)cw_snprintf(out->member, sizeof(out->member), "%s", row->member);
@@ -198,4 +203,29 @@ static void decide_with(cw_registry_t *reg, const cw_member_input_t *in, int64_t
 
 internal:
 	decide(out, CW_DECIDE_INTERNAL, "%s", e.msg);
+}
+
+void cw_member_decide_serial(cw_registry_t *reg, const char *serial, int64_t now, cw_member_decision_t *out)
+{
+	cw_cert_row_t row;
+	cw_err_t e;
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	if (!serial || cw_serial_normalise(serial, strlen(serial), out->serial, &e) < 0) {
+		decide(out, CW_DECIDE_BAD_INPUT, "malformed serial: %s", serial ? e.msg : "none");
+		return;
+	}
+	found = cw_registry_cert_lookup(reg, out->serial, &row, &e);
+	if (found < 0) {
+		decide(out, CW_DECIDE_INTERNAL, "%s", e.msg);
+		return;
+	}
+	if (found == 0) {
+		unknown_cert(out);
+		return;
+	}
+	(void)cw_snprintf(out->member, sizeof(out->member), "%s", row.member);
+	if (check_standing(&row, now, out) < 0) return;
+	decide(out, CW_DECIDE_ACCEPT, "certificate %s of %s may connect", out->serial, row.member);
 }

@@ -48,6 +48,19 @@ typedef struct cw_member_decision {
 void cw_member_decide(cw_registry_t *reg, const cw_member_input_t *in, int64_t now, cw_member_decision_t *out);
 
 /*
+ * The certificate alone, as the OCSP responder sees it during the TLS
+ * handshake: by serial (normalised here), is it one this registry
+ * recorded, not revoked, its member active and within the membership
+ * dates, and now within the certificate's validity? The same checks, in
+ * the same order and with the same reasons, as cw_member_decide; but no
+ * SSID and no VLAN (check-eap-tls and post-auth decide those after the
+ * handshake) and no comparison with the presented certificate's details
+ * (the handshake verified our CA's signature over them). reg must be a
+ * reader connection. Fills *out: ACCEPT or the refusal.
+ */
+void cw_member_decide_serial(cw_registry_t *reg, const char *serial, int64_t now, cw_member_decision_t *out);
+
+/*
  * The pure part of the decision, without a database: given the registry
  * facts, decide. ssid_class < 0 means the SSID is not in the registry;
  * plan_defined = 0 means no VLAN plan. Used by cw_member_decide and by

@@ -9,6 +9,7 @@
 
 #include "accesslog.h"
 #include "registry_admin.h"
+#include "registry_ocsp.h"
 
 const char *const cw_revoke_reasons[] = {
 	"unspecified", "key-compromise", "affiliation-changed", "superseded", "cessation-of-operation",
@@ -589,11 +590,15 @@ static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		return CW_ADMIN_DUPLICATE;
 	}
 	if (rc < 0) return -1;
-	return run(reg, err, "recording the certificate",
-		   "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
-		   " replaces) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))",
-		   "ttttiitit", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
-		   rec->sha256, rec->issued_at, rec->replaces) < 0 ? -1 : 0;
+	if (run(reg, err, "recording the certificate",
+		"INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
+		" replaces) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))",
+		"ttttiitit", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
+		rec->sha256, rec->issued_at, rec->replaces) < 0) return -1;
+	if (!rec->ocsp) return 0;
+	rc = cw_registry_ocsp_put(reg, rec->serial, rec->ocsp, rec->ocsp_len, rec->issued_at, err);
+	if (rc == 0) cw_err_set(err, "certificate %s: its OCSP answer could not be stored", rec->serial);
+	return rc == 1 ? 0 : -1;
 }
 
 int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err)

@@ -104,6 +104,8 @@ typedef struct cw_cert_record {
 	int64_t	revoked_at;		//!< 0: not revoked
 	char	revoke_reason[32];	//!< "" when not revoked
 	char	replaces[CW_SERIAL_HEX_MAX + 1];	//!< serial this one renews; "" for a first issue
+	const uint8_t	*ocsp;		//!< insert only: the pre-signed OCSP answer (DER), or NULL
+	size_t		ocsp_len;
 } cw_cert_record_t;
 
 /* Names of RFC 5280 CRLReason values we accept for `cert revoke --reason`. */
@@ -117,8 +119,9 @@ int cw_revoke_reason_check(const char *reason, cw_err_t *err);
 
 /*
  * Record a newly issued certificate of rec->member, who must exist and be
- * active. Returns 0, CW_ADMIN_DUPLICATE when the serial exists (the caller
- * issues another), or -1.
+ * active, with its pre-signed OCSP answer when rec->ocsp is set (same
+ * transaction: both or neither). Returns 0, CW_ADMIN_DUPLICATE when the
+ * serial exists (the caller issues another), or -1.
  */
 int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err);
 

@@ -24,6 +24,12 @@
  *    Accounting-On/Off, synchronously in the access log file (lib/session.c)
  *    before the Accounting-Response goes out.
  *
+ * Revocation inside the TLS handshake: the module runs an OCSP responder
+ * on 127.0.0.1:ocsp_port (lib/ocsp_server.c) that cowork_eap asks during
+ * certificate verification; it answers from the registry with the answers
+ * coworkctl pre-signed. A handshake refused that way never reaches
+ * check-eap-tls: post-auth REJECT logs its row.
+ *
  * Every decision is made by libcowork (lib/member.c, lib/guest.c); this
  * file only moves attributes in and out and maps results to return codes.
  */
@@ -38,6 +44,7 @@
 #include "guest.h"
 #include "logq.h"
 #include "member.h"
+#include "ocsp_server.h"
 #include "psk.h"
 #include "regpool.h"
 #include "session.h"
@@ -100,6 +107,9 @@ typedef struct rlm_cowork_t {
 	char		*log_path;		//!< state_dir/log/accesslog.db
 	pthread_mutex_t	session_lock;		//!< Guards sessions: accounting is written one request at a time.
 	cw_accesslog_t	*sessions;		//!< Our own access log connection for sessions; NULL until opened.
+	uint32_t	ocsp_port;		//!< OCSP responder on 127.0.0.1:ocsp_port; 0: none.
+	cw_ocsp_service_t *ocsp;		//!< The responder's registration; NULL without one.
+	DICT_ATTR const	*da_ocsp_valid;		//!< TLS-OCSP-Cert-Valid
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -112,6 +122,7 @@ static const CONF_PARSER module_config[] = {
 	{ "clock_max_error", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, clock_max_error), "5000" },
 	{ "test_clock_offset", FR_CONF_OFFSET(PW_TYPE_SIGNED, rlm_cowork_t, clock_offset), "0" },
 	{ "acct_interim_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, interim_interval), "3600" },
+	{ "ocsp_port", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, ocsp_port), "1814" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -338,6 +349,58 @@ static void record(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *
 	RERROR("this refusal could not be logged: %s", e.msg);
 }
 
+/* --- OCSP responder ---------------------------------------------------------- */
+
+/* The responder's news, from its thread: answers (debug), refusals (with the reason). */
+static void ocsp_report(void *ctx, cw_ocsp_log_t level, char const *msg)
+{
+	rlm_cowork_t const *inst = ctx;
+
+	if (level == CW_OCSP_LOG_ERROR) {
+		ERROR("rlm_cowork (%s): %s", inst->name, msg);
+	} else if (level == CW_OCSP_LOG_WARN) {
+		WARN("rlm_cowork (%s): %s", inst->name, msg);
+	} else {
+		DEBUG2("rlm_cowork (%s): %s", inst->name, msg);
+	}
+}
+
+/*
+ * Serve OCSP for cowork_eap on 127.0.0.1:ocsp_port. Not in a configuration
+ * check (radiusd -C), which must not take the port of the running server.
+ */
+static int start_ocsp(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	cw_ocsp_config_t cfg = {
+		.port = (uint16_t)inst->ocsp_port,
+		.busy_ms = inst->busy_timeout,
+		.clock_offset = inst->clock_offset,
+		.report = ocsp_report,
+		.report_ctx = inst,
+	};
+	cw_err_t e;
+
+	if (inst->ocsp_port > 65535) {
+		cf_log_err_cs(conf, "ocsp_port must be 1 to 65535 (0: no OCSP responder)");
+		return -1;
+	}
+	if (inst->ocsp_port == 0) return 0;
+	if (check_config) {
+		INFO("rlm_cowork (%s): configuration check: the OCSP responder (port %u) is not started", inst->name,
+		     inst->ocsp_port);
+		return 0;
+	}
+	cfg.registry_path = inst->registry_path;
+	cfg.ca_path = talloc_asprintf(inst, "%s/ca/ca.pem", inst->state_dir);
+	if (!cfg.ca_path) return -1;
+	if (cw_ocsp_serve(&cfg, &inst->ocsp, &e) < 0) {
+		cf_log_err_cs(conf, "%s", e.msg);
+		return -1;
+	}
+	INFO("rlm_cowork (%s): OCSP responder on 127.0.0.1:%u", inst->name, inst->ocsp_port);
+	return 0;
+}
+
 static int mod_instantiate(CONF_SECTION *conf, void *instance)
 {
 	rlm_cowork_t *inst = instance;
@@ -377,6 +440,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Expiration", &inst->da_expiration) < 0 ||
+	    find_attr(conf, "TLS-OCSP-Cert-Valid", &inst->da_ocsp_valid) < 0 ||
 	    check_psk_lists(inst, conf) < 0) return -1;
 	if (inst->clock_offset != 0) {
 		WARN("rlm_cowork (%s): test_clock_offset = %d: the module's clock is shifted (tests only!)", inst->name,
@@ -409,13 +473,16 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		     e.msg);
 	}
 	cw_regpool_put(inst->pool, conn, false);
-	return 0;
+	return start_ocsp(inst, conf);
 }
 
 static int mod_detach(void *instance)
 {
 	rlm_cowork_t *inst = instance;
 
+	/* No OCSP answer from this instance's configuration from now on. */
+	cw_ocsp_unserve(inst->ocsp);
+	inst->ocsp = NULL;
 	/* Write what is queued before anything else goes. */
 	cw_logq_stop(inst->logq);
 	inst->logq = NULL;
@@ -774,10 +841,49 @@ static bool add_session_attrs(rlm_cowork_t const *inst, REQUEST *request, cw_mem
 }
 
 /*
+ * Was the certificate refused by OCSP inside the TLS handshake? Then
+ * FreeRADIUS copied its attributes into this Access-Reject's request with
+ * TLS-OCSP-Cert-Valid 0 (refused) or 2 (no answer, softfail off), and
+ * check-eap-tls never ran: nothing has logged the decision yet.
+ */
+static bool refused_in_handshake(rlm_cowork_t const *inst, REQUEST *request)
+{
+	VALUE_PAIR *vp;
+
+	if (request->reply->code != PW_CODE_ACCESS_REJECT ||
+	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) return false;
+	vp = fr_pair_find_by_da(request->packet->vps, inst->da_ocsp_valid, TAG_ANY);
+	return vp && vp->vp_integer != 1;
+}
+
+/*
+ * The access log row and log line of a handshake refused by OCSP, with the
+ * registry's reason. When the registry would accept, the OCSP check itself
+ * failed (no stored answer, responder unreachable): an internal error.
+ */
+static void log_handshake_refusal(rlm_cowork_t *inst, REQUEST *request)
+{
+	cw_member_decision_t d;
+	cw_access_row_t row;
+
+	member_decide(inst, request, &d);
+	if (d.result == CW_DECIDE_ACCEPT) {
+		d.result = CW_DECIDE_INTERNAL;
+		snprintf(d.reason, sizeof(d.reason), "certificate %s of %s failed the OCSP check in the TLS handshake"
+			 " although the registry accepts it: see the OCSP responder's line (no pre-signed answer: run"
+			 " `coworkctl cert ocsp-sign`; or the responder is unreachable)", d.serial, d.member);
+	}
+	member_row(inst, request, &d, &row);
+	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
+	log_refusal(request, d.result, d.reason);
+}
+
+/*
  * post-auth (and Post-Auth-Type REJECT): on an Access-Accept that carries a
  * client certificate, decide again and send the member's VLAN; on refusal,
- * the Accept's reply becomes a Reject's (see reply_refusal). Any other
- * reply just gets a Message-Authenticator if it has none.
+ * the Accept's reply becomes a Reject's (see reply_refusal). A Reject of a
+ * handshake that OCSP refused gets its access log row. Any other reply just
+ * gets a Message-Authenticator if it has none.
  */
 static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
 {
@@ -787,6 +893,7 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 
 	if (request->reply->code != PW_CODE_ACCESS_ACCEPT ||
 	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
+		if (refused_in_handshake(inst, request)) log_handshake_refusal(inst, request);
 		if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
 		return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
 	}

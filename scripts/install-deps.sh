@@ -9,6 +9,7 @@ packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
 	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev eapoltest
+	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils
 	python3 python3-gi gir1.2-nm-1.0
 "

@@ -4,16 +4,18 @@
 # integration tests.
 #
 # Usage: mkconfdir.sh --src SRCDIR --state STATE --confdir DIR --libdir DIR
-#                     [--auth-port 1812] [--acct-port 1813] [--secret S]
-#                     [--user USER] [--reject-delay SECONDS]
+#                     [--auth-port 1812] [--acct-port 1813] [--ocsp-port AUTH+2]
+#                     [--secret S] [--user USER] [--reject-delay SECONDS]
 #
 # The site and module files are the ones `make install` puts into
 # /etc/freeradius/3.0, with the state directory filled in; only the listen
-# address (127.0.0.1) and ports differ. radiusd refuses a world-writable
+# address (127.0.0.1) and ports differ: the OCSP responder (rlm_cowork's
+# ocsp_port and cowork_eap's ocsp url) takes the auth port + 2 unless given,
+# so that every test server has its own. radiusd refuses a world-writable
 # configuration, so everything is created 0750/0640.
 set -eu
 
-src= state= confdir= libdir= user=
+src= state= confdir= libdir= user= ocsp_port=
 auth_port=1812 acct_port=1813 secret=testing123 reject_delay=0
 
 die() { echo "mkconfdir.sh: $*" >&2; exit 1; }
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--libdir) libdir=$2 ;;
 	--auth-port) auth_port=$2 ;;
 	--acct-port) acct_port=$2 ;;
+	--ocsp-port) ocsp_port=$2 ;;
 	--secret) secret=$2 ;;
 	--user) user=$2 ;;
 	--reject-delay) reject_delay=$2 ;;
@@ -37,6 +40,7 @@ done
 	die "--src, --state, --confdir and --libdir are required"
 case $state in /*) ;; *) die "--state must be an absolute path" ;; esac
 case $confdir in /*) ;; *) die "--confdir must be an absolute path" ;; esac
+[ -n "$ocsp_port" ] || ocsp_port=$((auth_port + 2))
 
 umask 027
 mkdir -p "$confdir/mods-enabled" "$confdir/sites-enabled" "$confdir/log" "$confdir/run"
@@ -50,7 +54,7 @@ if [ -n "$user" ]; then
 fi
 
 fill() {
-	sed -e "s|@COWORK_STATE_DIR@|$state|g" "$1"
+	sed -e "s|@COWORK_STATE_DIR@|$state|g" -e "s|@COWORK_OCSP_PORT@|$ocsp_port|g" "$1"
 }
 
 fill "$src/raddb/radiusd.conf.in" | awk -v user="$user_lines" -v confdir="$confdir" \

@@ -48,6 +48,8 @@ fi
 
 # A demo state from an older version gets what it lacks (any coworkctl command does that).
 "$coworkctl" -d "$state" vlan show >/dev/null
+# ...and its certificates the pre-signed OCSP answers the handshake now asks for.
+"$coworkctl" -d "$state" cert ocsp-sign
 
 sh "$top/scripts/mkconfdir.sh" --src "$top" --state "$state" --confdir "$demo/raddb" \
 	--libdir "$top/build/rlm_cowork/.libs" ${user:+--user "$user"} --reject-delay 1
@@ -66,7 +68,7 @@ Try it from another terminal:
       -> SUCCESS, VLAN 100 (Tunnel-Private-Group-Id in the Access-Accept)
   $coworkctl -d $state cert list
   $coworkctl -d $state cert revoke SERIAL --reason key-compromise
-      -> the same eapol_test now ends in FAILURE, no restart
+      -> the same eapol_test now ends in FAILURE, inside the TLS handshake (OCSP), no restart
   $coworkctl -d $state psk show --ssid CoworkGuest
   echo 'User-Name = "aabbccddeeff", User-Password = "aabbccddeeff", Calling-Station-Id = "AA-BB-CC-DD-EE-FF", Called-Station-Id = "02-00-00-00-00-01:CoworkGuest", Message-Authenticator = 0x00' |
       radclient -x 127.0.0.1 auth testing123

@@ -12,6 +12,10 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "fixture.h"
 #include "session.h"
 
@@ -42,15 +46,27 @@ static void capture_log(log_type_t type, log_lvl_t lvl, REQUEST *request, char c
 	strcat(logged, "\n");
 }
 
-static CONF_SECTION *config(char const *state_dir, char const *busy)
+/* OCSP responder ports of the module tests (this project's OCSP tests use 18240-18249). */
+#define OCSP_PORT	18246
+#define OCSP_PORT_TEXT	"18246"
+#define OCSP_PORT_TAKEN	18247
+
+/* Our configuration; ocsp_port is 0 (no responder) unless the test gives one. */
+static CONF_SECTION *config_ocsp(char const *state_dir, char const *busy, char const *ocsp_port)
 {
 	CONF_SECTION *cs = cf_section_alloc(NULL, "cowork", NULL);
 
 	cf_pair_add(cs, cf_pair_alloc(cs, "state_dir", state_dir, T_OP_EQ, T_BARE_WORD, T_DOUBLE_QUOTED_STRING));
+	cf_pair_add(cs, cf_pair_alloc(cs, "ocsp_port", ocsp_port ? ocsp_port : "0", T_OP_EQ, T_BARE_WORD, T_BARE_WORD));
 	if (busy) {
 		cf_pair_add(cs, cf_pair_alloc(cs, "registry_busy_timeout", busy, T_OP_EQ, T_BARE_WORD, T_BARE_WORD));
 	}
 	return cs;
+}
+
+static CONF_SECTION *config(char const *state_dir, char const *busy)
+{
+	return config_ocsp(state_dir, busy, NULL);
 }
 
 /* Parse and instantiate a module instance from cs: 0 or -1. */
@@ -522,6 +538,111 @@ static void accounting_without_registry__fails(void **state)
 			 RLM_MODULE_OK);
 }
 
+/* --- a handshake refused by OCSP: its Reject is logged in post-auth ------------------ */
+
+/* The Access-Reject of a handshake, after the OCSP check said `valid` (0 no, 1 yes, 2 skipped). */
+static REQUEST *ocsp_rejected(ctx_t *c, char const *serial, char const *member, char const *valid)
+{
+	REQUEST *request = cert_request(c, serial, member, FX_STATION);
+
+	add(&request->packet->vps, request->packet, "TLS-OCSP-Cert-Valid", valid);
+	return request;
+}
+
+static void post_auth_reject_after_ocsp_refusal__logs_the_registry_reason(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = ocsp_rejected(c, FX_ALICE, "alice", "no");
+	cw_err_t e;
+
+	assert_int_equal(cw_admin_cert_revoke(c->fx.admin, FX_ALICE, "key-compromise", c->fx.now, NULL, &e), 0);
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_UPDATED);
+	assert_non_null(strstr(logged, "reject (revoked): certificate " FX_ALICE " of alice was revoked"));
+	reply_is_bare_reject(request);
+}
+
+static void post_auth_reject_after_ocsp_failure_of_a_valid_cert__is_an_internal_error(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = ocsp_rejected(c, FX_ALICE, "alice", "skipped");
+
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_UPDATED);
+	assert_non_null(strstr(logged, "reject (internal-error): certificate " FX_ALICE " of alice failed the OCSP check"));
+	assert_non_null(strstr(logged, "coworkctl cert ocsp-sign"));
+}
+
+static void post_auth_reject_after_ocsp_good__logs_nothing_more(void **state)
+{
+	ctx_t *c = *state;
+	REQUEST *request = ocsp_rejected(c, FX_ALICE, "alice", "yes");
+
+	/* check-eap-tls refused it and logged it already */
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_UPDATED);
+	assert_string_equal(logged, "");
+}
+
+/* --- the OCSP responder's start ---------------------------------------------------- */
+
+static void ocsp_port_above_65535__fails_instantiation(void **state)
+{
+	CONF_SECTION *cs = config_ocsp("/nonexistent/cowork", NULL, "65536");
+	void *inst;
+
+	(void)state;
+	assert_int_equal(instantiate(cs, &inst), -1);
+	rlm_cowork.detach(inst);
+	talloc_free(cs);
+}
+
+static int connect_ocsp(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), rc;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc;
+}
+
+static void ocsp_port_taken__fails_instantiation(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(OCSP_PORT_TAKEN) };
+	char port[8];
+	CONF_SECTION *cs;
+	void *inst;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	snprintf(port, sizeof(port), "%d", OCSP_PORT_TAKEN);
+	cs = config_ocsp("/nonexistent/cowork", NULL, port);
+	assert_int_equal(instantiate(cs, &inst), -1);
+	rlm_cowork.detach(inst);
+	talloc_free(cs);
+	close(fd);
+}
+
+static void hup_second_instance_on_the_same_port__instantiates(void **state)
+{
+	CONF_SECTION *old_cs = config_ocsp("/nonexistent/cowork", NULL, OCSP_PORT_TEXT);
+	CONF_SECTION *new_cs = config_ocsp("/nonexistent/cowork", NULL, OCSP_PORT_TEXT);
+	void *old_inst, *new_inst;
+
+	(void)state;
+	assert_int_equal(instantiate(old_cs, &old_inst), 0);
+	assert_int_equal(connect_ocsp(OCSP_PORT), 0);
+	assert_int_equal(instantiate(new_cs, &new_inst), 0);	/* the port is not bound twice */
+	rlm_cowork.detach(old_inst);
+	assert_int_equal(connect_ocsp(OCSP_PORT), 0);	/* still served by the new instance */
+	rlm_cowork.detach(new_inst);
+	assert_int_equal(connect_ocsp(OCSP_PORT), -1);
+	talloc_free(old_cs);
+	talloc_free(new_cs);
+}
+
 /* --- configuration -------------------------------------------------------------- */
 
 static void relative_state_dir__fails_instantiation(void **state)
@@ -593,6 +714,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(accounting_on__ends_the_nas_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(accounting_without_access_log__fails_so_the_nas_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(accounting_without_registry__fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_reject_after_ocsp_refusal__logs_the_registry_reason, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(post_auth_reject_after_ocsp_failure_of_a_valid_cert__is_an_internal_error,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_reject_after_ocsp_good__logs_nothing_more, setup, teardown),
+		cmocka_unit_test(ocsp_port_above_65535__fails_instantiation),
+		cmocka_unit_test(ocsp_port_taken__fails_instantiation),
+		cmocka_unit_test(hup_second_instance_on_the_same_port__instantiates),
 		cmocka_unit_test(relative_state_dir__fails_instantiation),
 		cmocka_unit_test(busy_timeout_above_bound__fails_instantiation),
 		cmocka_unit_test(missing_registry_at_start__instantiates_and_rejects),

@@ -1,0 +1,23 @@
+/*
+ * cmd_cert_ocsp.h - coworkctl cert ocsp-sign: the pre-signed OCSP answers
+ * that certificates issued before them lack (see certs/ocsp.h).
+ */
+#ifndef COWORKCTL_CMD_CERT_OCSP_H
+#define COWORKCTL_CMD_CERT_OCSP_H
+
+#include "cli.h"
+
+/* Usage and help of `cert ocsp-sign`, for the cert command table. */
+#define CERT_OCSP_SIGN_USAGE "cert ocsp-sign [SERIAL...] [--all] [--json]"
+#define CERT_OCSP_SIGN_HELP \
+	"Sign, with the CA key, the OCSP answer \"good\" that the module's responder serves during the\n" \
+	"TLS handshake while a certificate may connect. `cert issue` signs one for each new certificate;\n" \
+	"certificates issued by an older version have none and are refused in the handshake until this\n" \
+	"has run. Without arguments: every certificate (not revoked, not expired) that lacks one.\n\n" \
+	"  SERIAL...   (re-)sign these certificates' answers\n" \
+	"  --all       re-sign every certificate that is not revoked and not expired\n" \
+	"  --json      print what was signed as JSON\n"
+
+int cert_ocsp_sign(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+
+#endif
