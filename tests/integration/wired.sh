@@ -8,7 +8,9 @@
 # suspended member must see CTRL-EVENT-EAP-FAILURE, which they do because
 # the OCSP check fails the TLS handshake itself. With OCSP turned off (the
 # registry check after the handshake only) the test records what the
-# supplicant does instead.
+# supplicant does instead. hostapd also sends accounting and takes
+# Disconnect-Requests (its RADIUS DAS): `cert revoke` of a connected member
+# must be ACKed by hostapd, which closes the port and sends Accounting-Stop.
 #
 # Needs root (network namespaces): otherwise the whole test is skipped.
 # The outer part makes the namespaces and the veth pair and removes them on
@@ -51,6 +53,8 @@ fi
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18244
+DAS_PORT=3799	# hostapd's RADIUS DAS, on the NAS namespace's own loopback
+DAS_SECRET=wired-das-secret-0123456789
 HOSTAPD=${HOSTAPD:-hostapd}
 HOSTAPD_CLI=${HOSTAPD_CLI:-hostapd_cli}
 WPA_SUPPLICANT=${WPA_SUPPLICANT:-wpa_supplicant}
@@ -80,6 +84,10 @@ for m in alice bob carol; do
 	cowork cert issue $m --out "$CERTS/$m" >"$TMP/issue-$m.out" || { not_ok "cert issue $m"; exit 1; }
 done
 CAROL=$(sed -n 's/^serial: //p' "$TMP/issue-carol.out")
+ALICE=$(sed -n 's/^serial: //p' "$TMP/issue-alice.out")
+printf '%s\n' "$DAS_SECRET" >"$TMP/das.secret"
+cowork nas add wired-test --address 127.0.0.1 --coa-port $DAS_PORT --secret-file "$TMP/das.secret" >/dev/null ||
+	{ not_ok "nas add (hostapd's DAS)"; exit 1; }
 
 server_start "$TMP/state" $PORT || { not_ok "radiusd starts"; exit 1; }
 
@@ -102,6 +110,13 @@ own_ip_addr=127.0.0.1
 auth_server_addr=127.0.0.1
 auth_server_port=$PORT
 auth_server_shared_secret=testing123
+acct_server_addr=127.0.0.1
+acct_server_port=$((PORT + 1))
+acct_server_shared_secret=testing123
+radius_das_port=$DAS_PORT
+radius_das_client=127.0.0.1 $DAS_SECRET
+radius_das_require_event_timestamp=1
+radius_das_require_message_authenticator=1
 CONF
 "$HOSTAPD" -dd -t "$TMP/hostapd.conf" >"$TMP/hostapd.log" 2>&1 &
 hostapd_pid=$!
@@ -231,6 +246,46 @@ cowork member resume bob >/dev/null
 attempt bob 02:00:00:00:01:04 20
 expect_event "resumed member: wpa_supplicant reports CTRL-EVENT-EAP-SUCCESS" success
 has "... wpa_cli status: suppPortStatus=Authorized" "^suppPortStatus=Authorized" "$STATUS"
+wpas_stop
+
+# --- Revocation reaches a connected device: hostapd's accounting, then its DAS ---------------
+# alice connects; hostapd's Accounting-Start echoes the Class of her Accept.
+attempt alice 02:00:00:00:01:06 20
+expect_event "alice connects again (for the Disconnect test)" success
+i=0
+while [ $i -lt 50 ] && ! cowork session list --serial "$ALICE" 2>/dev/null | grep -q " live "; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cowork session list --serial "$ALICE" >"$TMP/sessions-alice" 2>&1
+has "hostapd's Accounting-Start gives alice's certificate a live session" " live +alice +$ALICE +wired-test +127.0.0.1 " \
+	"$TMP/sessions-alice"
+# Revoked: the registry first, then a Disconnect-Request to hostapd, which answers ACK.
+t0=$(date +%s%N)
+cowork cert revoke "$ALICE" --reason key-compromise >"$TMP/revoke-alice" 2>&1
+rc=$?
+diag "cert revoke, registry change to hostapd's last ACK included: $((($(date +%s%N) - t0) / 1000000)) ms for" \
+	"$(grep -c ': ACK' "$TMP/revoke-alice") session(s)"
+[ $rc = 0 ] && ok "cert revoke of a connected certificate exits 0 (every NAS disconnected it)" ||
+	not_ok "cert revoke of a connected certificate exits 0 (every NAS disconnected it)" "exit $rc" \
+		"$(cat "$TMP/revoke-alice")"
+has "... and reports hostapd's Disconnect-ACK" "wired-test \\(127.0.0.1 port $DAS_PORT\\) session [0-9A-F]+: ACK" \
+	"$TMP/revoke-alice"
+has "... hostapd matched the session and disconnected the station" \
+	"RADIUS DAS: Found a matching session 02:00:00:00:01:06 - disconnecting" "$TMP/hostapd.log"
+"$HOSTAPD_CLI" -p "$TMP/hostapd" -i "$IF_AP" sta 02:00:00:00:01:06 >"$TMP/nas-alice-after" 2>&1
+lacks "... hostapd no longer holds her port authorized" "AUTHORIZED|dot1xAuthPaeState=AUTHENTICATED" \
+	"$TMP/nas-alice-after"
+i=0
+while [ $i -lt 50 ] && cowork session list --serial "$ALICE" 2>/dev/null | grep -q " live "; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cowork session list --serial "$ALICE" --all >"$TMP/sessions-alice" 2>&1
+has "... and hostapd's Accounting-Stop ended the session" " ended +alice +$ALICE +wired-test " "$TMP/sessions-alice"
+lacks "... no live session of hers is left" " live " "$TMP/sessions-alice"
+lacks "the DAS secret is not in radiusd's log" "$DAS_SECRET" "$server_log"
+lacks "... nor in coworkctl's output" "$DAS_SECRET" "$TMP/revoke-alice"
 wpas_stop
 
 # OCSP off: only the registry check after the handshake (check-eap-tls). The
