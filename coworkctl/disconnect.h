@@ -10,7 +10,7 @@
  * session, and makes the command exit 3.
  *
  * For commands that revoke or suspend (cert revoke, member suspend,
- * session disconnect; member remove and cert renew --revoke-old should too):
+ * session disconnect, member remove, cert renew --revoke-old):
  *
  *	disconnect_opts_t dopts;
  *	disconnect_opts_init(&dopts);
