@@ -29,9 +29,8 @@ static const cli_cmd_t commands[] = {
 	{ "crl", cmd_crl, "crl --out FILE [--days N] [--der] [--json]",
 	  "Write the member CA's certificate revocation list (for RadSec peers, other RADIUS servers).\n" },
 	{ "status", cmd_status, "status [--json]",
-	  "What needs attention: clock, guest passphrases, CA and certificate expiry, OCSP answers,\n"
-	  "access log.\n"
-	  "Exit 0 when all is well, 3 when something needs action.\n" },
+	  "What needs attention: clock, guest passphrases, CA and certificate expiry,\n"
+	  "OCSP answers, access log. Exit 0 when all is well, 3 when something needs action.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -48,7 +47,16 @@ static void usage(FILE *f)
 	      "  -V, --version        print the version\n"
 	      "\n"
 	      "Commands:\n", f);
-	for (const cli_cmd_t *c = commands; c->name; c++) fprintf(f, "  %s\n      %s", c->usage, c->help);
+	for (const cli_cmd_t *c = commands; c->name; c++) {
+		fprintf(f, "  %s\n", c->usage);
+		/* Each line of the description indented under its command. */
+		for (const char *l = c->help; *l;) {
+			size_t n = strcspn(l, "\n");
+
+			fprintf(f, "      %.*s\n", (int)n, l);
+			l += n + (l[n] == '\n');
+		}
+	}
 	fputs("\nRun 'coworkctl COMMAND --help' for a command's options.\n"
 	      "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage error,\n"
 	      "3 done but something needs attention (status; a --notify-cmd that failed; a session that\n"
