@@ -1,0 +1,101 @@
+#!/bin/sh
+# Benchmark (not a test): radiusd's CPU time and latency per EAP-TLS
+# authentication (TLS 1.2, full handshake, same client certificate) for
+#
+#   stock      stock FreeRADIUS `eap` with the same CA and server certificate,
+#              no revocation check
+#   stock-crl  the same with check_crl = yes and a CRL of REVOKED serials
+#              (`coworkctl crl` from the registry below: signed by the CA)
+#   cowork     rlm_cowork as shipped (cowork_eap with OCSP to rlm_cowork's
+#              responder inside the handshake, then check-eap-tls), with
+#              REVOKED revoked certificates and their members in the registry
+#   cowork-nocsp  the same with cowork_eap's OCSP off (registry check after
+#              the handshake only)
+#
+# The four servers run side by side; each round sends the same load to each
+# in turn (PARALLEL eapol_test processes, REPEATS authentications each). CPU:
+# utime + stime (+ children) of radiusd from /proc/PID/stat. Latency: the
+# wall time of each EAP exchange as seen by eapol_test (EAP start to
+# success), p50 and p99 over all exchanges of the setup. Bar: cowork at most
+# 1.05 x stock per authentication.
+#
+# Usage (from make bench): ROUNDS=5 PARALLEL=8 REPEATS=100 REVOKED=100000 sh tests/bench/member_compare.sh
+# Ports 18320-18331. Data sets cached in $BENCH_CACHE if set.
+. "$top_srcdir/tests/integration/harness.sh"
+
+ROUNDS=${ROUNDS:-5}
+PARALLEL=${PARALLEL:-8}
+REPEATS=${REPEATS:-100}
+REVOKED=${REVOKED:-100000}
+AUTHS=$((PARALLEL * REPEATS))
+SETUPS="stock stock-crl cowork cowork-nocsp"
+
+init_state "$TMP/state" >/dev/null &&
+cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
+cowork ssid add CoworkMembers --class member >/dev/null &&
+cowork member add alice >/dev/null && mkdir -p "$TMP/certs" &&
+cowork cert issue alice --out "$TMP/certs/alice" >/dev/null || { not_ok "set-up"; exit 1; }
+. "$top_srcdir/tests/bench/member_lib.sh"
+
+t0=$(date +%s.%N)
+data=$(state_with "$REVOKED" 0) || { not_ok "registry with $REVOKED revoked certificates"; exit 1; }
+t1=$(date +%s.%N)
+capath=$(crl_dir "$data") || { not_ok "CRL of $REVOKED serials"; exit 1; }
+t2=$(date +%s.%N)
+echo "$t0 $t1 $t2 $REVOKED $(wc -c <"$capath/crl.pem")" |
+	awk '{ printf "# data: %d revoked certificates in the registry (SQL) %.1f s; CRL (coworkctl crl) %.1f s, %d bytes PEM\n", $4, $2 - $1, $3 - $2, $5 }'
+
+stock_config stock "$data" 18320 &&
+	stock_config stock-crl "$data" 18323 "$capath" &&
+	cowork_config cowork "$data" 18326 on &&
+	cowork_config cowork-nocsp "$data" 18329 off || { not_ok "config dirs"; exit 1; }
+for s in $SETUPS; do
+	start "$s" || { not_ok "radiusd ($s) starts"; exit 1; }
+done
+ok "four radiusd setups run side by side"
+
+# Warm-up: loads the CRL, opens the registry.
+for s in $SETUPS; do warm "$s"; done
+
+: >"$TMP/results"
+printf '%-6s %-13s %6s %8s %9s %8s %8s\n' round setup auths "wall(s)" "ms CPU/a" "p50 ms" "p99 ms"
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	r=$((r + 1))
+	for s in $SETUPS; do
+		set -- $(measure "$s")
+		echo "$s $1 $2" >>"$TMP/results"
+		echo "$r $s $2 $3 $1 $TICK $4 $5" | awk '{
+			printf "%-6s %-13s %6d %8s %9s %8s %8s\n", $1, $2, $3, $4,
+				$3 ? sprintf("%.3f", $5 / $6 * 1000 / $3) : "-", $7, $8 }'
+	done
+done
+
+echo
+printf '%-13s %9s %8s %8s %8s\n' setup "ms CPU/a" "p50 ms" "p99 ms" "ratio"
+for s in $SETUPS; do
+	echo "$s $(percentiles "$TMP/lat-all.$s")"
+done >"$TMP/pct"
+awk -v tick="$TICK" '
+	FNR == NR { p50[$1] = $2; p99[$1] = $3; next }
+	{ t[$1] += $2; n[$1] += $3 }
+	END {
+		split("stock stock-crl cowork cowork-nocsp", order, " ")
+		for (s in n) ms[s] = n[s] ? t[s] / tick * 1000 / n[s] : 0
+		for (i = 1; i <= 4; i++) {
+			s = order[i]
+			printf "%-13s %9.3f %8s %8s %8s\n", s, ms[s], p50[s], p99[s], ms["stock"] ? sprintf("%.2f", ms[s] / ms["stock"]) : "-"
+		}
+		if (ms["stock"] > 0)
+			printf "summary: rlm_cowork %.3f ms CPU/auth = %.2f x stock eap (%.3f ms; bar <= 1.05: %s); OCSP off %.2f x; stock + CRL of %d %.2f x\n",
+				ms["cowork"], ms["cowork"] / ms["stock"], ms["stock"],
+				ms["cowork"] / ms["stock"] <= 1.05 ? "met" : "MISSED",
+				ms["cowork-nocsp"] / ms["stock"], revoked, ms["stock-crl"] / ms["stock"]
+	}' revoked="$REVOKED" "$TMP/pct" "$TMP/results"
+
+bad=$(awk -v want="$AUTHS" '$3 < want * 0.99 { print $1 }' "$TMP/results" | sort -u | tr '\n' ' ')
+if [ -z "$bad" ]; then
+	ok "every setup authenticated (at least 99% of $AUTHS per round)"
+else
+	not_ok "every setup authenticated (at least 99% of $AUTHS per round)" "short: $bad"
+fi

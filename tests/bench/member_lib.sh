@@ -1,0 +1,240 @@
+# member_lib.sh - shared by member_compare.sh and member_growth.sh (sourced
+# after harness.sh): registries and CRLs of any size generated with SQL,
+# radiusd setups side by side (stock `eap`, stock `eap` + CRL, rlm_cowork
+# with and without OCSP), and the EAP-TLS load with per-exchange latency.
+#
+# Needs: $TMP, $STATE (a state made by init_state with member alice and her
+# certificate in $TMP/certs/alice), harness's cowork().
+
+TICK=$(getconf CLK_TCK)
+PIDS=
+trap 'for p in $PIDS; do kill $p 2>/dev/null; done; finish' EXIT
+
+# Module where radiusd's user can read it (as server_config does).
+mkdir -p "$TMP/lib" && cp "$top_builddir/rlm_cowork/.libs/rlm_cowork.so" "$TMP/lib/" && chmod 0755 "$TMP/lib"
+
+# gen_registry DB N VALID: N members bench-1..N, each with one revoked
+# certificate (serial 0x20000000000 + i) and, if VALID is 1, one valid
+# certificate too (0x10000000000 + i), in one transaction. Serials in the
+# registry's form (lowercase hex, no leading zeros); issuer as alice's.
+gen_registry() {
+	now=$(date +%s)
+	"$SQLITE3" "$1" <<SQL
+PRAGMA synchronous = OFF;
+PRAGMA foreign_keys = ON;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+INSERT INTO member (id, name, status, valid_from, created_at)
+	SELECT 100 + i, 'bench-' || i, 'active', $now - 86400, $now - 86400 FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at, revoked_at, revoke_reason)
+	SELECT printf('%x', 2199023255552 + i), 100 + i, '/CN=bench-' || i,
+		(SELECT issuer FROM cert LIMIT 1), $now - 86400, $now + 31536000,
+		printf('%064x', 2199023255552 + i), $now - 86400, $now - 3600, 'superseded' FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2 AND $3 = 1)
+INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at)
+	SELECT printf('%x', 1099511627776 + i), 100 + i, '/CN=bench-' || i,
+		(SELECT issuer FROM cert LIMIT 1), $now - 86400, $now + 31536000,
+		printf('%064x', 1099511627776 + i), $now - 86400 FROM n WHERE $3 = 1;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+ANALYZE;
+SQL
+}
+
+# state_with N VALID: a copy of $STATE (same CA, server and alice) whose
+# registry has gen_registry N VALID; cached in $BENCH_CACHE (default
+# $TMP/cache) as state-N-VALID. Prints the directory.
+state_with() {
+	dir=${BENCH_CACHE:-$TMP/cache}/state-$1-$2
+	if [ ! -f "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "${dir%/*}" && cp -a "$STATE" "$dir" &&
+			gen_registry "$dir/registry.db" "$1" "$2" >/dev/null &&
+			touch "$dir/.done" || return 1
+	fi
+	echo "$dir"
+}
+
+# crl_dir STATEDIR: a ca_path directory with the CA and the CRL that
+# `coworkctl crl` writes from STATEDIR's registry (signed by its CA), both
+# under their hash names. Cached next to the state. Prints the directory.
+crl_dir() {
+	d=$1.capath
+	if [ ! -f "$d/.done" ]; then
+		rm -rf "$d" && mkdir -p "$d" &&
+			"$COWORKCTL" -d "$1" crl --out "$d/crl.pem" >/dev/null &&
+			cp "$1/ca/ca.pem" "$d/ca.pem" &&
+			ln -s ca.pem "$d/$("$OPENSSL" x509 -hash -noout -in "$d/ca.pem").0" &&
+			ln -s crl.pem "$d/$("$OPENSSL" crl -hash -noout -in "$d/crl.pem").r0" &&
+			chmod 0755 "$d" && chmod 0644 "$d"/*.pem && touch "$d/.done" || return 1
+	fi
+	echo "$d"
+}
+
+# cowork_config NAME STATEDIR AUTH_PORT OCSP(on|off): rlm_cowork as shipped
+# (OCSP port AUTH_PORT + 2), or with cowork_eap's OCSP off.
+cowork_config() {
+	conf=$TMP/raddb-$1
+	rm -rf "$conf"
+	sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$2" --confdir "$conf" \
+		--libdir "$TMP/lib" --auth-port "$3" --acct-port "$(($3 + 1))" --ocsp-port "$(($3 + 2))" \
+		${RADIUS_USER:+--user "$RADIUS_USER"} || return 1
+	[ "$4" = on ] || sed -i '/ocsp {/,/}/s/enable = yes/enable = no/' "$conf/mods-enabled/cowork_eap"
+	echo "$3" >"$conf/.port"
+}
+
+# stock_config NAME STATEDIR AUTH_PORT [CAPATH]: stock FreeRADIUS, module
+# `eap` with cowork_eap's TLS settings (same certificates, no session
+# cache, TLS 1.2/1.3) but no OCSP and no virtual server; with CAPATH,
+# check_crl = yes and the CRL from that ca_path. Only rlm_eap is loaded.
+stock_config() {
+	conf=$TMP/raddb-$1
+	rm -rf "$conf"
+	sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$2" --confdir "$conf" \
+		--libdir "$TMP/lib" --auth-port "$3" --acct-port "$(($3 + 1))" --ocsp-port "$(($3 + 2))" \
+		${RADIUS_USER:+--user "$RADIUS_USER"} || return 1
+	rm -f "$conf/mods-enabled/cowork" "$conf/sites-enabled/cowork" "$conf/sites-enabled/cowork-check-eap-tls"
+	sed -e 's/^eap cowork_eap {/eap {/' -e '/ocsp {/,/}/s/enable = yes/enable = no/' -e '/virtual_server = /d' \
+		"$conf/mods-enabled/cowork_eap" >"$conf/mods-enabled/eap"
+	rm -f "$conf/mods-enabled/cowork_eap"
+	if [ -n "${4:-}" ]; then
+		sed -i "s|^\\t\\tca_file = .*|&\\n\\t\\tca_path = $4\\n\\t\\tcheck_crl = yes|" "$conf/mods-enabled/eap"
+		grep -q "check_crl = yes" "$conf/mods-enabled/eap" || return 1
+	fi
+	cat >"$conf/sites-enabled/stock" <<CONF
+server stock {
+	listen {
+		type = auth
+		ipaddr = 127.0.0.1
+		port = $3
+	}
+	authorize {
+		eap {
+			ok = return
+			updated = return
+		}
+		reject
+	}
+	authenticate {
+		eap
+	}
+	post-auth {
+		Post-Auth-Type REJECT {
+			eap
+		}
+	}
+}
+CONF
+	[ -z "$RADIUS_USER" ] || chgrp -R "$RADIUS_USER" "$conf"
+	echo "$3" >"$conf/.port"
+}
+
+# start NAME: radiusd on $TMP/raddb-NAME, ready within 60 s (a large CRL
+# or registry is not read at start, but be generous); PID in PID_<name>.
+start() {
+	log=$TMP/radiusd-$1.log
+	if [ -n "${RADIUSD_PRELOAD:-}" ]; then
+		LD_PRELOAD="${RADIUSD_PRELOAD:-}" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" \
+			"$FREERADIUS" -f -l stdout -d "$TMP/raddb-$1" >"$log" 2>&1 &
+	else
+		"$FREERADIUS" -f -l stdout -d "$TMP/raddb-$1" >"$log" 2>&1 &
+	fi
+	pid=$!
+	PIDS="$PIDS $pid"
+	eval "PID_$(echo "$1" | tr -- - _)=$pid"
+	i=0
+	while [ $i -lt 600 ]; do
+		grep -q "Ready to process requests" "$log" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	diag "radiusd ($1) did not start" "$(tail -n 20 "$log")"
+	return 1
+}
+
+pid_of() {
+	eval "echo \$PID_$(echo "$1" | tr -- - _)"
+}
+
+cpu() {
+	awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"
+}
+
+cat >"$TMP/alice.conf" <<CONF
+network={
+	key_mgmt=WPA-EAP
+	eap=TLS
+	identity="alice"
+	ca_cert="$STATE/ca/ca.pem"
+	client_cert="$TMP/certs/alice/alice.pem"
+	private_key="$TMP/certs/alice/alice.key"
+	domain_match="radius.test.example"
+	phase1="tls_disable_tlsv1_3=1"
+}
+CONF
+
+# load NAME N: PARALLEL eapol_test processes, each N full TLS 1.2
+# handshakes (one authentication and N - 1 re-authentications; the server
+# keeps no session cache). Each exchange's wall time (from eapol_test's
+# EAP start to its success, timestamped as its line-buffered output
+# arrives) goes into $TMP/lat.NAME (ms, one a line, appended). Prints the
+# successes.
+load() {
+	port=$(cat "$TMP/raddb-$1/.port")
+	p=0
+	clients=
+	while [ $p -lt "$PARALLEL" ]; do
+		( stdbuf -oL "$EAPOL_TEST" -c "$TMP/alice.conf" -a 127.0.0.1 -p "$port" -s testing123 -t 20 -r $(($2 - 1)) \
+			-N 30:s:02-00-00-00-00-AA:CoworkMembers 2>&1 |
+			perl -MTime::HiRes=time -ne '
+				if (/CTRL-EVENT-EAP-STARTED/) { $t = time }
+				elsif (/CTRL-EVENT-EAP-SUCCESS/ && defined $t) { printf "%.3f\n", (time - $t) * 1000; undef $t }' \
+			>"$TMP/lat.$1.$p" ) &
+		clients="$clients $!"
+		p=$((p + 1))
+	done
+	# Only the clients (a bare `wait` would wait for the servers too); each
+	# eapol_test gives up after 20 s without an answer.
+	for c in $clients; do wait "$c"; done
+	cat "$TMP/lat.$1".[0-9]* >>"$TMP/lat.$1"
+	cat "$TMP/lat.$1".[0-9]* | wc -l
+	rm -f "$TMP/lat.$1".[0-9]*
+}
+
+# measure NAME: "cpu_ticks successes wall_s p50_ms p99_ms" of one load.
+measure() {
+	pid=$(pid_of "$1")
+	c0=$(cpu "$pid")
+	: >"$TMP/lat.$1"
+	t0=$(date +%s.%N)
+	n=$(load "$1" "$REPEATS")
+	t1=$(date +%s.%N)
+	c1=$(cpu "$pid")
+	pct=$(sort -n "$TMP/lat.$1" | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "- -"; exit }
+		i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5)
+		if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+		print v[i50], v[i99] }')
+	cat "$TMP/lat.$1" >>"$TMP/lat-all.$1"
+	echo "$((c1 - c0)) $n $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') $pct"
+}
+
+# warm NAME: a few authentications before the rounds (loads a CRL, opens
+# the registry, fills caches).
+warm() {
+	PARALLEL_SAVED=$PARALLEL
+	PARALLEL=2
+	load "$1" 3 >/dev/null
+	PARALLEL=$PARALLEL_SAVED
+	rm -f "$TMP/lat.$1"
+}
+
+# percentiles FILE: "p50 p99" of a file of latencies.
+percentiles() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "- -"; exit }
+		i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5)
+		if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+		print v[i50], v[i99] }'
+}
