@@ -42,13 +42,16 @@ ANALYZE;
 SQL
 }
 
-# state_with N VALID: a copy of $STATE (same CA, server and alice) whose
-# registry has gen_registry N VALID; cached in $BENCH_CACHE (default
-# $TMP/cache) as state-N-VALID. Prints the directory.
+# state_with N VALID: a copy of $STATE (same CA, server and alice, whose
+# certificate and key go into its alice/) whose registry has gen_registry N
+# VALID; cached in $BENCH_CACHE (default $TMP/cache) as state-N-VALID: a
+# cached state has its own CA, so the client uses the copy's files
+# (client_conf). Prints the directory.
 state_with() {
 	dir=${BENCH_CACHE:-$TMP/cache}/state-$1-$2
 	if [ ! -f "$dir/.done" ]; then
 		rm -rf "$dir" && mkdir -p "${dir%/*}" && cp -a "$STATE" "$dir" &&
+			cp -a "$TMP/certs/alice" "$dir/alice" &&
 			gen_registry "$dir/registry.db" "$1" "$2" >/dev/null &&
 			touch "$dir/.done" || return 1
 	fi
@@ -81,6 +84,7 @@ cowork_config() {
 		${RADIUS_USER:+--user "$RADIUS_USER"} || return 1
 	[ "$4" = on ] || sed -i '/ocsp {/,/}/s/enable = yes/enable = no/' "$conf/mods-enabled/cowork_eap"
 	echo "$3" >"$conf/.port"
+	client_conf "$1" "$2"
 }
 
 # stock_config NAME STATEDIR AUTH_PORT [CAPATH]: stock FreeRADIUS, module
@@ -127,6 +131,7 @@ server stock {
 CONF
 	[ -z "$RADIUS_USER" ] || chgrp -R "$RADIUS_USER" "$conf"
 	echo "$3" >"$conf/.port"
+	client_conf "$1" "$2"
 }
 
 # start NAME: radiusd on $TMP/raddb-NAME, ready within 60 s (a large CRL
@@ -161,18 +166,22 @@ cpu() {
 	awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"
 }
 
-cat >"$TMP/alice.conf" <<CONF
+# client_conf NAME STATEDIR: eapol_test's configuration for setup NAME,
+# alice with the certificate of STATEDIR (state_with's copy), TLS 1.2.
+client_conf() {
+	cat >"$TMP/raddb-$1/.client.conf" <<CONF
 network={
 	key_mgmt=WPA-EAP
 	eap=TLS
 	identity="alice"
-	ca_cert="$STATE/ca/ca.pem"
-	client_cert="$TMP/certs/alice/alice.pem"
-	private_key="$TMP/certs/alice/alice.key"
+	ca_cert="$2/ca/ca.pem"
+	client_cert="$2/alice/alice.pem"
+	private_key="$2/alice/alice.key"
 	domain_match="radius.test.example"
 	phase1="tls_disable_tlsv1_3=1"
 }
 CONF
+}
 
 # load NAME N: PARALLEL eapol_test processes, each N full TLS 1.2
 # handshakes (one authentication and N - 1 re-authentications; the server
@@ -185,7 +194,7 @@ load() {
 	p=0
 	clients=
 	while [ $p -lt "$PARALLEL" ]; do
-		( stdbuf -oL "$EAPOL_TEST" -c "$TMP/alice.conf" -a 127.0.0.1 -p "$port" -s testing123 -t 20 -r $(($2 - 1)) \
+		( stdbuf -oL "$EAPOL_TEST" -c "$TMP/raddb-$1/.client.conf" -a 127.0.0.1 -p "$port" -s testing123 -t 20 -r $(($2 - 1)) \
 			-N 30:s:02-00-00-00-00-AA:CoworkMembers 2>&1 |
 			perl -MTime::HiRes=time -ne '
 				if (/CTRL-EVENT-EAP-STARTED/) { $t = time }
