@@ -14,6 +14,7 @@
 # answered request, not the wall-clock rate.
 #
 # Usage (from make bench): REQUESTS=20000 ROUNDS=5 PARALLEL=32 sh tests/bench/guest_compare.sh
+# (PERF_DIR=DIR also records a perf profile of each server: see below.)
 # Ports 18300..18302 (rlm_cowork: auth, acct, OCSP), 18310, 18312.
 . "$top_srcdir/tests/integration/harness.sh"
 . "$top_srcdir/tests/bench/guest_common.sh"
@@ -184,6 +185,20 @@ for s in files sql cowork; do
 	fi
 	load "$(pid_of $s)" "$(port_of $s)" $((REQUESTS / 4)) "$STATIONS"
 done
+
+# PERF_DIR=DIR: first record a perf profile (call graphs) of each server
+# during one load run, into DIR/SETUP.perf, for perf report --stdio.
+if [ -n "${PERF_DIR:-}" ]; then
+	mkdir -p "$PERF_DIR"
+	for s in files cowork sql; do
+		perf record -q -g -p "$(pid_of $s)" -o "$PERF_DIR/$s.perf" >/dev/null 2>&1 &
+		perf_pid=$!
+		sleep 0.5
+		load "$(pid_of $s)" "$(port_of $s)" "$REQUESTS" "$STATIONS"
+		kill -INT $perf_pid
+		wait $perf_pid
+	done
+fi
 
 printf '%-6s %-7s %8s %9s %11s %8s %8s\n' round setup "cpu (s)" answered "us/request" "p50 us" "p99 us"
 : >"$TMP/rounds"
