@@ -15,10 +15,12 @@ cpu() {
 # load PID PORT COUNT [STATIONS]: COUNT requests from radload with
 # $PARALLEL outstanding; sets LOAD_TICKS, LOAD_ANSWERED, LOAD_ACCEPTED,
 # LOAD_P50, LOAD_P99, LOAD_TIMEOUTS (the radload line stays in $TMP/radload.out).
+# With LOAD_DUMP=FILE, every latency goes to FILE (radload --dump).
 load() {
 	ld_before=$(cpu "$1")
 	"$RADLOAD" --server 127.0.0.1:"$2" --secret testing123 --count "$3" --stations "${4:-1000}" \
-		--parallel "${PARALLEL:-32}" --timeout 2000 --retries 3 >"$TMP/radload.out" 2>"$TMP/radload.err"
+		--parallel "${PARALLEL:-32}" --timeout 2000 --retries 3 ${LOAD_DUMP:+--dump "$LOAD_DUMP"} \
+		>"$TMP/radload.out" 2>"$TMP/radload.err"
 	ld_rc=$?
 	ld_after=$(cpu "$1")
 	LOAD_TICKS=$((ld_after - ld_before))

@@ -18,6 +18,8 @@
  *   sent answered accepted rejected other timeouts bad retransmits
  *   p50_us p90_us p99_us max_us elapsed_ms
  * Latency is from the first send of a request to its valid reply.
+ * --dump FILE also writes every latency (µs, ascending, one a line) to FILE,
+ * so that runs can be pooled.
  *
  * Exit status: 0 at least one valid reply and no bad one; 1 no reply at
  * all; 2 usage; 3 a bad reply; 4 a local failure.
@@ -52,6 +54,7 @@ struct options {
 	const char	*server;
 	const char	*called;
 	const char	*nas_id;
+	const char	*dump;		/* file for every latency, or NULL */
 	long long	 stations;
 	long long	 count;
 	long long	 parallel;
@@ -89,7 +92,8 @@ usage(void)
 	    "usage: radload --server HOST:PORT --secret SECRET [--stations N]\n"
 	    "               [--count N] [--parallel N] [--timeout MS]"
 	    " [--retries N]\n"
-	    "               [--called CALLED-STATION-ID] [--nas-id NAS-ID]\n");
+	    "               [--called CALLED-STATION-ID] [--nas-id NAS-ID]"
+	    " [--dump FILE]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -131,7 +135,7 @@ static void
 parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_SERVER = 256, O_SECRET, O_STATIONS, O_COUNT, O_PARALLEL,
-	    O_TIMEOUT, O_RETRIES, O_CALLED, O_NASID };
+	    O_TIMEOUT, O_RETRIES, O_CALLED, O_NASID, O_DUMP };
 	static const struct option longopts[] = {
 		{ "server",	required_argument, NULL, O_SERVER },
 		{ "secret",	required_argument, NULL, O_SECRET },
@@ -142,6 +146,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "retries",	required_argument, NULL, O_RETRIES },
 		{ "called",	required_argument, NULL, O_CALLED },
 		{ "nas-id",	required_argument, NULL, O_NASID },
+		{ "dump",	required_argument, NULL, O_DUMP },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	ch;
@@ -172,6 +177,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_CALLED:	o->called = optarg; break;
 		case O_NASID:	o->nas_id = optarg; break;
+		case O_DUMP:	o->dump = optarg; break;
 		default:	usage();
 		}
 	}
@@ -415,6 +421,20 @@ run_load(struct run *r)
 	}
 }
 
+static void
+dump_latencies(const char *path, const uint32_t *lat, long long n)
+{
+	FILE		*f = fopen(path, "w");
+	long long	 i;
+
+	if (f == NULL)
+		err(EXIT_LOCAL, "%s", path);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%u\n", lat[i]);
+	if (fclose(f) != 0)
+		err(EXIT_LOCAL, "%s", path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -448,6 +468,8 @@ main(int argc, char **argv)
 	    r.c.answered ? lat[r.c.answered - 1] : 0, elapsed / 1000);
 	if (fflush(stdout) != 0)
 		err(EXIT_LOCAL, "stdout");
+	if (o.dump != NULL)
+		dump_latencies(o.dump, lat, r.c.answered);
 	if (r.c.bad > 0)
 		return EXIT_BADREPLY;
 	return r.c.answered > 0 ? 0 : EXIT_NOREPLY;
