@@ -70,16 +70,17 @@ static int check_ssid_and_vlan(cw_registry_t *reg, cw_guest_decision_t *out)
 	int found;
 	cw_err_t e;
 
-	cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
 	found = cw_registry_ssid_class(reg, out->ssid, &cls, &e);
 	if (found < 0) goto internal;
-	if (found == 0) {
-		decide(out, CW_DECIDE_BAD_SSID, "SSID \"%s\" is not in the registry", safe);
-		return -1;
-	}
-	if (cls != CW_SSID_GUEST) {
-		decide(out, CW_DECIDE_BAD_SSID, "SSID \"%s\" is a %s SSID, not a guest SSID", safe,
-		       cw_ssid_class_name(cls));
+	if (found == 0 || cls != CW_SSID_GUEST) {
+		/* Escaped only for a refusal: the accept path of a busy AP formats no text. */
+		cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
+		if (found == 0) {
+			decide(out, CW_DECIDE_BAD_SSID, "SSID \"%s\" is not in the registry", safe);
+		} else {
+			decide(out, CW_DECIDE_BAD_SSID, "SSID \"%s\" is a %s SSID, not a guest SSID", safe,
+			       cw_ssid_class_name(cls));
+		}
 		return -1;
 	}
 	found = cw_registry_vlan_plan(reg, &plan, &e);
@@ -111,12 +112,12 @@ static int load_passphrases(cw_registry_t *reg, int64_t now, cw_guest_decision_t
 	int64_t warn, last, left;
 	cw_err_t e;
 
-	cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
 	if (cw_registry_guest_psks(reg, out->ssid, now, out->psk, &out->n_psk, &warn, &last, &e) < 0) {
 		decide(out, CW_DECIDE_INTERNAL, "%s", e.msg);
 		return -1;
 	}
 	if (out->n_psk == 0) {
+		cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
 		if (last > now) {
 			decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\" has no passphrase valid yet (is the server's clock"
 			       " right?): run `coworkctl psk rotate --ssid '%s'`", safe, safe);
@@ -132,6 +133,7 @@ static int load_passphrases(cw_registry_t *reg, int64_t now, cw_guest_decision_t
 	}
 	for (size_t i = 0; i < out->n_psk; i++) {
 		if (!cw_psk_valid(out->psk[i].passphrase, strlen(out->psk[i].passphrase))) {
+			cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
 			decide(out, CW_DECIDE_INTERNAL, "guest SSID \"%s\" has a passphrase no AP can use", safe);
 			return -1;
 		}
@@ -160,7 +162,7 @@ void cw_guest_decide(cw_registry_t *reg, const cw_guest_input_t *in, int64_t now
 	cw_registry_read_end(reg);
 	/* The hot path of a busy AP: no text to format (see cw_guest_describe). */
 	out->result = CW_DECIDE_ACCEPT;
-	(void)cw_snprintf(out->reason, sizeof(out->reason), "accept");
+	memcpy(out->reason, "accept", sizeof("accept"));
 }
 
 void cw_guest_describe(const cw_guest_decision_t *d, char *buf, size_t len)

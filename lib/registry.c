@@ -482,6 +482,11 @@ void cw_registry_read_end(cw_registry_t *reg)
 	if (reg->memo) reg->memo->bracketed = false;
 }
 
+int cw_registry_reader_fd(const cw_registry_t *reg)
+{
+	return reg->memo ? reg->fd : -1;
+}
+
 /* The memo slot of an SSID, made (evicting round-robin) when absent. */
 static ssid_memo_t *memo_ssid(memo_t *m, const char *ssid)
 {

@@ -60,6 +60,9 @@ void cw_registry_close(cw_registry_t *reg);
 void cw_registry_read_begin(cw_registry_t *reg);
 void cw_registry_read_end(cw_registry_t *reg);
 
+/* A reader connection's own descriptor of the file (for fstat), or -1 for admin connections. */
+int cw_registry_reader_fd(const cw_registry_t *reg);
+
 /* The underlying connection, for the admin queries in registry_admin.c. */
 sqlite3 *cw_registry_db(cw_registry_t *reg);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "regpool.h"
@@ -22,7 +23,19 @@ struct cw_regpool {
 	dev_t		dev;		//!< Identity of the file the idle connections opened.
 	ino_t		ino;
 	struct timespec	checked_ctime;	//!< ctime when readability was last verified
+	int64_t		path_checked_ms;	//!< monotonic ms of the last successful path check; atomic
 };
+
+/* The path itself is stat()ed at least this often (see cw_regpool_get). */
+#define PATH_CHECK_MS	1000
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 int cw_regpool_create(const char *path, unsigned busy_ms, unsigned max_idle, cw_regpool_t **out, cw_err_t *err)
 {
@@ -83,14 +96,54 @@ static int check_file(cw_regpool_t *pool, struct stat *st, cw_err_t *err)
 	return 1;	/* verified anew: the caller records this ctime */
 }
 
+/*
+ * The fast way, without resolving the path (a stat() of it cost more than the
+ * rest of a guest decision): an idle connection whose own descriptor shows the
+ * file still linked (an unlink, or a rename over it, leaves the old inode with
+ * no link), the same inode, the ctime last verified (chmod, chown and every
+ * write move it), and a path check less than PATH_CHECK_MS ago. Anything else
+ * takes the full check. NULL when the fast way does not apply.
+ */
+static cw_regconn_t *get_fast(cw_regpool_t *pool)
+{
+	cw_regconn_t *conn;
+	struct stat st;
+	bool same;
+	int fd;
+
+	if (monotonic_ms() - __atomic_load_n(&pool->path_checked_ms, __ATOMIC_RELAXED) >= PATH_CHECK_MS) return NULL;
+	pthread_mutex_lock(&pool->lock);
+	conn = pool->idle;
+	if (conn) {
+		pool->idle = conn->next;
+		pool->n_idle--;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	if (!conn) return NULL;
+	conn->next = NULL;
+	fd = cw_registry_reader_fd(conn->reg);
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_nlink > 0) {
+		pthread_mutex_lock(&pool->lock);
+		same = conn->gen == pool->gen && st.st_dev == pool->dev && st.st_ino == pool->ino &&
+		       st.st_ctim.tv_sec == pool->checked_ctime.tv_sec &&
+		       st.st_ctim.tv_nsec == pool->checked_ctime.tv_nsec;
+		pthread_mutex_unlock(&pool->lock);
+		if (same) return conn;
+	}
+	cw_regpool_put(pool, conn, false);
+	return NULL;
+}
+
 cw_regconn_t *cw_regpool_get(cw_regpool_t *pool, cw_err_t *err)
 {
-	cw_regconn_t *conn = NULL, *stale = NULL;
+	cw_regconn_t *conn = get_fast(pool), *stale = NULL;
 	struct stat st;
 	unsigned gen;
-	int checked = check_file(pool, &st, err);
+	int checked;
 
-	if (checked < 0) return NULL;
+	if (conn) return conn;
+	if ((checked = check_file(pool, &st, err)) < 0) return NULL;
+	__atomic_store_n(&pool->path_checked_ms, monotonic_ms(), __ATOMIC_RELAXED);
 
 	pthread_mutex_lock(&pool->lock);
 	if (st.st_dev != pool->dev || st.st_ino != pool->ino) {

@@ -7,6 +7,12 @@
  * still readable by the server, and still the same file (device and inode):
  * a deleted, unreadable or replaced registry must give a reject at the
  * next request, not answers from a file descriptor opened before.
+ *
+ * On the hot path the check is an fstat() of the idle connection's own
+ * descriptor (unlink and rename-over leave that inode without links; chmod,
+ * chown and writes move its ctime), and the path itself is stat()ed at least
+ * once a second: only a registry moved away without a replacement, or a
+ * directory made unreadable, is noticed up to a second later.
  */
 #ifndef COWORK_REGPOOL_H
 #define COWORK_REGPOOL_H

@@ -36,54 +36,19 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include "radpkt.h"
 
 #define EXIT_NOREPLY	1
 #define EXIT_USAGE	2
 #define EXIT_BADREPLY	3
 #define EXIT_LOCAL	4
 
-#define RADIUS_HDR_LEN		20
-#define RADIUS_MAX_LEN		4096
-#define RADIUS_AUTH_LEN		16
-#define RADIUS_ATTR_MAX		253	/* value bytes in one attribute */
-#define PASSWORD_MAX		128	/* RFC 2865 5.2 */
-
-#define CODE_ACCESS_REQUEST	1
-#define CODE_ACCESS_ACCEPT	2
-#define CODE_ACCESS_REJECT	3
-#define CODE_ACCESS_CHALLENGE	11
-
-#define ATTR_USER_NAME		1
-#define ATTR_USER_PASSWORD	2
-#define ATTR_NAS_IP_ADDRESS	4
-#define ATTR_REPLY_MESSAGE	18
-#define ATTR_VENDOR_SPECIFIC	26
-#define ATTR_SESSION_TIMEOUT	27
-#define ATTR_CALLED_STATION_ID	30
-#define ATTR_CALLING_STATION_ID	31
-#define ATTR_NAS_IDENTIFIER	32
-#define ATTR_NAS_PORT_TYPE	61
-#define ATTR_TUNNEL_TYPE	64
-#define ATTR_TUNNEL_MEDIUM_TYPE	65
-#define ATTR_TUNNEL_PASSWORD	69
-#define ATTR_CONNECT_INFO	77
-#define ATTR_MESSAGE_AUTH	80
-#define ATTR_TUNNEL_PRIVATE_GID	81
-
 #define VENDOR_CISCO		9
 #define VENDOR_ARUBA		14823
 #define CISCO_AVPAIR		1
 #define ARUBA_MPSK_PASSPHRASE	44
-
-#define NAS_PORT_TYPE_80211	19
-
-struct packet {
-	uint8_t		data[RADIUS_MAX_LEN];
-	size_t		len;
-};
 
 struct options {
 	const char	*server;	/* HOST:PORT, points into argv */
@@ -178,29 +143,6 @@ hex_decode(const char *hex, uint8_t *out, size_t max)
 	return (int)(n / 2);
 }
 
-/*
- * Append one attribute to pkt. Returns 0, or -1 if the value is longer
- * than an attribute holds or the packet would exceed RADIUS_MAX_LEN.
- */
-static int
-pkt_add_attr(struct packet *pkt, uint8_t type, const void *value, size_t len)
-{
-	if (len > RADIUS_ATTR_MAX || pkt->len > RADIUS_MAX_LEN - 2 - len)
-		return -1;
-	pkt->data[pkt->len] = type;
-	pkt->data[pkt->len + 1] = (uint8_t)(len + 2);
-	if (len > 0)
-		memcpy(pkt->data + pkt->len + 2, value, len);
-	pkt->len += 2 + len;
-	return 0;
-}
-
-static int
-pkt_add_string(struct packet *pkt, uint8_t type, const char *s)
-{
-	return pkt_add_attr(pkt, type, s, strlen(s));
-}
-
 /* --raw TYPE:HEX: validated and encoded into opts->raw. Exits on error. */
 static void
 add_raw_option(struct options *opts, const char *arg)
@@ -220,7 +162,7 @@ add_raw_option(struct options *opts, const char *arg)
 	if ((n = hex_decode(colon + 1, value, sizeof(value))) < 0)
 		errx(EXIT_USAGE, "--raw: value must be even-length hex, "
 		    "at most %d bytes", RADIUS_ATTR_MAX);
-	if (pkt_add_attr(&opts->raw, (uint8_t)type, value, (size_t)n) == -1)
+	if (radpkt_add_attr(&opts->raw, (uint8_t)type, value, (size_t)n) == -1)
 		errx(EXIT_USAGE, "--raw: too many raw attributes");
 }
 
@@ -324,98 +266,34 @@ parse_options(int argc, char **argv, struct options *opts)
 		usage();
 }
 
-/* out = MD5(a || b || c); any part may be empty. Returns 0 or -1. */
-static int
-md5_concat(uint8_t out[16], const void *a, size_t alen, const void *b,
-    size_t blen, const void *c, size_t clen)
-{
-	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
-	unsigned int	 olen = 0;
-	int		 rc = -1;
-
-	if (ctx == NULL)
-		goto fail;
-	if (EVP_DigestInit_ex(ctx, EVP_md5(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, a, alen) != 1 ||
-	    EVP_DigestUpdate(ctx, b, blen) != 1 ||
-	    EVP_DigestUpdate(ctx, c, clen) != 1 ||
-	    EVP_DigestFinal_ex(ctx, out, &olen) != 1 || olen != 16)
-		goto fail;
-	rc = 0;
-fail:
-	EVP_MD_CTX_free(ctx);
-	return rc;
-}
-
-/* out = HMAC-MD5(secret, data). Returns 0 or -1. */
-static int
-hmac_md5(uint8_t out[16], const uint8_t *data, size_t len)
-{
-	unsigned int	olen = 0;
-
-	if (HMAC(EVP_md5(), secret, (int)secret_len, data, len, out,
-	    &olen) == NULL || olen != 16)
-		return -1;
-	return 0;
-}
-
-/*
- * RFC 2865 5.2: pad the password with zeros to a multiple of 16 and hide
- * it with the MD5 chain keyed by the secret and the Request Authenticator.
- * An empty password gives an empty attribute (as the brief asks).
- */
+/* RFC 2865 5.2 User-Password; exits on an error. */
 static int
 add_user_password(struct packet *pkt, const char *password)
 {
-	uint8_t		 buf[PASSWORD_MAX], b[16];
-	const uint8_t	*prev = pkt->data + 4;	/* Request Authenticator */
-	size_t		 len = strlen(password), padded, i, j;
-	int		 rc;
-
-	if (len > PASSWORD_MAX)
+	if (strlen(password) > PASSWORD_MAX)
 		errx(EXIT_USAGE, "--password: at most %d bytes", PASSWORD_MAX);
-	padded = (len + 15) / 16 * 16;
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, password, len);
-	for (i = 0; i < padded; i += 16) {
-		if (md5_concat(b, secret, secret_len, prev,
-		    i == 0 ? RADIUS_AUTH_LEN : 16, NULL, 0) == -1)
-			errx(EXIT_LOCAL, "MD5 failed");
-		for (j = 0; j < 16; j++)
-			buf[i + j] ^= b[j];
-		prev = buf + i;
+	switch (radpkt_add_user_password(pkt, secret, secret_len, password)) {
+	case 0:
+		return 0;
+	case RADPKT_CRYPTO:
+		errx(EXIT_LOCAL, "MD5 failed");
+	default:
+		return -1;
 	}
-	rc = pkt_add_attr(pkt, ATTR_USER_PASSWORD, buf, padded);
-	explicit_bzero(buf, sizeof(buf));
-	explicit_bzero(b, sizeof(b));
-	return rc;
 }
 
-static void
-set_length(struct packet *pkt)
-{
-	pkt->data[2] = (uint8_t)(pkt->len >> 8);
-	pkt->data[3] = (uint8_t)(pkt->len & 0xff);
-}
-
-/*
- * RFC 3579 3.2: HMAC-MD5 over the whole request, Message-Authenticator
- * value zeroed while computing, the Request Authenticator as it is.
- */
+/* RFC 3579 3.2 Message-Authenticator; exits on an error. */
 static void
 add_message_authenticator(struct packet *pkt)
 {
-	static const uint8_t	zero[16];
-	uint8_t			mac[16];
-	size_t			at;
-
-	if (pkt_add_attr(pkt, ATTR_MESSAGE_AUTH, zero, sizeof(zero)) == -1)
-		errx(EXIT_USAGE, "request too large for Message-Authenticator");
-	at = pkt->len - sizeof(zero);
-	set_length(pkt);
-	if (hmac_md5(mac, pkt->data, pkt->len) == -1)
+	switch (radpkt_add_message_authenticator(pkt, secret, secret_len)) {
+	case 0:
+		return;
+	case RADPKT_CRYPTO:
 		errx(EXIT_LOCAL, "HMAC-MD5 failed");
-	memcpy(pkt->data + at, mac, sizeof(mac));
+	default:
+		errx(EXIT_USAGE, "request too large for Message-Authenticator");
+	}
 }
 
 /* Header with a random Request Authenticator; the identifier from opts. */
@@ -455,20 +333,20 @@ build_request(struct packet *pkt, const struct options *opts)
 		if (calling == NULL) calling = mac_calling;
 	}
 	if (user != NULL)
-		bad |= pkt_add_string(pkt, ATTR_USER_NAME, user);
+		bad |= radpkt_add_string(pkt, ATTR_USER_NAME, user);
 	if (pass != NULL && strcmp(pass, "-") != 0)
 		bad |= add_user_password(pkt, pass);
 	if (opts->mac != NULL) {
-		bad |= pkt_add_attr(pkt, ATTR_NAS_IP_ADDRESS, nas_ip, 4);
-		bad |= pkt_add_string(pkt, ATTR_NAS_IDENTIFIER, "test-ap");
+		bad |= radpkt_add_attr(pkt, ATTR_NAS_IP_ADDRESS, nas_ip, 4);
+		bad |= radpkt_add_string(pkt, ATTR_NAS_IDENTIFIER, "test-ap");
 	}
 	if (opts->called != NULL)
-		bad |= pkt_add_string(pkt, ATTR_CALLED_STATION_ID, opts->called);
+		bad |= radpkt_add_string(pkt, ATTR_CALLED_STATION_ID, opts->called);
 	if (calling != NULL)
-		bad |= pkt_add_string(pkt, ATTR_CALLING_STATION_ID, calling);
+		bad |= radpkt_add_string(pkt, ATTR_CALLING_STATION_ID, calling);
 	if (opts->mac != NULL) {
-		bad |= pkt_add_attr(pkt, ATTR_NAS_PORT_TYPE, port_type, 4);
-		bad |= pkt_add_string(pkt, ATTR_CONNECT_INFO,
+		bad |= radpkt_add_attr(pkt, ATTR_NAS_PORT_TYPE, port_type, 4);
+		bad |= radpkt_add_string(pkt, ATTR_CONNECT_INFO,
 		    "CONNECT 54Mbps 802.11g");
 	}
 	if (opts->raw.len > RADIUS_MAX_LEN - pkt->len)
@@ -483,7 +361,7 @@ build_request(struct packet *pkt, const struct options *opts)
 		    RADIUS_MAX_LEN);
 	if (!opts->no_message_authenticator)
 		add_message_authenticator(pkt);
-	set_length(pkt);
+	radpkt_set_length(pkt);
 }
 
 /*
@@ -586,78 +464,6 @@ exchange(int fd, const struct packet *req, const struct options *opts,
 	return 0;
 }
 
-/*
- * RFC 2865 3: Length field 20..4096 and no more than was received, and
- * the attributes (each at least 2 bytes long) exactly fill it. Bytes past
- * the Length field are padding. Returns NULL if sound, else the reason.
- * On success reply->len is the Length field.
- */
-static const char *
-check_structure(struct packet *reply)
-{
-	size_t	len, pos;
-
-	if (reply->len < RADIUS_HDR_LEN)
-		return "short";
-	len = (size_t)reply->data[2] << 8 | reply->data[3];
-	if (len < RADIUS_HDR_LEN || len > RADIUS_MAX_LEN)
-		return "length_field";
-	if (len > reply->len)
-		return "truncated";
-	for (pos = RADIUS_HDR_LEN; pos < len; pos += reply->data[pos + 1]) {
-		if (len - pos < 2)
-			return "attribute_header";
-		if (reply->data[pos + 1] < 2)
-			return "attribute_length";
-		if (reply->data[pos + 1] > len - pos)
-			return "attribute_overrun";
-	}
-	reply->len = len;
-	return NULL;
-}
-
-/*
- * RFC 2865 3 and RFC 3579 3.2, on a structurally sound reply. Sets
- * *ma_state to "ok", "bad" or "missing". Returns 1 if the Response
- * Authenticator is valid.
- */
-static int
-verify_reply(const struct packet *reply, const uint8_t *req_auth,
-    const char **ma_state)
-{
-	struct packet	copy;
-	uint8_t		digest[16];
-	size_t		pos, ma_at = 0;
-	int		ma_count = 0, ra_ok;
-
-	memcpy(copy.data, reply->data, reply->len);
-	copy.len = reply->len;
-	memcpy(copy.data + 4, req_auth, RADIUS_AUTH_LEN);
-	if (md5_concat(digest, copy.data, copy.len, secret, secret_len,
-	    NULL, 0) == -1)
-		errx(EXIT_LOCAL, "MD5 failed");
-	ra_ok = CRYPTO_memcmp(digest, reply->data + 4, 16) == 0;
-
-	for (pos = RADIUS_HDR_LEN; pos < copy.len; pos += copy.data[pos + 1]) {
-		if (copy.data[pos] != ATTR_MESSAGE_AUTH)
-			continue;
-		ma_count++;
-		ma_at = pos;
-	}
-	*ma_state = "missing";
-	if (ma_count == 0)
-		return ra_ok;
-	*ma_state = "bad";
-	if (ma_count > 1 || copy.data[ma_at + 1] != 18)
-		return ra_ok;
-	memset(copy.data + ma_at + 2, 0, 16);
-	if (hmac_md5(digest, copy.data, copy.len) == -1)
-		errx(EXIT_LOCAL, "HMAC-MD5 failed");
-	if (CRYPTO_memcmp(digest, reply->data + ma_at + 2, 16) == 0)
-		*ma_state = "ok";
-	return ra_ok;
-}
-
 /* name=value with value escaped so that the line stays one greppable line. */
 static void
 print_escaped(const char *name, const uint8_t *v, size_t len)
@@ -708,9 +514,10 @@ tunnel_decrypt(const uint8_t *v, size_t len, const uint8_t *req_auth,
 		return "length";
 	for (i = 0; i < clen; i += 16) {
 		int rc = i == 0 ?
-		    md5_concat(b, secret, secret_len, req_auth,
+		    radpkt_md5_concat(b, secret, secret_len, req_auth,
 			RADIUS_AUTH_LEN, v, 2) :
-		    md5_concat(b, secret, secret_len, c + i - 16, 16, NULL, 0);
+		    radpkt_md5_concat(b, secret, secret_len, c + i - 16, 16,
+			NULL, 0);
 
 		if (rc == -1)
 			errx(EXIT_LOCAL, "MD5 failed");
@@ -856,11 +663,14 @@ report_reply(struct packet *reply, const struct packet *req)
 
 	if (reply->len >= 1)
 		print_code(reply->data[0]);
-	if ((malformed = check_structure(reply)) != NULL) {
+	if ((malformed = radpkt_check_structure(reply)) != NULL) {
 		printf("malformed=%s\n", malformed);
 		return EXIT_BADREPLY;
 	}
-	ra_ok = verify_reply(reply, req_auth, &ma_state);
+	ra_ok = radpkt_verify_reply(reply, req_auth, secret, secret_len,
+	    &ma_state);
+	if (ra_ok == -1)
+		errx(EXIT_LOCAL, "MD5 failed");
 	printf("response_authenticator=%s\n", ra_ok ? "ok" : "bad");
 	printf("message_authenticator=%s\n", ma_state);
 	for (pos = RADIUS_HDR_LEN; pos < reply->len;
