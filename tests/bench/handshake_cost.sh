@@ -24,9 +24,7 @@ ROUNDS=${ROUNDS:-3}
 PARALLEL=${PARALLEL:-16}
 REPEATS=${REPEATS:-50}	# authentications per eapol_test process
 AUTHS=$((PARALLEL * REPEATS))
-TICK=$(getconf CLK_TCK)
 SETUPS="off ocsp ocsp-t2 verify"
-PIDS=
 
 init_state "$TMP/state" >/dev/null &&
 cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
@@ -34,8 +32,7 @@ cowork ssid add CoworkMembers --class member >/dev/null &&
 cowork member add alice >/dev/null && mkdir -p "$TMP/certs" &&
 cowork cert issue alice --out "$TMP/certs/alice" >/dev/null || { not_ok "set-up"; exit 1; }
 
-# The module where radiusd's user can read it (as server_config does).
-mkdir -p "$TMP/lib" && cp "$top_builddir/rlm_cowork/.libs/rlm_cowork.so" "$TMP/lib/" && chmod 0755 "$TMP/lib"
+. "$top_srcdir/tests/bench/servers.sh"
 
 # configure SETUP AUTH_PORT OCSP_PORT: the config dir $TMP/raddb-SETUP.
 configure() {
@@ -57,29 +54,6 @@ configure() {
 	esac
 }
 
-# start SETUP: radiusd on $TMP/raddb-SETUP, ready within 20 s; its PID goes into PID_<setup>.
-start() {
-	log=$TMP/radiusd-$1.log
-	if [ -n "$RADIUSD_PRELOAD" ]; then
-		LD_PRELOAD="$RADIUSD_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" \
-			"$FREERADIUS" -f -l stdout -d "$TMP/raddb-$1" >"$log" 2>&1 &
-	else
-		"$FREERADIUS" -f -l stdout -d "$TMP/raddb-$1" >"$log" 2>&1 &
-	fi
-	pid=$!
-	PIDS="$PIDS $pid"
-	eval "PID_$(echo "$1" | tr -- - _)=$pid"
-	i=0
-	while [ $i -lt 200 ]; do
-		grep -q "Ready to process requests" "$log" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	diag "radiusd ($1) did not start" "$(tail -n 20 "$log")"
-	return 1
-}
-trap 'for p in $PIDS; do kill $p 2>/dev/null; done; finish' EXIT
 
 configure ocsp 18240 18242 && configure ocsp-t2 18243 18245 && configure off 18246 0 && configure verify 18248 0 ||
 	{ not_ok "config dirs"; exit 1; }
@@ -102,10 +76,6 @@ CONF
 
 port_of() {
 	case $1 in ocsp) echo 18240 ;; ocsp-t2) echo 18243 ;; off) echo 18246 ;; verify) echo 18248 ;; esac
-}
-
-pid_of() {
-	eval "echo \$PID_$(echo "$1" | tr -- - _)"
 }
 
 # Own CPU (utime + stime) and waited-for children's (cutime + cstime), in ticks.

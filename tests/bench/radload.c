@@ -75,16 +75,6 @@ struct counts {
 	long long	timeouts, bad, retransmits;
 };
 
-static char	secret[1024];
-static size_t	secret_len;
-
-static void
-wipe_secret(void)
-{
-	explicit_bzero(secret, sizeof(secret));
-	secret_len = 0;
-}
-
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -97,38 +87,11 @@ usage(void)
 	exit(EXIT_USAGE);
 }
 
-static int
-parse_number(const char *s, long long min, long long max, long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void
 number_option(const char *name, long long min, long long max, long long *out)
 {
-	if (parse_number(optarg, min, max, out) == -1)
+	if (radpkt_parse_number(optarg, min, max, out) == -1)
 		errx(EXIT_USAGE, "--%s: %lld..%lld", name, min, max);
-}
-
-static void
-set_secret(char *arg)
-{
-	size_t	len = strlen(arg);
-
-	if (len == 0 || len >= sizeof(secret))
-		errx(EXIT_USAGE, "--secret: must be 1..%zu bytes",
-		    sizeof(secret) - 1);
-	memcpy(secret, arg, len);
-	secret_len = len;
-	explicit_bzero(arg, len);
 }
 
 static void
@@ -162,7 +125,7 @@ parse_options(int argc, char **argv, struct options *o)
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_SERVER:	o->server = optarg; break;
-		case O_SECRET:	set_secret(optarg); break;
+		case O_SECRET:	radpkt_secret_set(optarg); break;
 		case O_STATIONS: number_option("stations", 1, 65536, &o->stations);
 			break;
 		case O_COUNT:	number_option("count", 1, 100000000, &o->count);
@@ -181,7 +144,7 @@ parse_options(int argc, char **argv, struct options *o)
 		default:	usage();
 		}
 	}
-	if (optind != argc || o->server == NULL || secret_len == 0)
+	if (optind != argc || o->server == NULL || radpkt_secret_len == 0)
 		usage();
 }
 
@@ -245,7 +208,7 @@ build_request(struct packet *pkt, const struct options *o, long long k,
 		errx(EXIT_LOCAL, "RAND_bytes failed");
 	pkt->len = RADIUS_HDR_LEN;
 	bad |= radpkt_add_string(pkt, ATTR_USER_NAME, user);
-	bad |= radpkt_add_user_password(pkt, secret, secret_len, user);
+	bad |= radpkt_add_user_password(pkt, radpkt_secret, radpkt_secret_len, user);
 	bad |= radpkt_add_attr(pkt, ATTR_NAS_IP_ADDRESS, nas_ip, 4);
 	bad |= radpkt_add_string(pkt, ATTR_NAS_IDENTIFIER, o->nas_id);
 	bad |= radpkt_add_string(pkt, ATTR_CALLED_STATION_ID, o->called);
@@ -253,7 +216,7 @@ build_request(struct packet *pkt, const struct options *o, long long k,
 	bad |= radpkt_add_attr(pkt, ATTR_NAS_PORT_TYPE, port_type, 4);
 	bad |= radpkt_add_string(pkt, ATTR_CONNECT_INFO,
 	    "CONNECT 54Mbps 802.11g");
-	bad |= radpkt_add_message_authenticator(pkt, secret, secret_len);
+	bad |= radpkt_add_message_authenticator(pkt, radpkt_secret, radpkt_secret_len);
 	if (bad != 0)
 		errx(EXIT_LOCAL, "cannot encode the request");
 	radpkt_set_length(pkt);
@@ -278,7 +241,7 @@ check_reply(struct packet *reply, const struct slot *s, uint8_t *code)
 
 	if (radpkt_check_structure(reply) != NULL)
 		return 0;
-	ra = radpkt_verify_reply(reply, s->req.data + 4, secret, secret_len,
+	ra = radpkt_verify_reply(reply, s->req.data + 4, radpkt_secret, radpkt_secret_len,
 	    &ma_state);
 	if (ra == -1)
 		errx(EXIT_LOCAL, "MD5 failed");
@@ -443,8 +406,6 @@ main(int argc, char **argv)
 	long long		start, elapsed;
 	uint32_t		*lat;
 
-	if (atexit(wipe_secret) != 0)
-		errx(EXIT_LOCAL, "atexit");
 	parse_options(argc, argv, &o);
 	memset(&r, 0, sizeof(r));
 	r.o = &o;

@@ -2,6 +2,9 @@
  * radpkt.c - RADIUS encoding and checks shared by radtest and radload; see
  * radpkt.h. Every length is checked before a byte it covers is read.
  */
+#include <err.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -180,4 +183,47 @@ radpkt_verify_reply(const struct packet *reply, const uint8_t *req_auth,
 	if (CRYPTO_memcmp(digest, reply->data + ma_at + 2, 16) == 0)
 		*ma_state = "ok";
 	return ra_ok;
+}
+
+char	radpkt_secret[1024];
+size_t	radpkt_secret_len;
+
+static void
+wipe_secret(void)
+{
+	OPENSSL_cleanse(radpkt_secret, sizeof(radpkt_secret));
+	radpkt_secret_len = 0;
+}
+
+void
+radpkt_secret_set(char *arg)
+{
+	size_t	len = strlen(arg);
+
+	if (len == 0 || len >= sizeof(radpkt_secret))
+		errx(2, "--secret: must be 1..%zu bytes",
+		    sizeof(radpkt_secret) - 1);
+	if (radpkt_secret_len == 0 && atexit(wipe_secret) != 0)
+		errx(2, "atexit");
+	memcpy(radpkt_secret, arg, len);
+	radpkt_secret_len = len;
+	/* Keep it out of ps(1) from now on. */
+	OPENSSL_cleanse(arg, len);
+}
+
+int
+radpkt_parse_number(const char *s, long long min, long long max,
+    long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (*s == '\0' || *s == '+' || *s == '-' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
 }

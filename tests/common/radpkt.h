@@ -92,4 +92,20 @@ const char *radpkt_check_structure(struct packet *reply);
 int	radpkt_verify_reply(const struct packet *reply, const uint8_t *req_auth,
 	    const void *secret, size_t secret_len, const char **ma_state);
 
+/*
+ * The tool's shared secret (one per process). radpkt_secret_set copies
+ * arg (1..1023 bytes, else it exits with status 2), wipes arg so that it
+ * leaves ps(1), and wipes the copy at exit.
+ */
+extern char	radpkt_secret[1024];
+extern size_t	radpkt_secret_len;
+void	radpkt_secret_set(char *arg);
+
+/*
+ * strtonum-style: a whole decimal string (no sign, no space) in
+ * [min, max]. Returns 0 and sets *out, or -1.
+ */
+int	radpkt_parse_number(const char *s, long long min, long long max,
+	    long long *out);
+
 #endif

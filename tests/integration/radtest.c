@@ -64,17 +64,6 @@ struct options {
 	struct packet	raw;		/* --raw attributes, already encoded */
 };
 
-/* The shared secret lives here only; wiped at exit. */
-static char	secret[1024];
-static size_t	secret_len;
-
-static void
-wipe_secret(void)
-{
-	explicit_bzero(secret, sizeof(secret));
-	secret_len = 0;
-}
-
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -91,26 +80,6 @@ usage(void)
 	    "  --retries N                    attempts (default 1)\n"
 	    "  --id N                         RADIUS identifier (default random)\n");
 	exit(EXIT_USAGE);
-}
-
-/*
- * strtonum-style: parse a whole decimal string into [min, max].
- * Returns 0 and sets *out, or -1.
- */
-static int
-parse_number(const char *s, long long min, long long max, long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	if (*s == '\0' || *s == '+' || *s == '-' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static int
@@ -157,7 +126,7 @@ add_raw_option(struct options *opts, const char *arg)
 		errx(EXIT_USAGE, "--raw: expected TYPE:HEX");
 	memcpy(typebuf, arg, (size_t)(colon - arg));
 	typebuf[colon - arg] = '\0';
-	if (parse_number(typebuf, 1, 255, &type) == -1)
+	if (radpkt_parse_number(typebuf, 1, 255, &type) == -1)
 		errx(EXIT_USAGE, "--raw: type must be 1..255");
 	if ((n = hex_decode(colon + 1, value, sizeof(value))) < 0)
 		errx(EXIT_USAGE, "--raw: value must be even-length hex, "
@@ -195,20 +164,6 @@ parse_mac(const char *arg, char user[13], char calling[18])
 }
 
 static void
-set_secret(char *arg)
-{
-	size_t	len = strlen(arg);
-
-	if (len == 0 || len >= sizeof(secret))
-		errx(EXIT_USAGE, "--secret: must be 1..%zu bytes",
-		    sizeof(secret) - 1);
-	memcpy(secret, arg, len);
-	secret_len = len;
-	/* Keep it out of ps(1) from now on. */
-	explicit_bzero(arg, len);
-}
-
-static void
 parse_options(int argc, char **argv, struct options *opts)
 {
 	enum { O_SERVER = 256, O_SECRET, O_MAC, O_CALLED, O_USER, O_PASS,
@@ -238,7 +193,7 @@ parse_options(int argc, char **argv, struct options *opts)
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_SERVER:	opts->server = optarg; break;
-		case O_SECRET:	set_secret(optarg); break;
+		case O_SECRET:	radpkt_secret_set(optarg); break;
 		case O_MAC:	opts->mac = optarg; break;
 		case O_CALLED:	opts->called = optarg; break;
 		case O_USER:	opts->user_name = optarg; break;
@@ -247,22 +202,22 @@ parse_options(int argc, char **argv, struct options *opts)
 		case O_NOMA:	opts->no_message_authenticator = 1; break;
 		case O_RAW:	add_raw_option(opts, optarg); break;
 		case O_TIMEOUT:
-			if (parse_number(optarg, 1, 600000, &opts->timeout_ms))
+			if (radpkt_parse_number(optarg, 1, 600000, &opts->timeout_ms))
 				errx(EXIT_USAGE, "--timeout: 1..600000 ms");
 			break;
 		case O_RETRIES:
-			if (parse_number(optarg, 1, 100, &opts->retries))
+			if (radpkt_parse_number(optarg, 1, 100, &opts->retries))
 				errx(EXIT_USAGE, "--retries: 1..100");
 			break;
 		case O_ID:
-			if (parse_number(optarg, 0, 255, &opts->id))
+			if (radpkt_parse_number(optarg, 0, 255, &opts->id))
 				errx(EXIT_USAGE, "--id: 0..255");
 			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || opts->server == NULL || secret_len == 0)
+	if (optind != argc || opts->server == NULL || radpkt_secret_len == 0)
 		usage();
 }
 
@@ -272,7 +227,7 @@ add_user_password(struct packet *pkt, const char *password)
 {
 	if (strlen(password) > PASSWORD_MAX)
 		errx(EXIT_USAGE, "--password: at most %d bytes", PASSWORD_MAX);
-	switch (radpkt_add_user_password(pkt, secret, secret_len, password)) {
+	switch (radpkt_add_user_password(pkt, radpkt_secret, radpkt_secret_len, password)) {
 	case 0:
 		return 0;
 	case RADPKT_CRYPTO:
@@ -286,7 +241,7 @@ add_user_password(struct packet *pkt, const char *password)
 static void
 add_message_authenticator(struct packet *pkt)
 {
-	switch (radpkt_add_message_authenticator(pkt, secret, secret_len)) {
+	switch (radpkt_add_message_authenticator(pkt, radpkt_secret, radpkt_secret_len)) {
 	case 0:
 		return;
 	case RADPKT_CRYPTO:
@@ -514,9 +469,9 @@ tunnel_decrypt(const uint8_t *v, size_t len, const uint8_t *req_auth,
 		return "length";
 	for (i = 0; i < clen; i += 16) {
 		int rc = i == 0 ?
-		    radpkt_md5_concat(b, secret, secret_len, req_auth,
+		    radpkt_md5_concat(b, radpkt_secret, radpkt_secret_len, req_auth,
 			RADIUS_AUTH_LEN, v, 2) :
-		    radpkt_md5_concat(b, secret, secret_len, c + i - 16, 16,
+		    radpkt_md5_concat(b, radpkt_secret, radpkt_secret_len, c + i - 16, 16,
 			NULL, 0);
 
 		if (rc == -1)
@@ -667,7 +622,7 @@ report_reply(struct packet *reply, const struct packet *req)
 		printf("malformed=%s\n", malformed);
 		return EXIT_BADREPLY;
 	}
-	ra_ok = radpkt_verify_reply(reply, req_auth, secret, secret_len,
+	ra_ok = radpkt_verify_reply(reply, req_auth, radpkt_secret, radpkt_secret_len,
 	    &ma_state);
 	if (ra_ok == -1)
 		errx(EXIT_LOCAL, "MD5 failed");
@@ -689,8 +644,6 @@ main(int argc, char **argv)
 	static struct packet	req, reply;
 	int			fd, rc;
 
-	if (atexit(wipe_secret) != 0)
-		errx(EXIT_LOCAL, "atexit");
 	parse_options(argc, argv, &opts);
 	build_request(&req, &opts);
 	fd = open_socket(opts.server);
