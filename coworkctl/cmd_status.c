@@ -231,7 +231,11 @@ static void show_certs(status_t *s)
 	certs_summary(s);
 }
 
-/* Certificates without a pre-signed OCSP answer are refused in the TLS handshake. */
+/*
+ * Certificates without a pre-signed OCSP answer (issued by a version
+ * before them): refused in the TLS handshake by the OCSP alternative; the
+ * shipped check (eap_module) does not use the answers.
+ */
 static void show_ocsp(status_t *s)
 {
 	int64_t missing = 0;
@@ -239,8 +243,9 @@ static void show_ocsp(status_t *s)
 
 	if (cw_registry_ocsp_missing(s->reg, s->cli->now, &missing, &e) < 0) attention(s, "%s", e.msg);
 	else if (missing > 0) {
-		attention(s, "%lld certificate%s no OCSP answer and %s refused in the TLS handshake: run coworkctl cert"
-			  " ocsp-sign", (long long)missing, missing == 1 ? " has" : "s have", missing == 1 ? "is" : "are");
+		attention(s, "%lld certificate%s no OCSP answer: with the OCSP alternative (ocsp_port) %s refused in the"
+			  " TLS handshake; run coworkctl cert ocsp-sign", (long long)missing, missing == 1 ? " has" : "s have",
+			  missing == 1 ? "it is" : "they are");
 	}
 	if (s->json) {
 		json_kv_int(s->json, "certificates_without_ocsp_answer", missing);

@@ -24,11 +24,15 @@
  *    Accounting-On/Off, synchronously in the access log file (lib/session.c)
  *    before the Accounting-Response goes out.
  *
- * Revocation inside the TLS handshake: the module runs an OCSP responder
- * on 127.0.0.1:ocsp_port (lib/ocsp_server.c) that cowork_eap asks during
- * certificate verification; it answers from the registry with the answers
- * coworkctl pre-signed. A handshake refused that way never reaches
- * check-eap-tls: post-auth REJECT logs its row.
+ * Revocation inside the TLS handshake: the module hooks OpenSSL's
+ * certificate verification of eap_module's TLS context (the SSL_CTX of its
+ * tls-config): after FreeRADIUS's own verification, the client
+ * certificate's serial is checked in the registry, and a refusal fails the
+ * handshake with a TLS alert the device sees. A handshake refused that way
+ * never reaches check-eap-tls: post-auth REJECT logs its row.
+ * Alternatively (ocsp_port), the module runs an OCSP responder on
+ * 127.0.0.1 (lib/ocsp_server.c) that cowork_eap's ocsp section can ask; it
+ * answers from the registry with the answers coworkctl pre-signed.
  *
  * Every decision is made by libcowork (lib/member.c, lib/guest.c); this
  * file only moves attributes in and out and maps results to return codes.
@@ -39,6 +43,9 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include "clock.h"
 #include "devhash.h"
 #include "guest.h"
@@ -47,7 +54,9 @@
 #include "ocsp_server.h"
 #include "psk.h"
 #include "regpool.h"
+#include "serial.h"
 #include "session.h"
+#include "station.h"
 
 /* RFC 2868 / RFC 3580 values. */
 #define TUNNEL_TYPE_VLAN	13
@@ -110,6 +119,7 @@ typedef struct rlm_cowork_t {
 	uint32_t	ocsp_port;		//!< OCSP responder on 127.0.0.1:ocsp_port; 0: none.
 	cw_ocsp_service_t *ocsp;		//!< The responder's registration; NULL without one.
 	DICT_ATTR const	*da_ocsp_valid;		//!< TLS-OCSP-Cert-Valid
+	char const	*eap_module;		//!< The eap module whose TLS handshakes we check; "": none.
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -122,7 +132,8 @@ static const CONF_PARSER module_config[] = {
 	{ "clock_max_error", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, clock_max_error), "5000" },
 	{ "test_clock_offset", FR_CONF_OFFSET(PW_TYPE_SIGNED, rlm_cowork_t, clock_offset), "0" },
 	{ "acct_interim_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, interim_interval), "3600" },
-	{ "ocsp_port", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, ocsp_port), "1814" },
+	{ "ocsp_port", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, ocsp_port), "0" },
+	{ "eap_module", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_cowork_t, eap_module), "" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -401,6 +412,174 @@ static int start_ocsp(rlm_cowork_t *inst, CONF_SECTION *conf)
 	return 0;
 }
 
+
+/* --- revocation inside the TLS handshake -------------------------------------- */
+
+/*
+ * One hook per process, on the SSL_CTX of eap_module's tls-config, set the
+ * first time an instance starts. A HUP makes a new instance of this module
+ * but not a new eap context: the hook then moves to the new instance.
+ * NULL (detached): every handshake is refused.
+ */
+static rlm_cowork_t *handshake_inst;		/* atomic */
+static SSL_CTX *handshake_ctx;			/* the context hooked, once */
+static char handshake_refusal_key;		/* request_data key: a refusal for post-auth */
+
+/* The X509 error that makes OpenSSL send the right TLS alert for a refusal. */
+static int handshake_x509_error(cw_decide_result_t r)
+{
+	switch (r) {
+	case CW_DECIDE_REVOKED:
+	case CW_DECIDE_SUSPENDED:
+	case CW_DECIDE_NOT_STARTED:
+	case CW_DECIDE_ENDED:
+		return X509_V_ERR_CERT_REVOKED;			/* alert certificate_revoked */
+	case CW_DECIDE_CERT_EXPIRED:
+		return X509_V_ERR_CERT_HAS_EXPIRED;		/* alert certificate_expired */
+	case CW_DECIDE_UNKNOWN_CERT:
+	case CW_DECIDE_BAD_INPUT:
+		return X509_V_ERR_CERT_REJECTED;		/* alert bad_certificate */
+	default:
+		return X509_V_ERR_APPLICATION_VERIFICATION;	/* alert handshake_failure */
+	}
+}
+
+/* The registry's decision on the certificate being verified. */
+static void handshake_decide(rlm_cowork_t *inst, X509 *cert, REQUEST *request, cw_member_decision_t *d)
+{
+	ASN1_INTEGER const *sn = cert ? X509_get0_serialNumber(cert) : NULL;
+	char serial[CW_SERIAL_HEX_MAX + 1];
+	cw_regconn_t *conn;
+	cw_err_t e;
+
+	memset(d, 0, sizeof(*d));
+	if (!inst) {
+		d->result = CW_DECIDE_INTERNAL;
+		strlcpy(d->reason, "rlm_cowork is not running (detached)", sizeof(d->reason));
+		return;
+	}
+	if (!sn || ASN1_STRING_type(sn) != V_ASN1_INTEGER ||
+	    cw_serial_from_bytes(ASN1_STRING_get0_data(sn), (size_t)ASN1_STRING_length(sn), serial) < 0) {
+		d->result = CW_DECIDE_BAD_INPUT;
+		strlcpy(d->reason, "the client certificate's serial number is negative or too long", sizeof(d->reason));
+		return;
+	}
+	conn = cw_regpool_get(inst->pool, &e);
+	if (!conn) {
+		d->result = CW_DECIDE_INTERNAL;
+		strlcpy(d->serial, serial, sizeof(d->serial));
+		strlcpy(d->reason, e.msg, sizeof(d->reason));
+		return;
+	}
+	cw_member_decide_serial(conn->reg, serial, (request ? (int64_t)request->timestamp : (int64_t)time(NULL)) +
+				inst->clock_offset, d);
+	cw_regpool_put(inst->pool, conn, d->result == CW_DECIDE_INTERNAL);
+}
+
+/*
+ * OpenSSL's verification of a client certificate chain in eap_module's
+ * handshakes (the SSL_CTX's cert_verify_callback, which replaces the call
+ * to X509_verify_cert): FreeRADIUS's own verification first (the chain to
+ * the member CA; cbtls_verify for each certificate, with its attributes,
+ * check_cert_cn and any ocsp), then the registry on the client certificate.
+ * A refusal fails the handshake with a TLS alert, which the device reports
+ * (an EAP-Failure after a completed TLS 1.2 handshake is discarded by
+ * wpa_supplicant), and leaves its decision for post-auth REJECT to log.
+ */
+static int handshake_verify(X509_STORE_CTX *x509, void *arg)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x509, SSL_get_ex_data_X509_STORE_CTX_idx());
+	REQUEST *request = ssl ? SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST) : NULL;
+	cw_member_decision_t d, *keep;
+	int ok;
+
+	(void)arg;
+	ok = X509_verify_cert(x509);
+	if (ok <= 0) return ok;
+
+	handshake_decide(__atomic_load_n(&handshake_inst, __ATOMIC_ACQUIRE), X509_STORE_CTX_get0_cert(x509), request,
+			 &d);
+	if (d.result == CW_DECIDE_ACCEPT) {
+		if (request) RDEBUG2("Certificate %s of %s passed the registry check in the TLS handshake", d.serial,
+				     d.member);
+		return 1;
+	}
+	X509_STORE_CTX_set_error(x509, handshake_x509_error(d.result));
+	if (!request) {
+		ERROR("rlm_cowork: refused certificate %s in the TLS handshake: reject (%s): %s", d.serial,
+		      cw_decide_result_name(d.result), d.reason);
+		return 0;
+	}
+	RWARN("refused certificate %s in the TLS handshake: reject (%s): %s", d.serial,
+	      cw_decide_result_name(d.result), d.reason);
+	/* First, so that radiusd's "Login incorrect" line gives it rather than the TLS alert. */
+	module_failure_msg(request, "reject (%s): %s", cw_decide_result_name(d.result), d.reason);
+
+	/*
+	 *	For post-auth REJECT: the decision, and (as FreeRADIUS does when
+	 *	its own checks fail) the certificate's attributes in the request.
+	 */
+	keep = talloc_memdup(request, &d, sizeof(d));
+	if (!keep || request_data_add(request, &handshake_refusal_key, 0, keep, true) < 0) talloc_free(keep);
+	{
+		VALUE_PAIR **certs = ssl ? SSL_get_ex_data(ssl, fr_tls_ex_index_certs) : NULL;
+
+		if (certs && *certs) fr_pair_add(&request->packet->vps, fr_pair_list_copy(request->packet, *certs));
+	}
+	return 0;
+}
+
+/*
+ * Check the certificates of eap_module's TLS handshakes against the
+ * registry: find `eap <eap_module> { tls { tls = NAME } tls-config NAME
+ * {...} }` and hook the SSL_CTX of that tls-config. tls_server_conf_parse
+ * caches the parsed configuration in its section, so whichever of the two
+ * modules starts first, both use the same context.
+ */
+static int hook_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	CONF_SECTION *modules, *eap, *tls, *tls_cs;
+	fr_tls_server_conf_t *tc;
+	CONF_PAIR *cp;
+
+	if (!inst->eap_module || !inst->eap_module[0]) {
+		WARN("rlm_cowork (%s): eap_module is empty: certificates are checked in the registry only after the"
+		     " TLS handshake (a refused device is not told; set eap_module = cowork_eap)", inst->name);
+		return 0;
+	}
+	if (handshake_ctx) {		/* a HUP: the eap context stays, the hook moves here */
+		__atomic_store_n(&handshake_inst, inst, __ATOMIC_RELEASE);
+		return 0;
+	}
+	modules = cf_section_sub_find(cf_top_section(conf), "modules");
+	eap = modules ? cf_section_sub_find_name2(modules, "eap", inst->eap_module) : NULL;
+	if (!eap) {
+		cf_log_err_cs(conf, "eap_module \"%s\": there is no `eap %s { ... }` in modules (mods-enabled)",
+			      inst->eap_module, inst->eap_module);
+		return -1;
+	}
+	tls = cf_section_sub_find(eap, "tls");
+	cp = tls ? cf_pair_find(tls, "tls") : NULL;
+	tls_cs = cp && cf_pair_value(cp) ? cf_section_sub_find_name2(eap, "tls-config", cf_pair_value(cp)) : NULL;
+	if (!tls_cs) {
+		cf_log_err_cs(conf, "eap_module \"%s\": it needs `tls { tls = NAME }` and a `tls-config NAME { ... }`"
+			      " section, whose handshakes rlm_cowork checks", inst->eap_module);
+		return -1;
+	}
+	tc = tls_server_conf_parse(tls_cs);
+	if (!tc || !tc->ctx) {
+		cf_log_err_cs(conf, "eap_module \"%s\": its tls-config \"%s\" does not load", inst->eap_module,
+			      cf_pair_value(cp));
+		return -1;
+	}
+	SSL_CTX_set_cert_verify_callback(tc->ctx, handshake_verify, NULL);
+	handshake_ctx = tc->ctx;
+	__atomic_store_n(&handshake_inst, inst, __ATOMIC_RELEASE);
+	INFO("rlm_cowork (%s): client certificates of %s are checked in the registry inside the TLS handshake",
+	     inst->name, inst->eap_module);
+	return 0;
+}
+
 static int mod_instantiate(CONF_SECTION *conf, void *instance)
 {
 	rlm_cowork_t *inst = instance;
@@ -473,13 +652,17 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		     e.msg);
 	}
 	cw_regpool_put(inst->pool, conn, false);
+	if (hook_handshake(inst, conf) < 0) return -1;
 	return start_ocsp(inst, conf);
 }
 
 static int mod_detach(void *instance)
 {
 	rlm_cowork_t *inst = instance;
+	rlm_cowork_t *expected = inst;
 
+	/* No handshake checked with this instance's registry from now on (refused instead). */
+	(void)__atomic_compare_exchange_n(&handshake_inst, &expected, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 	/* No OCSP answer from this instance's configuration from now on. */
 	cw_ocsp_unserve(inst->ocsp);
 	inst->ocsp = NULL;
@@ -879,6 +1062,24 @@ static void log_handshake_refusal(rlm_cowork_t *inst, REQUEST *request)
 }
 
 /*
+ * The access log row of a handshake that the registry check inside it
+ * refused (handshake_verify logged the line and the reason).
+ */
+static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t *d)
+{
+	cw_access_row_t row;
+	cw_station_t st;
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_CALLED_STATION_ID, 0, TAG_ANY);
+	cw_err_t e;
+
+	/* The SSID for the row, when the AP sent a well-formed one (the handshake's check needs none). */
+	if (vp && cw_station_parse(vp->vp_strvalue, vp->vp_length, &st, &e) == 0 && st.has_ssid)
+		strlcpy(d->ssid, st.ssid, sizeof(d->ssid));
+	member_row(inst, request, d, &row);
+	record(inst, request, &row, &d->result, d->reason, sizeof(d->reason));
+}
+
+/*
  * post-auth (and Post-Auth-Type REJECT): on an Access-Accept that carries a
  * client certificate, decide again and send the member's VLAN; on refusal,
  * the Accept's reply becomes a Reject's (see reply_refusal). A Reject of a
@@ -893,7 +1094,14 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 
 	if (request->reply->code != PW_CODE_ACCESS_ACCEPT ||
 	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
-		if (refused_in_handshake(inst, request)) log_handshake_refusal(inst, request);
+		cw_member_decision_t *refused = request_data_get(request, &handshake_refusal_key, 0);
+
+		if (refused) {
+			log_handshake_decision(inst, request, refused);
+			talloc_free(refused);
+		} else if (refused_in_handshake(inst, request)) {
+			log_handshake_refusal(inst, request);
+		}
 		if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
 		return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
 	}

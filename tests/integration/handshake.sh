@@ -1,17 +1,17 @@
 #!/bin/sh
-# Revocation inside the TLS handshake: a real radiusd whose cowork_eap asks
-# rlm_cowork's OCSP responder while it verifies the client certificate.
-# A revoked certificate or a suspended member must fail the handshake
-# itself (no server Finished, EAP-Failure), with the reason in radiusd's
-# log; resume works at once; an unreachable responder refuses everyone; a
-# certificate without a pre-signed answer is refused until `cert ocsp-sign`.
-# Ports: 18240 (auth), 18241 (acct), 18242 (OCSP), 18243 (closed on purpose),
-# 18244-18245 (a second server that must not start).
+# Revocation inside the TLS handshake, as shipped: rlm_cowork hooks the
+# certificate verification of cowork_eap's TLS context (eap_module) and
+# checks the client certificate in the registry there. A revoked
+# certificate, a suspended member or a certificate the registry does not
+# know must fail the handshake itself (a TLS alert instead of the server's
+# Finished, EAP-Failure), with the reason in radiusd's log and a row in the
+# access log; a change in the registry counts at the next handshake; the
+# hook survives a HUP; a wrong eap_module stops the server from starting.
+# (The OCSP alternative: handshake_ocsp.sh.)
+# Ports: 18240 (auth), 18241 (acct).
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18240
-OCSP_PORT=18242
-CLOSED_PORT=18243
 CERTS=$TMP/certs
 mkdir -p "$CERTS"
 
@@ -37,13 +37,11 @@ C="$CERTS/carol/carol.pem $CERTS/carol/carol.key"
 D="$CERTS/dave/dave.pem $CERTS/dave/dave.key"
 TLS13="tls_disable_tlsv1_3=0"
 
-answers=$("$SQLITE3" "$STATE/registry.db" "SELECT count(*) FROM cert_ocsp")
-[ "$answers" = 4 ] && ok "cert issue stored a pre-signed OCSP answer with each certificate" ||
-	not_ok "cert issue stored a pre-signed OCSP answer with each certificate" "cert_ocsp rows: $answers"
-
-server_start "$TMP/state" $PORT || { not_ok "radiusd starts with OCSP on"; exit 1; }
-ok "radiusd starts with cowork_eap's OCSP check and the module's responder"
-has "the responder listens on the auth port + 2" "OCSP responder on 127.0.0.1:$OCSP_PORT" "$server_log"
+server_start "$TMP/state" $PORT || { not_ok "radiusd starts"; exit 1; }
+ok "radiusd starts with the shipped configuration"
+has "the module hooked cowork_eap's handshakes" \
+	"client certificates of cowork_eap are checked in the registry inside the TLS handshake" "$server_log"
+lacks "... and runs no OCSP responder (the alternative is off)" "OCSP responder on" "$server_log"
 
 # handshake_failed DESC NAME: the supplicant got EAP-Failure before the TLS
 # handshake finished on its side (TLS 1.2: no server Finished).
@@ -58,79 +56,59 @@ handshake_failed() {
 	fi
 }
 
-# shellcheck disable=SC2086
-eap_accept "a valid member is accepted with OCSP on (TLS 1.2)" 100 alice $A CoworkMembers
-has "... the supplicant finished the handshake" "Handshake finished" "$TMP/eapol-alice.log"
-eap_accept "a valid member is accepted with OCSP on (TLS 1.3)" 100 alice $A CoworkMembers "$TLS13"
-lacks "no OCSP refusal for the valid member" "refused certificate $ALICE" "$server_log"
+# log_row DESC PATTERN: the access log gets a row matching PATTERN (JSON) within 5 s.
+log_row() {
+	i=0
+	while [ $i -lt 50 ] && ! cowork log show --json | grep -q "$2"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cowork log show --json | grep -q "$2" && ok "$1" || not_ok "$1" "$(cowork log show | tail -n 5)"
+}
 
-# Revoked: refused by the responder during certificate verification.
+# shellcheck disable=SC2086
+eap_accept "a valid member is accepted (TLS 1.2)" 100 alice $A CoworkMembers
+has "... the supplicant finished the handshake" "Handshake finished" "$TMP/eapol-alice.log"
+eap_accept "a valid member is accepted (TLS 1.3)" 100 alice $A CoworkMembers "$TLS13"
+lacks "no refusal for the valid member" "refused certificate $ALICE" "$server_log"
+
+# The hook does not use the pre-signed OCSP answers.
+"$SQLITE3" "$STATE/registry.db" "DELETE FROM cert_ocsp WHERE serial = '$ALICE'"
+eap_accept "a certificate without an OCSP answer is accepted (the hook does not need one)" 100 alice $A CoworkMembers
+
+# Revoked: refused while OpenSSL verifies the certificate.
 cowork cert revoke "$CAROL" --reason key-compromise >/dev/null
 eap_reject "a revoked certificate is rejected (TLS 1.2)" carol $C CoworkMembers
 handshake_failed "... inside the handshake: EAP-Failure before the server's Finished" carol
-has "... the responder logged the refusal with the registry's reason" \
-	"OCSP: refused certificate $CAROL in the TLS handshake \\(unauthorized\\): reject \\(revoked\\): certificate $CAROL of carol was revoked .*key-compromise" \
+has "... radiusd logged the refusal with the registry's reason" \
+	"refused certificate $CAROL in the TLS handshake: reject \\(revoked\\): certificate $CAROL of carol was revoked .*key-compromise" \
 	"$server_log"
-has "... the server's TLS stack aborted the handshake with a fatal alert" "Alert write:fatal" "$server_log"
-has "... radiusd's auth line names the OCSP failure" "Login incorrect \\(eap_tls: ocsp: Response status: unauthorized\\): \\[carol\\]" \
+has "... the server's TLS stack sent the alert certificate_revoked" "Alert write:fatal:certificate revoked" "$server_log"
+has "... radiusd's auth line gives the reason" "Login incorrect \\(eap_tls: reject \\(revoked\\): certificate $CAROL of carol was revoked" \
 	"$server_log"
-has "... post-auth logged the refusal (check-eap-tls never ran)" "cowork: WARNING: reject \\(revoked\\): certificate $CAROL" \
-	"$server_log"
+lacks "... check-eap-tls never ran for it" "cowork: WARNING: reject \\(revoked\\)" "$server_log"
+log_row "the access log has the refusal's row, with the SSID" \
+	"\"reason\":\"revoked\",\"class\":\"member\",\"member\":\"carol\",\"device\":\"[0-9a-f]*\",\"nas\":\"127.0.0.1\",\"ssid\":\"CoworkMembers\""
 eap_reject "a revoked certificate is rejected (TLS 1.3)" carol $C CoworkMembers "$TLS13"
 has "... TLS 1.3: the supplicant gets CTRL-EVENT-EAP-FAILURE" "CTRL-EVENT-EAP-FAILURE" "$TMP/eapol-carol.log"
 lacks "... TLS 1.3: no EAP-Success" "CTRL-EVENT-EAP-SUCCESS" "$TMP/eapol-carol.log"
-
-# The refusals are in the access log, as rows of the decision.
-i=0
-while [ $i -lt 50 ] && ! cowork log show --json | grep -q "\"reason\":\"revoked\",\"class\":\"member\",\"member\":\"carol\""; do
-	sleep 0.1
-	i=$((i + 1))
-done
-cowork log show --json | grep -q "\"reason\":\"revoked\",\"class\":\"member\",\"member\":\"carol\"" &&
-	ok "the access log has the revoked certificate's refusal row" ||
-	not_ok "the access log has the revoked certificate's refusal row" "$(cowork log show)"
 
 # Suspended, then resumed: the next handshake follows the registry at once.
 cowork member suspend bob >/dev/null
 eap_reject "a suspended member is rejected" bob $B CoworkMembers
 handshake_failed "... inside the handshake" bob
-has "... the responder logged why" "OCSP: refused certificate $BOB in the TLS handshake \\(unauthorized\\): reject \\(suspended\\): member bob is suspended" \
+has "... radiusd logged why" "refused certificate $BOB in the TLS handshake: reject \\(suspended\\): member bob is suspended" \
 	"$server_log"
 cowork member resume bob >/dev/null
 eap_accept "after resume the member is accepted at once, same server" 190 bob $B CoworkMembers
 
-# A certificate from before this version: no pre-signed answer.
-"$SQLITE3" "$STATE/registry.db" "DELETE FROM cert_ocsp WHERE serial = '$DAVE'"
-eap_reject "a certificate without a pre-signed answer is refused" dave $D CoworkMembers
+# Signed by our CA but not in the registry (a registry restored from an old backup).
+"$SQLITE3" "$STATE/registry.db" "PRAGMA foreign_keys = ON; DELETE FROM cert_ocsp WHERE serial = '$DAVE';
+	DELETE FROM cert WHERE serial = '$DAVE'" || not_ok "dave's certificate removed from the registry"
+eap_reject "a certificate the registry does not know is rejected" dave $D CoworkMembers
 handshake_failed "... inside the handshake" dave
-has "... the log names the command that fixes it" \
-	"OCSP: refused certificate $DAVE .*has no pre-signed OCSP answer: run .coworkctl cert ocsp-sign." "$server_log"
-run_rc 3 "status asks for attention" cowork status
-has "... naming cert ocsp-sign" "1 certificate has no OCSP answer .*run coworkctl cert ocsp-sign" "$TMP/out"
-run_rc 0 "cert ocsp-sign signs what is missing" cowork cert ocsp-sign
-has "... exactly dave's" "^signed +$DAVE +dave" "$TMP/out"
-has "... and says how many others had one" "1 OCSP answer signed; 2 certificates already had one" "$TMP/out"
-eap_accept "after cert ocsp-sign the certificate is accepted" 190 dave $D CoworkMembers
-cowork status --json >"$TMP/out" 2>&1
-has "status counts no certificate without an answer" '"certificates_without_ocsp_answer":0' "$TMP/out"
-lacks "... and no longer asks for cert ocsp-sign" "ocsp-sign" "$TMP/out"
-
-run_rc 0 "cert ocsp-sign again signs nothing" cowork cert ocsp-sign --json
-has "... an empty list" '"signed":\[\],"already_signed":3' "$TMP/out"
-run_rc 0 "cert ocsp-sign --all re-signs every certificate that may connect" cowork cert ocsp-sign --all
-has "... the three unrevoked ones" "3 OCSP answers signed" "$TMP/out"
-lacks "... not the revoked one" "$CAROL" "$TMP/out"
-eap_accept "a re-signed answer is served" 100 alice $A CoworkMembers
-run_rc 0 "cert ocsp-sign SERIAL re-signs one" cowork cert ocsp-sign "$(echo "$BOB" | tr a-f A-F)"
-has "... bob's" "^signed +$BOB +bob" "$TMP/out"
-run_rc 1 "cert ocsp-sign refuses a revoked certificate" cowork cert ocsp-sign "$CAROL"
-has "... saying why" "is unknown, revoked or expired" "$TMP/err"
-run_rc 2 "cert ocsp-sign refuses a malformed serial" cowork cert ocsp-sign "xyz"
-run_rc 2 "cert ocsp-sign refuses SERIALs with --all" cowork cert ocsp-sign --all "$BOB"
-run_rc 0 "cert ocsp-sign --help" cowork cert ocsp-sign --help
-chmod 0640 "$STATE/ca/ca.key"
-run_rc 1 "cert ocsp-sign refuses a CA key that others can read" cowork cert ocsp-sign --all
-chmod 0600 "$STATE/ca/ca.key"
+has "... radiusd says why" "refused certificate $DAVE in the TLS handshake: reject \\(unknown-cert\\): certificate $DAVE was not issued by this registry" "$server_log"
+log_row "... and the access log has its row" "\"reason\":\"unknown-cert\",\"class\":\"member\",\"member\":null"
 
 # radiusd ARGS...: another radiusd run to its end, within 30 s (with the
 # sanitizer runtimes when the module is instrumented, as server_run does).
@@ -143,17 +121,15 @@ radiusd() {
 	fi
 }
 
-# A configuration check while the server runs must not need the port.
 if radiusd -C -d "$CONF" >"$TMP/check.log" 2>&1; then
-	ok "radiusd -C succeeds while the server holds the OCSP port"
+	ok "radiusd -C accepts the configuration while the server runs"
 else
-	not_ok "radiusd -C succeeds while the server holds the OCSP port" "$(tail -n 5 "$TMP/check.log")"
+	not_ok "radiusd -C accepts the configuration while the server runs" "$(tail -n 5 "$TMP/check.log")"
 fi
 
-# HUP: the module is instantiated again while the old instance lives on;
-# the new one shares the port instead of failing to bind it.
-# (radiusd ignores a HUP within 2 s of loading a module, and sees a changed
-# file by its mtime in whole seconds.)
+# HUP: the module is instantiated again (the eap module is not): the hook
+# moves to the new instance. (radiusd ignores a HUP within 2 s of loading
+# a module, and sees a changed file by its mtime in whole seconds.)
 sleep 3
 touch "$CONF/mods-enabled/cowork"
 kill -HUP "$server_pid"
@@ -163,39 +139,43 @@ while [ $i -lt 50 ] && ! grep -q 'Reloaded module "cowork"' "$server_log"; do
 	i=$((i + 1))
 done
 has "on HUP the module is re-instantiated" 'Reloaded module "cowork"' "$server_log"
-lacks "... without an error about the port" "cannot listen on 127.0.0.1:$OCSP_PORT" "$server_log"
 eap_accept "after the HUP a valid member is accepted" 100 alice $A CoworkMembers
 eap_reject "after the HUP a revoked certificate is still refused in the handshake" carol $C CoworkMembers
 handshake_failed "... inside the handshake" carol
-
-# A second server wanting the same OCSP port fails to start, saying why.
-R2=$TMP/raddb2
-cp -a "$CONF" "$R2"
-sed -i -e "s|$CONF|$R2|g" "$R2/radiusd.conf"
-sed -i -e "s|port = $PORT\$|port = 18244|" -e "s|port = $((PORT + 1))\$|port = 18245|" "$R2/sites-enabled/cowork"
-radiusd -f -l stdout -d "$R2" >"$TMP/radiusd2.log" 2>&1
-rc=$?
-if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "cannot listen on 127.0.0.1:$OCSP_PORT: Address already in use" "$TMP/radiusd2.log"; then
-	ok "a second server on the same OCSP port refuses to start with a clear error"
-else
-	not_ok "a second server on the same OCSP port refuses to start with a clear error" "exit $rc" \
-		"$(tail -n 5 "$TMP/radiusd2.log")"
-fi
+cowork member suspend alice >/dev/null
+eap_reject "after the HUP a suspension counts at the next handshake" alice $A CoworkMembers
+handshake_failed "... inside the handshake" alice
+cowork member resume alice >/dev/null
 
 server_running && ok "radiusd is still running" || not_ok "radiusd is still running"
 lacks "no crash or sanitizer report in radiusd's log" "(Segmentation|SIGSEGV|Assertion|AddressSanitizer|runtime error)" \
 	"$server_log"
-
-# Fail closed: cowork_eap pointed at a port where nothing listens.
-server_stop
-server_config "$TMP/state" $PORT &&
-	sed -i "s|url = \"http://127.0.0.1:$OCSP_PORT/\"|url = \"http://127.0.0.1:$CLOSED_PORT/\"|" "$CONF/mods-enabled/cowork_eap" &&
-	grep -q "127.0.0.1:$CLOSED_PORT/" "$CONF/mods-enabled/cowork_eap" && server_run ||
-	not_ok "radiusd starts with the OCSP url on a closed port"
-eap_reject "with the responder unreachable a valid member is refused (fail closed)" alice $A CoworkMembers
-handshake_failed "... inside the handshake" alice
-has "... and the log says the registry would accept but the OCSP check failed" \
-	"reject \\(internal-error\\): certificate $ALICE of alice failed the OCSP check in the TLS handshake although the registry accepts it" \
-	"$server_log"
-eap_reject "... and so is everyone else" bob $B CoworkMembers
 lacks "no private key material in radiusd's log" "PRIVATE KEY" "$server_log"
+server_stop
+
+# eap_module naming no eap module: the server does not start (fail closed).
+server_config "$TMP/state" $PORT &&
+	sed -i 's|^	eap_module = .*|	eap_module = nosuch_eap|' "$CONF/mods-enabled/cowork" || not_ok "config with eap_module = nosuch_eap"
+radiusd -f -l stdout -d "$CONF" >"$TMP/radiusd-bad.log" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] &&
+	grep -q 'eap_module "nosuch_eap": there is no `eap nosuch_eap { ... }` in modules' "$TMP/radiusd-bad.log"; then
+	ok "an eap_module that does not exist stops radiusd from starting, saying why"
+else
+	not_ok "an eap_module that does not exist stops radiusd from starting, saying why" "exit $rc" \
+		"$(tail -n 5 "$TMP/radiusd-bad.log")"
+fi
+
+# eap_module = "": only the check after the handshake. The revoked device
+# is still rejected, but only after its handshake completed.
+server_config "$TMP/state" $PORT &&
+	sed -i 's|^	eap_module = .*|	eap_module = ""|' "$CONF/mods-enabled/cowork" && server_run ||
+	not_ok "radiusd starts with eap_module = \"\""
+has "... warning that the handshake is not checked" "eap_module is empty: certificates are checked in the registry only after the TLS handshake" \
+	"$server_log"
+eap_reject "without the hook a revoked certificate is still rejected" carol $C CoworkMembers
+has "... but only after the handshake finished on the supplicant's side" "Handshake finished" "$TMP/eapol-carol.log"
+has "... by check-eap-tls" "cowork: WARNING: reject \\(revoked\\): certificate $CAROL" "$server_log"
+eap_accept "... and a valid member is accepted" 100 alice $A CoworkMembers
+server_stop
+

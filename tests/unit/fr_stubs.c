@@ -16,3 +16,17 @@ pid_t rad_waitpid(pid_t pid, int *status)
 {
 	return waitpid(pid, status, 0);
 }
+
+/*
+ * The radiusd binary's TLS code (src/main/tls.c is linked into the binary,
+ * not the library). The unit tests run the module with eap_module = "",
+ * which never reaches these; the hook itself is tested against the real
+ * server (tests/integration/handshake.sh).
+ */
+int fr_tls_ex_index_certs = -1;
+
+fr_tls_server_conf_t *tls_server_conf_parse(CONF_SECTION *cs)
+{
+	(void)cs;
+	return NULL;
+}
