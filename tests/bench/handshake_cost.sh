@@ -2,14 +2,18 @@
 # Benchmark (not a test): radiusd's CPU time per EAP-TLS authentication with
 # the revocation check inside the handshake, against the alternatives:
 #
-#   off        cowork_eap without OCSP: the registry check after the handshake only
-#   ocsp       as shipped: OCSP to rlm_cowork's responder, timeout = 0 (blocking read)
+#   off        no check inside the handshake (eap_module = ""): the registry
+#              check after the handshake only
+#   hook       as shipped: rlm_cowork checks the registry while OpenSSL
+#              verifies the client certificate (eap_module = cowork_eap)
+#   ocsp       the OCSP alternative: cowork_eap's ocsp asks rlm_cowork's
+#              responder, timeout = 0 (blocking read)
 #   ocsp-t2    the same with timeout = 2: FreeRADIUS 3.2.1 then polls a
 #              non-blocking socket in a busy loop until the answer arrives
-#   verify     no OCSP, `verify { client = "openssl verify ..." }`: a fork and
-#              exec per authentication (children's CPU counted too)
+#   verify     `verify { client = "openssl verify ..." }`: a fork and exec
+#              per authentication (children's CPU counted too)
 #
-# The four servers run side by side; each round sends the same load to each
+# The five servers run side by side; each round sends the same load to each
 # in turn (AUTHS authentications: PARALLEL eapol_test processes, each one
 # authentication plus re-authentications). The figure is radiusd's CPU time
 # (utime + stime, plus cutime + cstime for the forked children, from
@@ -17,14 +21,14 @@
 # eapol_test processes are the bottleneck on a small machine.
 #
 # Usage (from make bench): ROUNDS=3 PARALLEL=16 REPEATS=50 sh tests/bench/handshake_cost.sh
-# Ports 18240-18249 (auth, acct and OCSP of each server).
+# Ports 18240-18252 (auth, acct and OCSP of each server).
 . "$top_srcdir/tests/integration/harness.sh"
 
 ROUNDS=${ROUNDS:-3}
 PARALLEL=${PARALLEL:-16}
 REPEATS=${REPEATS:-50}	# authentications per eapol_test process
 AUTHS=$((PARALLEL * REPEATS))
-SETUPS="off ocsp ocsp-t2 verify"
+SETUPS="off hook ocsp ocsp-t2 verify"
 
 init_state "$TMP/state" >/dev/null &&
 cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
@@ -41,13 +45,16 @@ configure() {
 		--libdir "$TMP/lib" --auth-port "$2" --acct-port "$(($2 + 1))" --ocsp-port "$3" \
 		${RADIUS_USER:+--user "$RADIUS_USER"} || return 1
 	eap=$conf/mods-enabled/cowork_eap
+	[ "$1" = hook ] || sed -i 's|^	eap_module = .*|	eap_module = ""|' "$conf/mods-enabled/cowork"
 	case $1 in
-	off) sed -i '/ocsp {/,/}/s/enable = yes/enable = no/' "$eap" ;;
-	ocsp-t2) sed -i 's/timeout = 0$/timeout = 2/' "$eap" ;;
+	ocsp | ocsp-t2)
+		sed -i "s|^#	ocsp_port = .*|	ocsp_port = $3|" "$conf/mods-enabled/cowork"
+		sed -i '/ocsp {/,/}/s/enable = no/enable = yes/' "$eap"
+		[ "$1" = ocsp ] || sed -i 's/timeout = 0$/timeout = 2/' "$eap"
+		;;
 	verify)
 		mkdir -p "$TMP/verify-tmp"
 		[ -n "$RADIUS_USER" ] && chown "$RADIUS_USER" "$TMP/verify-tmp"
-		sed -i '/ocsp {/,/}/s/enable = yes/enable = no/' "$eap"
 		sed -i "s|^\\t\\tcache {|\\t\\tverify {\\n\\t\\t\\ttmpdir = $TMP/verify-tmp\\n\\t\\t\\tclient = \"$OPENSSL verify -CAfile $STATE/ca/ca.pem %{TLS-Client-Cert-Filename}\"\\n\\t\\t}\\n\\t\\tcache {|" "$eap"
 		grep -q "client = " "$eap" || return 1
 		;;
@@ -55,12 +62,13 @@ configure() {
 }
 
 
-configure ocsp 18240 18242 && configure ocsp-t2 18243 18245 && configure off 18246 0 && configure verify 18248 0 ||
+configure ocsp 18240 18242 && configure ocsp-t2 18243 18245 && configure off 18246 0 && configure verify 18248 0 &&
+	configure hook 18250 0 ||
 	{ not_ok "config dirs"; exit 1; }
 for s in $SETUPS; do
 	start "$s" || { not_ok "radiusd ($s) starts"; exit 1; }
 done
-ok "four radiusd setups run side by side"
+ok "five radiusd setups run side by side"
 
 cat >"$TMP/alice.conf" <<CONF
 network={
@@ -75,7 +83,7 @@ network={
 CONF
 
 port_of() {
-	case $1 in ocsp) echo 18240 ;; ocsp-t2) echo 18243 ;; off) echo 18246 ;; verify) echo 18248 ;; esac
+	case $1 in ocsp) echo 18240 ;; ocsp-t2) echo 18243 ;; off) echo 18246 ;; verify) echo 18248 ;; hook) echo 18250 ;; esac
 }
 
 # Own CPU (utime + stime) and waited-for children's (cutime + cstime), in ticks.
@@ -140,10 +148,11 @@ awk -v tick="$TICK" '
 	{ own[$1] += $2; kids[$1] += $3; n[$1] += $4 }
 	END {
 		for (s in n) ms[s] = n[s] ? (own[s] + kids[s]) / tick * 1000 / n[s] : 0
-		printf "per authentication (radiusd CPU, children included): off %.2f ms, ocsp %.2f ms, ocsp-t2 %.2f ms, verify %.2f ms\n",
-			ms["off"], ms["ocsp"], ms["ocsp-t2"], ms["verify"]
+		printf "per authentication (radiusd CPU, children included): off %.2f ms, hook %.2f ms, ocsp %.2f ms, ocsp-t2 %.2f ms, verify %.2f ms\n",
+			ms["off"], ms["hook"], ms["ocsp"], ms["ocsp-t2"], ms["verify"]
 		if (ms["off"] > 0)
-			printf "ratio to off: ocsp %.2f (+%.2f ms), ocsp-t2 %.2f (+%.2f ms), verify %.2f (+%.2f ms)\n",
+			printf "ratio to off: hook %.2f (%+.2f ms), ocsp %.2f (+%.2f ms), ocsp-t2 %.2f (+%.2f ms), verify %.2f (+%.2f ms)\n",
+				ms["hook"] / ms["off"], ms["hook"] - ms["off"],
 				ms["ocsp"] / ms["off"], ms["ocsp"] - ms["off"], ms["ocsp-t2"] / ms["off"], ms["ocsp-t2"] - ms["off"],
 				ms["verify"] / ms["off"], ms["verify"] - ms["off"]
 	}' "$TMP/results"
@@ -157,7 +166,7 @@ awk -v want="$((AUTHS * ROUNDS))" -v timeouts="$timeouts" '$1 == "verify" { n +=
 		n, want, timeouts }' "$TMP/results"
 bad=$(awk -v want="$AUTHS" '$1 != "verify" && $4 < want * 0.99 { print $1 }' "$TMP/results" | sort -u | tr '\n' ' ')
 if [ -z "$bad" ]; then
-	ok "off, ocsp and ocsp-t2 authenticated (at least 99% of $AUTHS per round)"
+	ok "off, hook, ocsp and ocsp-t2 authenticated (at least 99% of $AUTHS per round)"
 else
-	not_ok "off, ocsp and ocsp-t2 authenticated (at least 99% of $AUTHS per round)" "short: $bad"
+	not_ok "off, hook, ocsp and ocsp-t2 authenticated (at least 99% of $AUTHS per round)" "short: $bad"
 fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Benchmark (not a test): does the EAP-TLS member path grow with the
-# registry? rlm_cowork as shipped (OCSP in the handshake, then
-# check-eap-tls) with SIZES members, each with one valid and one revoked
+# registry? rlm_cowork as shipped (registry check inside the handshake,
+# then check-eap-tls) with SIZES members, each with one valid and one revoked
 # certificate (so SIZES valid and SIZES revoked certificates), generated
 # with SQL; and stock FreeRADIUS `eap` with check_crl and CRLs of CRL_SIZES
 # revoked serials (`coworkctl crl` from the same registries), which grows.
@@ -40,7 +40,7 @@ for n in $SIZES; do
 	t1=$(date +%s.%N)
 	echo "$n $t0 $t1 $(du -k "$data/registry.db" | cut -f1)" |
 		awk '{ printf "# data: %d members, %d valid + %d revoked certificates (SQL): %.1f s, registry %d MB\n", $1, $1, $1, $3 - $2, $4 / 1024 }'
-	cowork_config "cowork-$n" "$data" $port on || { not_ok "config cowork-$n"; exit 1; }
+	cowork_config "cowork-$n" "$data" $port hook || { not_ok "config cowork-$n"; exit 1; }
 	SETUPS="$SETUPS cowork-$n"
 	port=$((port + 3))
 done

@@ -1,7 +1,8 @@
 # member_lib.sh - shared by member_compare.sh and member_growth.sh (sourced
 # after harness.sh): registries and CRLs of any size generated with SQL,
 # radiusd setups side by side (stock `eap`, stock `eap` + CRL, rlm_cowork
-# with and without OCSP), and the EAP-TLS load with per-exchange latency.
+# with its check inside the handshake, with OCSP instead, or with neither),
+# and the EAP-TLS load with per-exchange latency.
 #
 # Needs: $TMP, $STATE (a state made by init_state with member alice and her
 # certificate in $TMP/certs/alice), harness's cowork().
@@ -69,15 +70,30 @@ crl_dir() {
 	echo "$d"
 }
 
-# cowork_config NAME STATEDIR AUTH_PORT OCSP(on|off): rlm_cowork as shipped
-# (OCSP port AUTH_PORT + 2), or with cowork_eap's OCSP off.
+# cowork_config NAME STATEDIR AUTH_PORT MODE: rlm_cowork as shipped (MODE
+# hook: the registry check inside the handshake, eap_module), with the OCSP
+# alternative instead (ocsp: cowork_eap's ocsp section asks the module's
+# responder on AUTH_PORT + 2), or with no check inside the handshake
+# (after: check-eap-tls only).
 cowork_config() {
 	conf=$TMP/raddb-$1
 	rm -rf "$conf"
 	sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$2" --confdir "$conf" \
 		--libdir "$TMP/lib" --auth-port "$3" --acct-port "$(($3 + 1))" --ocsp-port "$(($3 + 2))" \
 		${RADIUS_USER:+--user "$RADIUS_USER"} || return 1
-	[ "$4" = on ] || sed -i '/ocsp {/,/}/s/enable = yes/enable = no/' "$conf/mods-enabled/cowork_eap"
+	case $4 in
+	hook) ;;
+	ocsp)
+		sed -i -e "s|^#	ocsp_port = .*|	ocsp_port = $(($3 + 2))|" -e 's|^	eap_module = .*|	eap_module = ""|' \
+			"$conf/mods-enabled/cowork" &&
+			sed -i '/ocsp {/,/}/s/enable = no/enable = yes/' "$conf/mods-enabled/cowork_eap" &&
+			grep -q "enable = yes" "$conf/mods-enabled/cowork_eap" || return 1
+		;;
+	after)
+		sed -i 's|^	eap_module = .*|	eap_module = ""|' "$conf/mods-enabled/cowork" || return 1
+		;;
+	*) return 1 ;;
+	esac
 	echo "$3" >"$conf/.port"
 	client_conf "$1" "$2"
 }

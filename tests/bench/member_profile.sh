@@ -1,7 +1,7 @@
 #!/bin/sh
 # Profile (not in make bench): perf record -g of radiusd during the same
-# EAP-TLS load as member_compare.sh, for stock `eap`, rlm_cowork with OCSP
-# and rlm_cowork without. Writes PROFILE_OUT/perf.SETUP.data and a
+# EAP-TLS load as member_compare.sh, for stock `eap`, rlm_cowork as shipped
+# (registry check inside the handshake) and rlm_cowork with OCSP instead. Writes PROFILE_OUT/perf.SETUP.data and a
 # `perf report --stdio --no-children` summary PROFILE_OUT/report.SETUP.txt
 # (self time by symbol) and report-children.SETUP.txt (inclusive).
 #
@@ -13,7 +13,7 @@ PARALLEL=${PARALLEL:-8}
 REPEATS=${REPEATS:-100}
 REVOKED=${REVOKED:-100000}
 PROFILE_OUT=${PROFILE_OUT:-$TMP/profile}
-SETUPS=${PROFILE_SETUPS:-stock cowork cowork-nocsp}
+SETUPS=${PROFILE_SETUPS:-stock cowork cowork-ocsp}
 mkdir -p "$PROFILE_OUT"
 
 init_state "$TMP/state" >/dev/null &&
@@ -24,8 +24,8 @@ cowork cert issue alice --out "$TMP/certs/alice" >/dev/null || { not_ok "set-up"
 . "$top_srcdir/tests/bench/member_lib.sh"
 
 data=$(state_with "$REVOKED" 0) || { not_ok "data"; exit 1; }
-stock_config stock "$data" 18320 && cowork_config cowork "$data" 18326 on &&
-	cowork_config cowork-nocsp "$data" 18329 off || { not_ok "config dirs"; exit 1; }
+stock_config stock "$data" 18320 && cowork_config cowork "$data" 18326 hook &&
+	cowork_config cowork-ocsp "$data" 18329 ocsp || { not_ok "config dirs"; exit 1; }
 for s in $SETUPS; do
 	start "$s" || { not_ok "radiusd ($s) starts"; exit 1; }
 	warm "$s"
