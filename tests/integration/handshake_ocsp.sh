@@ -118,7 +118,7 @@ handshake_failed "... inside the handshake" dave
 has "... the log names the command that fixes it" \
 	"OCSP: refused certificate $DAVE .*has no pre-signed OCSP answer: run .coworkctl cert ocsp-sign." "$server_log"
 run_rc 3 "status asks for attention" cowork status
-has "... naming cert ocsp-sign" "1 certificate has no OCSP answer .*run coworkctl cert ocsp-sign" "$TMP/out"
+has "... naming cert ocsp-sign" "1 certificate has no OCSP answer: with the OCSP alternative .*run coworkctl cert ocsp-sign" "$TMP/out"
 run_rc 0 "cert ocsp-sign signs what is missing" cowork cert ocsp-sign
 has "... exactly dave's" "^signed +$DAVE +dave" "$TMP/out"
 has "... and says how many others had one" "1 OCSP answer signed; 2 certificates already had one" "$TMP/out"
