@@ -151,7 +151,7 @@ awk -v tick="$TICK" '
 		printf "per authentication (radiusd CPU, children included): off %.2f ms, hook %.2f ms, ocsp %.2f ms, ocsp-t2 %.2f ms, verify %.2f ms\n",
 			ms["off"], ms["hook"], ms["ocsp"], ms["ocsp-t2"], ms["verify"]
 		if (ms["off"] > 0)
-			printf "ratio to off: hook %.2f (%+.2f ms), ocsp %.2f (+%.2f ms), ocsp-t2 %.2f (+%.2f ms), verify %.2f (+%.2f ms)\n",
+			printf "ratio to off: hook %.2f (%+.2f ms), ocsp %.2f (%+.2f ms), ocsp-t2 %.2f (%+.2f ms), verify %.2f (%+.2f ms)\n",
 				ms["hook"] / ms["off"], ms["hook"] - ms["off"],
 				ms["ocsp"] / ms["off"], ms["ocsp"] - ms["off"], ms["ocsp-t2"] / ms["off"], ms["ocsp-t2"] - ms["off"],
 				ms["verify"] / ms["off"], ms["verify"] - ms["off"]
