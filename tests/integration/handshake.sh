@@ -12,49 +12,13 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18240
-CERTS=$TMP/certs
-mkdir -p "$CERTS"
-
-init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork tenant add acme >/dev/null &&
-cowork member add alice --tenant acme >/dev/null &&
-cowork member add bob >/dev/null &&
-cowork member add carol >/dev/null &&
-cowork member add dave >/dev/null || { not_ok "registry set-up"; exit 1; }
-
-# issue MEMBER: a certificate in $CERTS/MEMBER, its serial in $SERIAL.
-issue() {
-	SERIAL=$(cowork cert issue "$1" --out "$CERTS/$1" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
-issue alice && ALICE=$SERIAL && issue bob && BOB=$SERIAL && issue carol && CAROL=$SERIAL &&
-	issue dave && DAVE=$SERIAL || { not_ok "cert issue"; exit 1; }
-A="$CERTS/alice/alice.pem $CERTS/alice/alice.key"
-B="$CERTS/bob/bob.pem $CERTS/bob/bob.key"
-C="$CERTS/carol/carol.pem $CERTS/carol/carol.key"
-D="$CERTS/dave/dave.pem $CERTS/dave/dave.key"
-TLS13="tls_disable_tlsv1_3=0"
+. "$top_srcdir/tests/integration/handshake_lib.sh"
 
 server_start "$TMP/state" $PORT || { not_ok "radiusd starts"; exit 1; }
 ok "radiusd starts with the shipped configuration"
 has "the module hooked cowork_eap's handshakes" \
 	"client certificates of cowork_eap are checked in the registry inside the TLS handshake" "$server_log"
 lacks "... and runs no OCSP responder (the alternative is off)" "OCSP responder on" "$server_log"
-
-# handshake_failed DESC NAME: the supplicant got EAP-Failure before the TLS
-# handshake finished on its side (TLS 1.2: no server Finished).
-handshake_failed() {
-	log=$TMP/eapol-$2.log
-	if grep -q "Handshake finished" "$log"; then
-		not_ok "$1" "the TLS handshake finished on the supplicant's side" "$(grep -E 'Handshake|EAP-Failure' "$log")"
-	elif ! grep -q "CTRL-EVENT-EAP-FAILURE" "$log"; then
-		not_ok "$1" "no CTRL-EVENT-EAP-FAILURE" "$(tail -n 5 "$log")"
-	else
-		ok "$1"
-	fi
-}
 
 # log_row DESC PATTERN: the access log gets a row matching PATTERN (JSON) within 5 s.
 log_row() {
@@ -110,35 +74,12 @@ handshake_failed "... inside the handshake" dave
 has "... radiusd says why" "refused certificate $DAVE in the TLS handshake: reject \\(unknown-cert\\): certificate $DAVE was not issued by this registry" "$server_log"
 log_row "... and the access log has its row" "\"reason\":\"unknown-cert\",\"class\":\"member\",\"member\":null"
 
-# radiusd ARGS...: another radiusd run to its end, within 30 s (with the
-# sanitizer runtimes when the module is instrumented, as server_run does).
-radiusd() {
-	if [ -n "$RADIUSD_PRELOAD" ]; then
-		LD_PRELOAD="$RADIUSD_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" \
-			timeout 30 "$FREERADIUS" "$@"
-	else
-		timeout 30 "$FREERADIUS" "$@"
-	fi
-}
 
-if radiusd -C -d "$CONF" >"$TMP/check.log" 2>&1; then
-	ok "radiusd -C accepts the configuration while the server runs"
-else
-	not_ok "radiusd -C accepts the configuration while the server runs" "$(tail -n 5 "$TMP/check.log")"
-fi
+config_check "radiusd -C accepts the configuration while the server runs"
 
 # HUP: the module is instantiated again (the eap module is not): the hook
-# moves to the new instance. (radiusd ignores a HUP within 2 s of loading
-# a module, and sees a changed file by its mtime in whole seconds.)
-sleep 3
-touch "$CONF/mods-enabled/cowork"
-kill -HUP "$server_pid"
-i=0
-while [ $i -lt 50 ] && ! grep -q 'Reloaded module "cowork"' "$server_log"; do
-	sleep 0.1
-	i=$((i + 1))
-done
-has "on HUP the module is re-instantiated" 'Reloaded module "cowork"' "$server_log"
+# moves to the new instance.
+hup_cowork
 eap_accept "after the HUP a valid member is accepted" 100 alice $A CoworkMembers
 eap_reject "after the HUP a revoked certificate is still refused in the handshake" carol $C CoworkMembers
 handshake_failed "... inside the handshake" carol

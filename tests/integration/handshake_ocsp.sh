@@ -13,30 +13,7 @@
 PORT=18280
 OCSP_PORT=18282
 CLOSED_PORT=18283
-CERTS=$TMP/certs
-mkdir -p "$CERTS"
-
-init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork tenant add acme >/dev/null &&
-cowork member add alice --tenant acme >/dev/null &&
-cowork member add bob >/dev/null &&
-cowork member add carol >/dev/null &&
-cowork member add dave >/dev/null || { not_ok "registry set-up"; exit 1; }
-
-# issue MEMBER: a certificate in $CERTS/MEMBER, its serial in $SERIAL.
-issue() {
-	SERIAL=$(cowork cert issue "$1" --out "$CERTS/$1" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
-issue alice && ALICE=$SERIAL && issue bob && BOB=$SERIAL && issue carol && CAROL=$SERIAL &&
-	issue dave && DAVE=$SERIAL || { not_ok "cert issue"; exit 1; }
-A="$CERTS/alice/alice.pem $CERTS/alice/alice.key"
-B="$CERTS/bob/bob.pem $CERTS/bob/bob.key"
-C="$CERTS/carol/carol.pem $CERTS/carol/carol.key"
-D="$CERTS/dave/dave.pem $CERTS/dave/dave.key"
-TLS13="tls_disable_tlsv1_3=0"
+. "$top_srcdir/tests/integration/handshake_lib.sh"
 
 answers=$("$SQLITE3" "$STATE/registry.db" "SELECT count(*) FROM cert_ocsp")
 [ "$answers" = 4 ] && ok "cert issue stored a pre-signed OCSP answer with each certificate" ||
@@ -56,19 +33,6 @@ ocsp_config() {
 server_config "$TMP/state" $PORT && ocsp_config && server_run || { not_ok "radiusd starts with OCSP on"; exit 1; }
 ok "radiusd starts with cowork_eap's OCSP check and the module's responder"
 has "the responder listens on the auth port + 2" "OCSP responder on 127.0.0.1:$OCSP_PORT" "$server_log"
-
-# handshake_failed DESC NAME: the supplicant got EAP-Failure before the TLS
-# handshake finished on its side (TLS 1.2: no server Finished).
-handshake_failed() {
-	log=$TMP/eapol-$2.log
-	if grep -q "Handshake finished" "$log"; then
-		not_ok "$1" "the TLS handshake finished on the supplicant's side" "$(grep -E 'Handshake|EAP-Failure' "$log")"
-	elif ! grep -q "CTRL-EVENT-EAP-FAILURE" "$log"; then
-		not_ok "$1" "no CTRL-EVENT-EAP-FAILURE" "$(tail -n 5 "$log")"
-	else
-		ok "$1"
-	fi
-}
 
 # shellcheck disable=SC2086
 eap_accept "a valid member is accepted with OCSP on (TLS 1.2)" 100 alice $A CoworkMembers
@@ -144,37 +108,13 @@ chmod 0640 "$STATE/ca/ca.key"
 run_rc 1 "cert ocsp-sign refuses a CA key that others can read" cowork cert ocsp-sign --all
 chmod 0600 "$STATE/ca/ca.key"
 
-# radiusd ARGS...: another radiusd run to its end, within 30 s (with the
-# sanitizer runtimes when the module is instrumented, as server_run does).
-radiusd() {
-	if [ -n "$RADIUSD_PRELOAD" ]; then
-		LD_PRELOAD="$RADIUSD_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" \
-			timeout 30 "$FREERADIUS" "$@"
-	else
-		timeout 30 "$FREERADIUS" "$@"
-	fi
-}
 
 # A configuration check while the server runs must not need the port.
-if radiusd -C -d "$CONF" >"$TMP/check.log" 2>&1; then
-	ok "radiusd -C succeeds while the server holds the OCSP port"
-else
-	not_ok "radiusd -C succeeds while the server holds the OCSP port" "$(tail -n 5 "$TMP/check.log")"
-fi
+config_check "radiusd -C succeeds while the server holds the OCSP port"
 
 # HUP: the module is instantiated again while the old instance lives on;
 # the new one shares the port instead of failing to bind it.
-# (radiusd ignores a HUP within 2 s of loading a module, and sees a changed
-# file by its mtime in whole seconds.)
-sleep 3
-touch "$CONF/mods-enabled/cowork"
-kill -HUP "$server_pid"
-i=0
-while [ $i -lt 50 ] && ! grep -q 'Reloaded module "cowork"' "$server_log"; do
-	sleep 0.1
-	i=$((i + 1))
-done
-has "on HUP the module is re-instantiated" 'Reloaded module "cowork"' "$server_log"
+hup_cowork
 lacks "... without an error about the port" "cannot listen on 127.0.0.1:$OCSP_PORT" "$server_log"
 eap_accept "after the HUP a valid member is accepted" 100 alice $A CoworkMembers
 eap_reject "after the HUP a revoked certificate is still refused in the handshake" carol $C CoworkMembers
