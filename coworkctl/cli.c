@@ -222,6 +222,32 @@ int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * What another user could tamper with: the state directory, the CA and
+ * server directories, the registry, the keys and certificates radiusd
+ * trusts. None may be writable by group or others (log/ is: radiusd's
+ * group writes the access log). A missing one is left to the command.
+ */
+static int check_state_modes(const cli_t *cli)
+{
+	static const char *const items[] = {
+		"", "ca", "server", "registry.db", "device.key", "ca/ca.pem", "server/server.pem", "server/server.key",
+	};
+	char path[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		if (!items[i][0] ? cw_snprintf(path, sizeof(path), "%s", cli->state_dir) < 0 :
+				   cli_path(cli, items[i], path, sizeof(path)) < 0) return EXIT_FAIL;
+		if (lstat(path, &st) < 0) continue;
+		if ((st.st_mode & 022) == 0) continue;
+		return cli_fail("%s %s is writable by %s (mode %03o): another user could change what radiusd trusts;"
+				" refusing to use it. Fix: chmod go-w %s", S_ISDIR(st.st_mode) ? "state directory" : "file",
+				path, (st.st_mode & 002) ? "everyone" : "its group", (unsigned)(st.st_mode & 0777), path);
+	}
+	return EXIT_OK;
+}
+
 int cli_registry(const cli_t *cli, cw_registry_t **reg)
 {
 	cw_err_t e;
@@ -242,7 +268,7 @@ int cli_registry_only(const cli_t *cli, cw_registry_t **reg)
 	char path[4096];
 	cw_err_t e;
 
-	if (cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (check_state_modes(cli) != EXIT_OK || cli_path(cli, "registry.db", path, sizeof(path)) < 0) return EXIT_FAIL;
 	if (cw_registry_open_admin(path, false, reg, &e) < 0) return cli_fail("%s", e.msg);
 	return EXIT_OK;
 }
@@ -252,7 +278,7 @@ int cli_accesslog(const cli_t *cli, cw_accesslog_t **log)
 	char path[4096];
 	cw_err_t e;
 
-	if (cli_path(cli, "log/accesslog.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (check_state_modes(cli) != EXIT_OK || cli_path(cli, "log/accesslog.db", path, sizeof(path)) < 0) return EXIT_FAIL;
 	/* Recreated (or created for an older state) with radiusd's group, like init does. */
 	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0 ||
 	    cw_accesslog_open(path, false, log, &e) < 0) return cli_fail("%s", e.msg);
@@ -275,7 +301,8 @@ int cli_load_ca(const cli_t *cli, cw_ca_t **ca)
 	struct stat st;
 	cw_err_t e;
 
-	if (cli_path(cli, "ca/ca.pem", cert, sizeof(cert)) < 0 || cli_path(cli, "ca/ca.key", key, sizeof(key)) < 0) {
+	if (check_state_modes(cli) != EXIT_OK || cli_path(cli, "ca/ca.pem", cert, sizeof(cert)) < 0 ||
+	    cli_path(cli, "ca/ca.key", key, sizeof(key)) < 0) {
 		return EXIT_FAIL;
 	}
 	if (lstat(key, &st) < 0) return cli_fail("CA key %s: %s (run `coworkctl init` first)", key, strerror(errno));
