@@ -86,8 +86,26 @@ static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_
 	/* radiusd can write this file: never let its schema run code in coworkctl. */
 	sqlite3_db_config(log->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(log->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	if (cw_sql_exec(log->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON",
-			"configuring the access log", err) < 0) return -1;
+	if (sqlite3_exec(log->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		char doing[4200];
+
+		const char *slash = strrchr(path, '/');
+
+		(void)cw_snprintf(doing, sizeof(doing), "configuring the access log %s", path);
+		/* SQLite creates the WAL files beside it: say so when their directory cannot be written. */
+		if (slash && (size_t)(slash - path) < sizeof(doing) / 2) {
+			char dir[2100];
+
+			(void)cw_snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+			if (access(dir, W_OK) < 0) {
+				cw_err_set(err, "%s: its directory %s cannot be written (%s)", doing, dir, strerror(errno));
+				return -1;
+			}
+		}
+		cw_sql_err(log->db, err, doing);
+		return -1;
+	}
 	if (create) {
 		return cw_sql_migrate(log->db, cw_accesslog_migrations, cw_accesslog_migrations_count, path,
 				      "access log", err);

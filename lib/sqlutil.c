@@ -4,6 +4,8 @@
  */
 #include <sqlite3.h>
 
+#include <string.h>
+
 #include "sqlutil.h"
 
 void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing)
@@ -12,6 +14,11 @@ void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing)
 
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
 		cw_err_set(err, "%s: locked by another process (%s)", doing, sqlite3_errmsg(db));
+		return;
+	}
+	/* The operating system's reason, when there is one (a full disk, a read-only file system). */
+	if (sqlite3_system_errno(db) != 0) {
+		cw_err_set(err, "%s: %s (%s)", doing, sqlite3_errmsg(db), strerror(sqlite3_system_errno(db)));
 		return;
 	}
 	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(db));
