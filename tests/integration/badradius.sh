@@ -10,7 +10,6 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18420
-RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
 STA=AA-BB-CC-DD-EE-FF
 GUEST=02-00-00-00-00-01:CoworkGuest
 
@@ -28,24 +27,13 @@ hex() {
 	printf "$1" | od -An -v -tx1 | tr -d ' \n'
 }
 
-# send NAME [radtest options]: one request; reply in $TMP/NAME.out, exit status returned.
-send() {
-	name=$1
-	shift
-	"$RADTEST" --server 127.0.0.1:$PORT --secret testing123 --timeout 2000 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-}
-
-field() {
-	sed -n "s/^$2=//p" "$TMP/$1.out"
-}
-
 # refused NAME DESC [radtest options]: Access-Reject with no passphrase, or
 # no answer at all (dropped); never an Accept.
 refused_req() {
 	name=$1
 	desc=$2
 	shift 2
-	send "$name" "$@"
+	mac_auth "$name" "$@"
 	rc=$?
 	code=$(field "$name" code)
 	if [ "$code" = Access-Accept ]; then
@@ -59,20 +47,7 @@ refused_req() {
 	fi
 }
 
-# rejected NAME DESC [radtest options]: an Access-Reject, nothing less.
-rejected() {
-	name=$1
-	desc=$2
-	shift 2
-	send "$name" "$@"
-	if [ "$(field "$name" code)" = Access-Reject ] && [ -z "$(field "$name" tunnel_password)" ]; then
-		ok "$desc"
-	else
-		not_ok "$desc" "$(cat "$TMP/$name.out" "$TMP/$name.err")"
-	fi
-}
-
-send valid0 --mac $STA --called "$GUEST"
+mac_auth valid0 --mac $STA --called "$GUEST"
 [ "$(field valid0 code)" = Access-Accept ] && ok "a valid guest request is accepted" ||
 	not_ok "a valid guest request is accepted" "$(cat "$TMP/valid0.out")"
 
@@ -80,59 +55,59 @@ LONG_SSID=$(printf 'A%.0s' $(seq 1 235))
 LONG_NAME=$(printf 'a%.0s' $(seq 1 253))
 
 # Called-Station-Id (the SSID).
-rejected long_called "a 253-byte Called-Station-Id is rejected" --mac $STA --called "02-00-00-00-00-01:$LONG_SSID"
+expect_reject long_called "a 253-byte Called-Station-Id is rejected" --mac $STA --called "02-00-00-00-00-01:$LONG_SSID"
 has "... the log says the Called-Station-Id is malformed" "reject \\(bad-input\\): malformed Called-Station-Id" "$server_log"
 refused_req empty_called "an empty Called-Station-Id is refused" --mac $STA --raw "30:"
-rejected nul_ssid "an SSID with a NUL after a guest SSID's name is not that guest SSID" --mac $STA \
+expect_reject nul_ssid "an SSID with a NUL after a guest SSID's name is not that guest SSID" --mac $STA \
 	--raw "30:$(hex '02-00-00-00-00-01:CoworkGuest\000x')"
-rejected nul_ssid_end "an SSID ending in a NUL is not the guest SSID" --mac $STA \
+expect_reject nul_ssid_end "an SSID ending in a NUL is not the guest SSID" --mac $STA \
 	--raw "30:$(hex '02-00-00-00-00-01:CoworkGuest\000')"
-rejected ctl_ssid "an SSID with a newline is rejected" --mac $STA --raw "30:$(hex '02-00-00-00-00-01:Cowork\nGuest')"
+expect_reject ctl_ssid "an SSID with a newline is rejected" --mac $STA --raw "30:$(hex '02-00-00-00-00-01:Cowork\nGuest')"
 lacks "... and no raw newline reaches the log (the refusal's line is escaped)" "^Guest" "$server_log"
 has "... the log shows the bytes escaped" 'malformed Called-Station-Id "02-00-00-00-00-01:Cowork\\x0aGuest"' "$server_log"
-rejected del_ssid "an SSID with 0x7f and 0xff is rejected" --mac $STA --raw "30:$(hex '02-00-00-00-00-01:Cowork\177\377')"
-rejected utf8_ssid "an unknown UTF-8 SSID is rejected" --mac $STA --called "02-00-00-00-00-01:Café"
-rejected pct_ssid "an SSID with % (xlat syntax) is rejected" --mac $STA --called "02-00-00-00-00-01:%{User-Password}"
+expect_reject del_ssid "an SSID with 0x7f and 0xff is rejected" --mac $STA --raw "30:$(hex '02-00-00-00-00-01:Cowork\177\377')"
+expect_reject utf8_ssid "an unknown UTF-8 SSID is rejected" --mac $STA --called "02-00-00-00-00-01:Café"
+expect_reject pct_ssid "an SSID with % (xlat syntax) is rejected" --mac $STA --called "02-00-00-00-00-01:%{User-Password}"
 lacks "... and is not expanded: no passphrase or password in the log" "$STA\\b.*%" "$server_log"
 
 # SQL and LIKE metacharacters.
-rejected sql1 "an SSID with a quote and OR is rejected" --mac $STA --called "02-00-00-00-00-01:x' OR '1'='1"
-rejected sql2 "an SSID with a statement after a quote is rejected" --mac $STA \
+expect_reject sql1 "an SSID with a quote and OR is rejected" --mac $STA --called "02-00-00-00-00-01:x' OR '1'='1"
+expect_reject sql2 "an SSID with a statement after a quote is rejected" --mac $STA \
 	--called "02-00-00-00-00-01:x\"; DROP TABLE member; --"
-rejected like1 "an SSID of LIKE wildcards (%) is rejected" --mac $STA --called "02-00-00-00-00-01:%"
-rejected like2 "an SSID with a LIKE wildcard (_) in place of a letter is rejected" --mac $STA \
+expect_reject like1 "an SSID of LIKE wildcards (%) is rejected" --mac $STA --called "02-00-00-00-00-01:%"
+expect_reject like2 "an SSID with a LIKE wildcard (_) in place of a letter is rejected" --mac $STA \
 	--called "02-00-00-00-00-01:_oworkGuest"
-rejected caseguest "the guest SSID in another case is another SSID" --mac $STA --called "02-00-00-00-00-01:coworkguest"
-rejected sqlname "a User-Name with SQL in it is rejected" --mac $STA --called "$GUEST" --user-name "a'; DELETE FROM psk; --"
+expect_reject caseguest "the guest SSID in another case is another SSID" --mac $STA --called "02-00-00-00-00-01:coworkguest"
+expect_reject sqlname "a User-Name with SQL in it is rejected" --mac $STA --called "$GUEST" --user-name "a'; DELETE FROM psk; --"
 
 # User-Name and MACs.
-rejected long_name "a 253-byte User-Name is rejected" --mac $STA --called "$GUEST" --user-name "$LONG_NAME"
+expect_reject long_name "a 253-byte User-Name is rejected" --mac $STA --called "$GUEST" --user-name "$LONG_NAME"
 refused_req empty_name "an empty User-Name is refused" --mac $STA --called "$GUEST" --user-name ""
-rejected bad_hex "a Calling-Station-Id with a non-hex digit is rejected" --mac $STA --called "$GUEST" \
+expect_reject bad_hex "a Calling-Station-Id with a non-hex digit is rejected" --mac $STA --called "$GUEST" \
 	--calling AA-BB-CC-DD-EE-FG --user-name aabbccddeefg --password aabbccddeefg
-rejected long_mac "a Calling-Station-Id of 7 octets is rejected" --mac $STA --called "$GUEST" \
+expect_reject long_mac "a Calling-Station-Id of 7 octets is rejected" --mac $STA --called "$GUEST" \
 	--calling AA-BB-CC-DD-EE-FF-00 --user-name aabbccddeeff00 --password aabbccddeeff00
-rejected colons "a Calling-Station-Id of separators only is rejected" --mac $STA --called "$GUEST" \
+expect_reject colons "a Calling-Station-Id of separators only is rejected" --mac $STA --called "$GUEST" \
 	--calling ":::::" --user-name ":::::" --password ":::::"
-rejected nul_mac "a Calling-Station-Id with a NUL inside is rejected" --mac $STA --called "$GUEST" \
+expect_reject nul_mac "a Calling-Station-Id with a NUL inside is rejected" --mac $STA --called "$GUEST" \
 	--calling - --raw "31:$(hex 'AA-BB-CC-DD-EE-FF\000junk')"
 
 # Duplicated attributes: two SSIDs, a guest one after a member one.
-rejected dup_called "two Called-Station-Id (member SSID first, guest second) are not a guest request" --mac $STA \
+expect_reject dup_called "two Called-Station-Id (member SSID first, guest second) are not a guest request" --mac $STA \
 	--called 02-00-00-00-00-01:CoworkMembers --raw "30:$(hex "$GUEST")"
 
 # EAP and authenticators.
 refused_req eap_garbage "a garbage EAP-Message is refused" --mac $STA --called "$GUEST" --raw "79:deadbeef"
 refused_req eap_short "a one-byte EAP-Message is refused" --user-name alice --password - --called "$GUEST" --raw "79:02"
-send wrong_secret --mac $STA --called "$GUEST" --secret wrong-secret-123
+mac_auth wrong_secret --mac $STA --called "$GUEST" --secret wrong-secret-123
 [ $? = 1 ] && [ -z "$(field wrong_secret code)" ] && ok "a request signed with a wrong secret is dropped" ||
 	not_ok "a request signed with a wrong secret is dropped" "$(cat "$TMP/wrong_secret.out")"
-send no_ma --mac $STA --called "$GUEST" --no-message-authenticator
+mac_auth no_ma --mac $STA --called "$GUEST" --no-message-authenticator
 [ $? = 1 ] && [ -z "$(field no_ma code)" ] && ok "a request without Message-Authenticator is dropped" ||
 	not_ok "a request without Message-Authenticator is dropped" "$(cat "$TMP/no_ma.out")"
 
 # Afterwards: still up, still right, nothing damaged.
-send valid1 --mac $STA --called "$GUEST"
+mac_auth valid1 --mac $STA --called "$GUEST"
 [ "$(field valid1 code)" = Access-Accept ] && ok "after all that a valid guest request is still accepted" ||
 	not_ok "after all that a valid guest request is still accepted" "$(cat "$TMP/valid1.out")"
 server_running && ok "radiusd is still running" || not_ok "radiusd is still running"

@@ -7,7 +7,6 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18130
-RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
 STA=AA-BB-CC-DD-EE-FF
 GUEST=02-00-00-00-00-01:CoworkGuest
 
@@ -22,35 +21,6 @@ cowork ssid add ArubaGuest --class guest >/dev/null || { not_ok "registry set-up
 # passphrase SSID: the passphrase `psk show` prints (what reception reads out).
 passphrase() {
 	cowork psk show --ssid "$1" | sed -n 's/^passphrase  //p'
-}
-
-# mac_auth NAME [radtest options]: one request as hostapd sends it; the
-# decoded reply is in $TMP/NAME.out, radtest's exit status is returned.
-mac_auth() {
-	name=$1
-	shift
-	"$RADTEST" --server 127.0.0.1:$PORT --secret testing123 --timeout 3000 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
-}
-
-# field NAME KEY: the values of KEY= lines in NAME's reply, one per line.
-field() {
-	sed -n "s/^$2=//p" "$TMP/$1.out"
-}
-
-# expect_reject NAME DESC [radtest options]: an Access-Reject without any
-# passphrase, with a valid Message-Authenticator.
-expect_reject() {
-	name=$1
-	desc=$2
-	shift 2
-	mac_auth "$name" "$@"
-	if [ "$(field "$name" code)" = Access-Reject ] && [ -z "$(field "$name" tunnel_password)" ] &&
-		[ -z "$(field "$name" cisco_avpair)$(field "$name" aruba_mpsk)" ] &&
-		[ "$(field "$name" message_authenticator)" = ok ]; then
-		ok "$desc"
-	else
-		not_ok "$desc" "reply: $(cat "$TMP/$name.out")"
-	fi
 }
 
 cowork psk rotate --ssid CoworkGuest >/dev/null && P1=$(passphrase CoworkGuest) && [ -n "$P1" ] ||

@@ -311,3 +311,36 @@ eap_reject() {
 		ok "$desc"
 	fi
 }
+
+# --- MAC authentication with our own client (tests/integration/radtest) ---
+
+RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
+
+# mac_auth NAME [radtest options]: one request as hostapd sends it; the
+# decoded reply is in $TMP/NAME.out, radtest's exit status is returned.
+mac_auth() {
+	name=$1
+	shift
+	"$RADTEST" --server 127.0.0.1:$PORT --secret testing123 --timeout 3000 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+}
+
+# field NAME KEY: the values of KEY= lines in NAME's reply, one per line.
+field() {
+	sed -n "s/^$2=//p" "$TMP/$1.out"
+}
+
+# expect_reject NAME DESC [radtest options]: an Access-Reject without any
+# passphrase, with a valid Message-Authenticator.
+expect_reject() {
+	name=$1
+	desc=$2
+	shift 2
+	mac_auth "$name" "$@"
+	if [ "$(field "$name" code)" = Access-Reject ] && [ -z "$(field "$name" tunnel_password)" ] &&
+		[ -z "$(field "$name" cisco_avpair)$(field "$name" aruba_mpsk)" ] &&
+		[ "$(field "$name" message_authenticator)" = ok ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "reply: $(cat "$TMP/$name.out")"
+	fi
+}
