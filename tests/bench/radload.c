@@ -20,6 +20,9 @@
  * Latency is from the first send of a request to its valid reply.
  * --dump FILE also writes every latency (µs, ascending, one a line) to FILE,
  * so that runs can be pooled.
+ * --accepts FILE writes one line per Access-Accept as it arrives,
+ * "CALLING-STATION-ID UNIX-MS" (wall clock at receipt), flushed at once, so
+ * that the lines survive a kill of radload (tests/integration/crash.sh).
  *
  * Exit status: 0 at least one valid reply and no bad one; 1 no reply at
  * all; 2 usage; 3 a bad reply; 4 a local failure.
@@ -55,6 +58,7 @@ struct options {
 	const char	*called;
 	const char	*nas_id;
 	const char	*dump;		/* file for every latency, or NULL */
+	const char	*accepts;	/* file for every accept, or NULL */
 	long long	 stations;
 	long long	 count;
 	long long	 parallel;
@@ -68,6 +72,7 @@ struct slot {
 	long long	first_us;	/* first send; 0: slot idle */
 	long long	deadline_us;
 	long long	attempts;
+	long long	station;
 };
 
 struct counts {
@@ -83,7 +88,8 @@ usage(void)
 	    "               [--count N] [--parallel N] [--timeout MS]"
 	    " [--retries N]\n"
 	    "               [--called CALLED-STATION-ID] [--nas-id NAS-ID]"
-	    " [--dump FILE]\n");
+	    " [--dump FILE]\n"
+	    "               [--accepts FILE]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -98,7 +104,7 @@ static void
 parse_options(int argc, char **argv, struct options *o)
 {
 	enum { O_SERVER = 256, O_SECRET, O_STATIONS, O_COUNT, O_PARALLEL,
-	    O_TIMEOUT, O_RETRIES, O_CALLED, O_NASID, O_DUMP };
+	    O_TIMEOUT, O_RETRIES, O_CALLED, O_NASID, O_DUMP, O_ACCEPTS };
 	static const struct option longopts[] = {
 		{ "server",	required_argument, NULL, O_SERVER },
 		{ "secret",	required_argument, NULL, O_SECRET },
@@ -110,6 +116,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "called",	required_argument, NULL, O_CALLED },
 		{ "nas-id",	required_argument, NULL, O_NASID },
 		{ "dump",	required_argument, NULL, O_DUMP },
+		{ "accepts",	required_argument, NULL, O_ACCEPTS },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	ch;
@@ -141,6 +148,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case O_CALLED:	o->called = optarg; break;
 		case O_NASID:	o->nas_id = optarg; break;
 		case O_DUMP:	o->dump = optarg; break;
+		case O_ACCEPTS:	o->accepts = optarg; break;
 		default:	usage();
 		}
 	}
@@ -276,6 +284,7 @@ struct run {
 	long long		 next;		/* next request to start */
 	long long		 busy;		/* slots in flight */
 	uint32_t		*lat;
+	FILE			*accepts;	/* or NULL */
 	struct counts		 c;
 };
 
@@ -284,7 +293,8 @@ start_slot(struct run *r, long long i, long long now)
 {
 	struct slot	*s = &r->slots[i];
 
-	build_request(&s->req, r->o, r->next % r->o->stations,
+	s->station = r->next % r->o->stations;
+	build_request(&s->req, r->o, s->station,
 	    (uint8_t)(i % IDS_PER_SOCKET));
 	r->next++;
 	r->busy++;
@@ -302,6 +312,23 @@ finish_slot(struct run *r, long long i, long long now)
 	r->busy--;
 	if (r->next < r->o->count)
 		start_slot(r, i, now);
+}
+
+/* --accepts: one line for an Access-Accept to station k, flushed at once. */
+static void
+note_accept(struct run *r, long long k)
+{
+	struct timespec	ts;
+
+	if (r->accepts == NULL)
+		return;
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		err(EXIT_LOCAL, "clock_gettime");
+	if (fprintf(r->accepts, "02-00-00-00-%02X-%02X %lld\n",
+	    (unsigned)(k >> 8) & 0xff, (unsigned)k & 0xff,
+	    (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) < 0 ||
+	    fflush(r->accepts) != 0)
+		err(EXIT_LOCAL, "%s", r->o->accepts);
 }
 
 static void
@@ -328,9 +355,10 @@ receive(struct run *r, int sock)
 			r->c.bad++;
 		} else {
 			r->lat[r->c.answered++] = (uint32_t)(now - s->first_us);
-			if (code == CODE_ACCESS_ACCEPT)
+			if (code == CODE_ACCESS_ACCEPT) {
 				r->c.accepted++;
-			else if (code == CODE_ACCESS_REJECT)
+				note_accept(r, s->station);
+			} else if (code == CODE_ACCESS_REJECT)
 				r->c.rejected++;
 			else
 				r->c.other++;
@@ -414,6 +442,8 @@ main(int argc, char **argv)
 	    (r.slots = calloc((size_t)o.parallel, sizeof(*r.slots))) == NULL ||
 	    (r.lat = calloc((size_t)o.count, sizeof(*r.lat))) == NULL)
 		err(EXIT_LOCAL, "calloc");
+	if (o.accepts != NULL && (r.accepts = fopen(o.accepts, "w")) == NULL)
+		err(EXIT_LOCAL, "%s", o.accepts);
 	open_sockets(o.server, r.fds, r.nfds);
 	start = now_us();
 	run_load(&r);
@@ -431,6 +461,8 @@ main(int argc, char **argv)
 		err(EXIT_LOCAL, "stdout");
 	if (o.dump != NULL)
 		dump_latencies(o.dump, lat, r.c.answered);
+	if (r.accepts != NULL && fclose(r.accepts) != 0)
+		err(EXIT_LOCAL, "%s", o.accepts);
 	if (r.c.bad > 0)
 		return EXIT_BADREPLY;
 	return r.c.answered > 0 ? 0 : EXIT_NOREPLY;
