@@ -56,7 +56,7 @@ static void print_result(const struct crl_opts *o, const cw_crl_content_t *c)
 		json_end(&j);
 		return;
 	}
-	if (cw_time_format_rfc3339_ms(c->next_update * 1000, next) < 0) (void)cw_snprintf(next, sizeof(next), "?");
+	if (cw_time_format_rfc3339(c->next_update, next) < 0) (void)cw_snprintf(next, sizeof(next), "?");
 	printf("CRL number %llu written to %s: %zu entries (%zu revoked, %zu on hold), next update %s\n",
 	       (unsigned long long)c->number, o->out, c->n, c->n - c->n_hold, c->n_hold, next);
 }

@@ -132,7 +132,7 @@ static int export_out(void *arg, const cw_log_export_t *x)
 			printf("%-24s  %-20s  %-16s  %-24s  %-24s  %-20s  %-4s  %s\n", "EXPORTED AT (UTC)", "OPERATOR", "CASE",
 			       "FROM", "TO", "FILTER", "FMT", "ROWS");
 		}
-		printf("%-24s  %-20s  %-16s  %-24s  %-24s  %-20.20s  %-4s  %lld\n", ms_text(x->at * 1000, at),
+		printf("%-24s  %-20s  %-16s  %-24s  %-24s  %-20.20s  %-4s  %lld\n", cw_time_format_rfc3339(x->at, at) < 0 ? "?" : at,
 		       x->operator_name, x->case_ref, ms_text(x->from_ms, from), ms_text(x->to_ms, to), x->filter,
 		       x->format, (long long)x->rows);
 	}

@@ -107,7 +107,7 @@ void json_time(json_t *j, int64_t t)
 {
 	char buf[CW_RFC3339_MS_LEN];
 
-	if (t == 0 || cw_time_format_rfc3339_ms(t * 1000, buf) < 0) {
+	if (t == 0 || cw_time_format_rfc3339(t, buf) < 0) {
 		json_null(j);
 		return;
 	}

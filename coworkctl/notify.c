@@ -57,7 +57,7 @@ int notify_run(const char *cmd, const char *ssid, const char *passphrase, int64_
 	int fds[2], status = 0, wrote;
 	pid_t pid;
 
-	if (cw_time_format_rfc3339_ms(valid_until * 1000, until) < 0) until[0] = '\0';
+	if (cw_time_format_rfc3339(valid_until, until) < 0) until[0] = '\0';
 	if (pipe(fds) < 0) {
 		cw_err_set(err, "cannot make a pipe: %s", strerror(errno));
 		return -1;

@@ -21,7 +21,7 @@ static void decide(cw_guest_decision_t *out, cw_decide_result_t r, const char *f
 
 static void utc(int64_t t, char buf[CW_RFC3339_MS_LEN])
 {
-	if (cw_time_format_rfc3339_ms(t * 1000, buf) < 0) (void)cw_snprintf(buf, CW_RFC3339_MS_LEN, "?");
+	if (cw_time_format_rfc3339(t, buf) < 0) (void)cw_snprintf(buf, CW_RFC3339_MS_LEN, "?");
 }
 
 /*

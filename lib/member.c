@@ -25,7 +25,7 @@ static bool same_text(const char *attr, size_t len, const char *registered)
 
 static void utc(int64_t t, char buf[CW_RFC3339_MS_LEN])
 {
-	if (cw_time_format_rfc3339_ms(t * 1000, buf) < 0) (void)cw_snprintf(buf, CW_RFC3339_MS_LEN, "?");
+	if (cw_time_format_rfc3339(t, buf) < 0) (void)cw_snprintf(buf, CW_RFC3339_MS_LEN, "?");
 }
 
 /*

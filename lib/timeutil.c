@@ -199,6 +199,16 @@ int cw_time_format_rfc3339_ms(int64_t ms, char out[CW_RFC3339_MS_LEN])
 			   tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 }
 
+int cw_time_format_rfc3339(int64_t seconds, char out[CW_RFC3339_MS_LEN])
+{
+	/* Registry times are file-derived: no overflow for any value (year 9999 ends near 2.5e11 s). */
+	if (seconds > INT64_MAX / 1000 || seconds < INT64_MIN / 1000) {
+		out[0] = '\0';
+		return -1;
+	}
+	return cw_time_format_rfc3339_ms(seconds * 1000, out);
+}
+
 /*
  * Read the date and time fields that follow the year in an ASN.1 time:
  * "MMDDHHMMSSZ" in in[0..11). Seconds stop at 59, as OpenSSL's do.

@@ -50,6 +50,9 @@ int cw_date_format_local(int64_t t, char out[CW_DATE_LEN]);
  * "2026-11-22T04:37:42.123Z". 0, or -1 for a time outside years 0..9999. */
 int cw_time_format_rfc3339_ms(int64_t ms, char out[CW_RFC3339_MS_LEN]);
 
+/* The same for Unix seconds (".000Z"); any int64_t is safe: -1 outside years 0..9999. */
+int cw_time_format_rfc3339(int64_t seconds, char out[CW_RFC3339_MS_LEN]);
+
 /*
  * Parse an ASN.1 time as OpenSSL and FreeRADIUS print it from a
  * certificate: UTCTime "YYMMDDHHMMSSZ" (YY < 50 is 20YY, else 19YY, per

@@ -350,6 +350,30 @@ static void rfc3339_outside_years_0_to_9999__is_refused(void **state)
 	assert_int_equal(cw_time_format_rfc3339_ms(INT64_MIN, text), -1);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_member: a registry time (revoked_at, membership
+ * dates) multiplied by 1000 for the log overflowed int64 (undefined
+ * behaviour) when the registry held a huge value. Seconds are now checked
+ * before the multiplication, for every value.
+ */
+static void rfc3339_seconds__any_int64_is_safe(void **state)
+{
+	char text[CW_RFC3339_MS_LEN];
+
+	(void)state;
+	assert_int_equal(cw_time_format_rfc3339(0, text), 0);
+	assert_string_equal(text, "1970-01-01T00:00:00.000Z");
+	assert_int_equal(cw_time_format_rfc3339(INT64_C(253402300799), text), 0);
+	assert_string_equal(text, "9999-12-31T23:59:59.000Z");
+	assert_int_equal(cw_time_format_rfc3339(INT64_C(253402300800), text), -1);
+	assert_int_equal(cw_time_format_rfc3339(INT64_C(72057594039959552), text), -1);
+	assert_string_equal(text, "");
+	assert_int_equal(cw_time_format_rfc3339(INT64_MAX / 1000 + 1, text), -1);
+	assert_int_equal(cw_time_format_rfc3339(INT64_MAX, text), -1);
+	assert_int_equal(cw_time_format_rfc3339(INT64_MIN, text), -1);
+	assert_int_equal(cw_time_format_rfc3339(INT64_MIN / 1000 - 1, text), -1);
+}
+
 /* ---- cw_asn1_time_parse ---- */
 
 /* Parse s from an exact-size heap copy, so ASan catches a read past len. */
@@ -544,6 +568,7 @@ int main(void)
 		cmocka_unit_test_teardown(rfc3339_is_utc_whatever_the_zone, restore_utc),
 		cmocka_unit_test(rfc3339_negative_ms__rounds_down_into_1969),
 		cmocka_unit_test(rfc3339_outside_years_0_to_9999__is_refused),
+		cmocka_unit_test(rfc3339_seconds__any_int64_is_safe),
 		cmocka_unit_test(utctime_year_49__is_2049),
 		cmocka_unit_test(utctime_year_50__is_1950),
 		cmocka_unit_test(utctime_epoch_and_leap_day__are_exact),
