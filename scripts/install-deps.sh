@@ -6,6 +6,7 @@ set -eu
 # python3, python3-gi, gir1.2-nm-1.0: tests/integration/profiles.sh reads the onboarding
 # files with python3's parsers and with NetworkManager's own keyfile reader (libnm).
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
+# clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
@@ -13,7 +14,7 @@ packages="
 	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils
 	python3 python3-gi gir1.2-nm-1.0
-	strace
+	strace clang libclang-rt-14-dev
 "
 
 if [ "$(id -u)" -eq 0 ]; then
