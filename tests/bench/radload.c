@@ -463,6 +463,12 @@ main(int argc, char **argv)
 		dump_latencies(o.dump, lat, r.c.answered);
 	if (r.accepts != NULL && fclose(r.accepts) != 0)
 		err(EXIT_LOCAL, "%s", o.accepts);
+	/* Everything back, so that a sanitizer build's leak check stays quiet. */
+	for (int i = 0; i < r.nfds; i++)
+		close(r.fds[i]);
+	free(r.fds);
+	free(r.slots);
+	free(r.lat);
 	if (r.c.bad > 0)
 		return EXIT_BADREPLY;
 	return r.c.answered > 0 ? 0 : EXIT_NOREPLY;

@@ -220,6 +220,12 @@ per_ssid_ok() {
 WRITE_CALLS=pwrite64,write,fdatasync,fsync,ftruncate,unlink,rename
 MAX_POINTS=${CRASH_MAX_POINTS:-80}	# per command
 
+# NO_LSAN CMD...: CMD with LeakSanitizer off (a sanitizer build's coworkctl
+# under strace: LeakSanitizer cannot work under ptrace and would abort).
+NO_LSAN() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$@"
+}
+
 # cli_kills UNIT NAME ARGS...: `coworkctl ARGS` on fresh copies of BASE,
 # killed with SIGKILL (injected by strace) on entering its 1st, 2nd, ...
 # pwrite64, its 1st, 2nd, ... fdatasync, and so on for every such call of a
@@ -234,7 +240,7 @@ cli_kills() {
 	rm -rf "$TMP/ref" && cp -a "$BASE" "$TMP/ref"
 	rows "$BASE" >"$TMP/rows-before"
 	grep -v '^psk|' "$TMP/rows-before" >"$TMP/rows-before.other"
-	strace -f -qq -o "$TMP/trace" -e trace=$WRITE_CALLS "$COWORKCTL" -d "$TMP/ref" "$@" >"$TMP/ref.out" 2>&1 ||
+	NO_LSAN strace -f -qq -o "$TMP/trace" -e trace=$WRITE_CALLS "$COWORKCTL" -d "$TMP/ref" "$@" >"$TMP/ref.out" 2>&1 ||
 		{ not_ok "$name completes" "$(cat "$TMP/ref.out")"; return; }
 	rows "$TMP/ref" >"$TMP/rows-after"
 	if cmp -s "$TMP/rows-before" "$TMP/rows-after"; then
@@ -250,7 +256,7 @@ cli_kills() {
 	n=0 before=0 after=0 partial=0 half=0 corrupt=0 rerun_fail=0 next_fail=0 not_killed=0
 	while read -r call k; do
 		rm -rf "$TMP/work" && cp -a "$BASE" "$TMP/work"
-		strace -f -qq -o /dev/null -e trace=$WRITE_CALLS -e inject="$call":signal=KILL:when="$k" \
+		NO_LSAN strace -f -qq -o /dev/null -e trace=$WRITE_CALLS -e inject="$call":signal=KILL:when="$k" \
 			"$COWORKCTL" -d "$TMP/work" "$@" >"$TMP/killed.out" 2>&1
 		rc=$?
 		[ $rc -eq $((128 + 9)) ] || { not_killed=$((not_killed + 1)); diag "$name at $call #$k: exit $rc, not killed"; }

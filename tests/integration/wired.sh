@@ -160,8 +160,11 @@ network={
 	domain_match="radius.test.example"
 }
 CONF
+	# Emptied here, not by the background job's redirection: under load the
+	# job may start after wpas_wait has already read the previous verdict.
+	: >"$WPAS_LOG"
 	ip netns exec "$NS_STA" "$WPA_SUPPLICANT" -D wired -i "$IF_STA" -c "$TMP/wpas-$1.conf" -dd -t \
-		>"$WPAS_LOG" 2>&1 &
+		>>"$WPAS_LOG" 2>&1 &
 	wpas_pid=$!
 }
 
@@ -254,14 +257,21 @@ wpas_stop
 # alice connects; hostapd's Accounting-Start echoes the Class of her Accept.
 attempt alice 02:00:00:00:01:06 20
 expect_event "alice connects again (for the Disconnect test)" success
+# Her first connection (02:00:00:00:01:01) may still be live in hostapd and
+# in the registry: wait for this connection's own Accounting-Start, by its
+# Acct-Session-Id, before revoking.
 i=0
-while [ $i -lt 50 ] && ! cowork session list --serial "$ALICE" 2>/dev/null | grep -q " live "; do
+SID=
+while [ $i -lt 50 ] && { [ -z "$SID" ] ||
+	! cowork session list --serial "$ALICE" 2>/dev/null | grep " live " | grep -q " $SID "; }; do
+	SID=$(sed -n 's/.*STA 02:00:00:00:01:06 RADIUS: starting accounting session \([0-9A-F]*\).*/\1/p' \
+		"$TMP/hostapd.log" | tail -n 1)
 	sleep 0.1
 	i=$((i + 1))
 done
 cowork session list --serial "$ALICE" >"$TMP/sessions-alice" 2>&1
-has "hostapd's Accounting-Start gives alice's certificate a live session" " live +alice +$ALICE +wired-test +127.0.0.1 " \
-	"$TMP/sessions-alice"
+has "hostapd's Accounting-Start gives alice's certificate a live session" \
+	" live +alice +$ALICE +wired-test +127.0.0.1 +${SID:-no-Accounting-Start-seen} " "$TMP/sessions-alice"
 # Revoked: the registry first, then a Disconnect-Request to hostapd, which answers ACK.
 t0=$(date +%s%N)
 cowork cert revoke "$ALICE" --reason key-compromise >"$TMP/revoke-alice" 2>&1
