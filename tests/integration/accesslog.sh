@@ -21,7 +21,7 @@ cowork member add alice --tenant acme >/dev/null &&
 cowork psk rotate --ssid CoworkGuest >/dev/null || { not_ok "registry set-up"; exit 1; }
 ALICE=$(cowork cert issue alice --out "$CERTS" | sed -n 's/^serial: //p')
 A="$CERTS/alice.pem $CERTS/alice.key"
-PSK=$(cowork psk show --ssid CoworkGuest | sed -n 's/^passphrase  //p')
+PSK=$(passphrase CoworkGuest)
 LOG=$STATE/log/accesslog.db
 
 guest() {

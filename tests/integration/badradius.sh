@@ -133,4 +133,4 @@ done
 n=$(rows)
 [ "$n" -ge 15 ] && ok "the module's refusals are in the access log ($n rows)" ||
 	not_ok "the module's refusals are in the access log" "$n rows" "$(cowork log show --all)"
-lacks "no passphrase in radiusd's log" "$(cowork psk show --ssid CoworkGuest | sed -n 's/^passphrase  //p')" "$server_log"
+lacks "no passphrase in radiusd's log" "$(passphrase CoworkGuest)" "$server_log"

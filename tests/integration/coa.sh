@@ -22,11 +22,6 @@ cowork ssid add CoworkMembers --class member >/dev/null &&
 cowork member add alice >/dev/null && cowork member add bob >/dev/null && cowork member add carol >/dev/null ||
 	{ not_ok "registry set-up"; exit 1; }
 
-# issue MEMBER DIR: issue a certificate, leave its serial in $SERIAL.
-issue() {
-	SERIAL=$(cowork cert issue "$1" --out "$2" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
 issue alice "$CERTS/alice" && ALICE=$SERIAL && issue alice "$CERTS/alice2" && ALICE2=$SERIAL &&
 	issue bob "$CERTS/bob" && BOB=$SERIAL && issue carol "$CERTS/carol" && CAROL=$SERIAL ||
 	{ not_ok "cert issue"; exit 1; }

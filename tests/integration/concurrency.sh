@@ -31,11 +31,6 @@ cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/n
 	cowork member add alice >/dev/null &&
 	cowork member add sam >/dev/null || { not_ok "registry set-up"; exit 1; }
 
-# issue MEMBER: a certificate in $CERTS/MEMBER, its serial in $SERIAL.
-issue() {
-	SERIAL=$(cowork cert issue "$1" --out "$CERTS/$1" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
 issue alice && issue sam || { not_ok "cert issue"; exit 1; }
 k=1
 while [ $k -le "$ROUNDS" ]; do
@@ -44,24 +39,12 @@ while [ $k -le "$ROUNDS" ]; do
 	k=$((k + 1))
 done
 
-# passphrase: the one psk show prints.
-passphrase() {
-	cowork psk show --ssid CoworkGuest | sed -n 's/^passphrase  //p'
-}
-
 # Expired rows for log purge, older than the retention (180 days), written
 # as radiusd's user like the rest of the file.
 LOGDB=$STATE/log/accesslog.db
 server_config "$STATE" $PORT || { not_ok "radiusd configuration"; exit 1; }
 server_run || { not_ok "radiusd starts"; exit 1; }
 server_stop
-as_server() {
-	if [ -n "$RADIUS_USER" ]; then
-		setpriv --reuid="$RADIUS_USER" --regid="$RADIUS_USER" --init-groups "$@"
-	else
-		"$@"
-	fi
-}
 as_server "$SQLITE3" "$LOGDB" "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < $OLD_ROWS)
 	INSERT INTO access (ts_ms, clock_synced, result, reason, class, nas)
 	SELECT (strftime('%s', 'now') - 200 * 86400) * 1000 + x, 1, 'accept', 'accept', 'guest', 'old-row' FROM n" ||
@@ -150,7 +133,7 @@ while [ $k -le "$ROUNDS" ]; do
 	eap_accept "round $k: and accepted at the next one after member resume" 190 sam \
 		"$CERTS/sam/sam.pem" "$CERTS/sam/sam.key" CoworkMembers
 
-	cli psk rotate --ssid CoworkGuest --force && P=$(passphrase)
+	cli psk rotate --ssid CoworkGuest --force && P=$(passphrase CoworkGuest)
 	mac_auth "rotated-$k" --mac 02-00-00-00-77-0$k --called "$GUEST"
 	first=$(field "rotated-$k" tunnel_password | head -n 1)
 	[ -n "$P" ] && [ "$first" = "$P" ] &&

@@ -36,16 +36,6 @@ now_ms() {
 	date +%s%3N
 }
 
-# as_server CMD...: as radiusd's user, so that SQLite files it makes beside
-# the access log stay writable by radiusd.
-as_server() {
-	if [ -n "$RADIUS_USER" ]; then
-		setpriv --reuid="$RADIUS_USER" --regid="$RADIUS_USER" --init-groups "$@"
-	else
-		"$@"
-	fi
-}
-
 # integrity DB: "ok" from PRAGMA integrity_check (as radiusd's user for the log).
 integrity() {
 	case $1 in

@@ -18,11 +18,6 @@ cowork ssid add Staff --class staff >/dev/null &&
 cowork ssid add CiscoGuest --class guest >/dev/null &&
 cowork ssid add ArubaGuest --class guest >/dev/null || { not_ok "registry set-up"; exit 1; }
 
-# passphrase SSID: the passphrase `psk show` prints (what reception reads out).
-passphrase() {
-	cowork psk show --ssid "$1" | sed -n 's/^passphrase  //p'
-}
-
 cowork psk rotate --ssid CoworkGuest >/dev/null && P1=$(passphrase CoworkGuest) && [ -n "$P1" ] ||
 	{ not_ok "psk rotate and psk show"; exit 1; }
 ok "psk rotate makes a passphrase and psk show prints it"

@@ -14,11 +14,6 @@ cowork member add bob >/dev/null &&
 cowork member add carol >/dev/null &&
 cowork member add dave >/dev/null || { not_ok "registry set-up"; exit 1; }
 
-# issue MEMBER: a certificate in $CERTS/MEMBER, its serial in $SERIAL.
-issue() {
-	SERIAL=$(cowork cert issue "$1" --out "$CERTS/$1" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
 issue alice && ALICE=$SERIAL && issue bob && BOB=$SERIAL && issue carol && CAROL=$SERIAL &&
 	issue dave && DAVE=$SERIAL || { not_ok "cert issue"; exit 1; }
 A="$CERTS/alice/alice.pem $CERTS/alice/alice.key"

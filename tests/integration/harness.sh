@@ -151,6 +151,32 @@ init_state() {
 	fi
 }
 
+# as_server CMD...: run CMD as radiusd's user (ourselves when not root), so
+# that the SQLite files it makes beside the access log stay radiusd's.
+as_server() {
+	if [ -n "$RADIUS_USER" ]; then
+		setpriv --reuid="$RADIUS_USER" --regid="$RADIUS_USER" --init-groups "$@"
+	else
+		"$@"
+	fi
+}
+
+# issue MEMBER [DIR [ARGS...]]: `cert issue MEMBER ARGS...` into DIR
+# ($CERTS/MEMBER unless given); its serial is left in $SERIAL.
+issue() {
+	is_member=$1
+	is_dir=${2:-$CERTS/$1}
+	shift
+	[ $# -gt 0 ] && shift
+	SERIAL=$(cowork cert issue "$is_member" --out "$is_dir" "$@" | sed -n 's/^serial: //p')
+	[ -n "$SERIAL" ]
+}
+
+# passphrase SSID: the passphrase `psk show` prints (what reception reads out).
+passphrase() {
+	cowork psk show --ssid "$1" | sed -n 's/^passphrase  //p'
+}
+
 server_log_tail() {
 	[ -n "$server_log" ] && [ -f "$server_log" ] || return 0
 	diag "--- last 100 lines of radiusd's log ($server_log) ---" "$(tail -n 100 "$server_log")"

@@ -21,14 +21,6 @@ cowork member add carol >/dev/null &&
 cowork member add dave >/dev/null &&
 cowork member add erin --until "$ERIN_UNTIL" >/dev/null || { not_ok "registry set-up"; exit 1; }
 
-# issue MEMBER DIR [ARGS...]: issue a certificate, leave its serial in $SERIAL.
-issue() {
-	is_member=$1
-	is_dir=$2
-	shift 2
-	SERIAL=$(cowork cert issue "$is_member" --out "$is_dir" "$@" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
 issue alice "$CERTS/a1" --days 10 && A1=$SERIAL &&
 issue bob "$CERTS/b1" && B1=$SERIAL &&
 issue carol "$CERTS/c1" && C1=$SERIAL &&

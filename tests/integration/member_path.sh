@@ -18,11 +18,6 @@ cowork member add alice --tenant acme --until 2027-12-31 >/dev/null &&
 cowork member add bob >/dev/null &&
 cowork member add dora >/dev/null || { not_ok "registry set-up"; exit 1; }
 
-# issue MEMBER DIR: issue a certificate, leave its serial in $SERIAL.
-issue() {
-	SERIAL=$(cowork cert issue "$1" --out "$2" | sed -n 's/^serial: //p')
-	[ -n "$SERIAL" ]
-}
 issue alice "$CERTS/alice" && ALICE=$SERIAL &&
 issue bob "$CERTS/bob" && issue dora "$CERTS/dora" && DORA=$SERIAL ||
 	{ not_ok "cert issue"; exit 1; }
