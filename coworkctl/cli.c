@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ca.h"
 #include "cli.h"
@@ -225,13 +226,15 @@ int cli_path(const cli_t *cli, const char *rel, char *buf, size_t len)
 /*
  * What another user could tamper with: the state directory, the CA and
  * server directories, the registry, the keys and certificates radiusd
- * trusts. None may be writable by group or others (log/ is: radiusd's
- * group writes the access log). A missing one is left to the command.
+ * trusts. Each must belong to root or to us, and none may be writable by
+ * group or others (log/ is radiusd's and is checked where it is used). A
+ * missing one is left to the command.
  */
 static int check_state_modes(const cli_t *cli)
 {
 	static const char *const items[] = {
-		"", "ca", "server", "registry.db", "device.key", "ca/ca.pem", "server/server.pem", "server/server.key",
+		"", "ca", "server", "registry.db", "device.key", "ca/ca.pem", "ca/ca.key", "server/server.pem",
+		"server/server.key",
 	};
 	char path[4096];
 	struct stat st;
@@ -239,7 +242,15 @@ static int check_state_modes(const cli_t *cli)
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		if (!items[i][0] ? cw_snprintf(path, sizeof(path), "%s", cli->state_dir) < 0 :
 				   cli_path(cli, items[i], path, sizeof(path)) < 0) return EXIT_FAIL;
-		if (lstat(path, &st) < 0) continue;
+		if ((items[i][0] ? lstat(path, &st) : stat(path, &st)) < 0) continue;
+		if (items[i][0] && S_ISLNK(st.st_mode)) {
+			return cli_fail("%s is a symbolic link: refusing to use it (the state holds real files only)", path);
+		}
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			return cli_fail("%s %s belongs to uid %u, neither root nor you: another user could change what"
+					" radiusd trusts; refusing to use it. Fix: chown %u %s", S_ISDIR(st.st_mode) ?
+					"state directory" : "file", path, (unsigned)st.st_uid, (unsigned)geteuid(), path);
+		}
 		if ((st.st_mode & 022) == 0) continue;
 		return cli_fail("%s %s is writable by %s (mode %03o): another user could change what radiusd trusts;"
 				" refusing to use it. Fix: chmod go-w %s", S_ISDIR(st.st_mode) ? "state directory" : "file",
@@ -248,19 +259,27 @@ static int check_state_modes(const cli_t *cli)
 	return EXIT_OK;
 }
 
+/* The device key and the access log that an older state lacks, for radiusd's group. */
+static int ensure_log(const cli_t *cli)
+{
+	statedir_log_opts_t o = { true, CW_NO_UID, statedir_group(cli->state_dir), NULL };
+	cw_err_t e;
+
+	if (statedir_ensure_key(cli->state_dir, o.group, &e) < 0) return cli_fail("%s", e.msg);
+	return statedir_log_run(cli->state_dir, &o, NULL, NULL, NULL);
+}
+
 int cli_registry(const cli_t *cli, cw_registry_t **reg)
 {
-	cw_err_t e;
 	int rc = cli_registry_only(cli, reg);
 
 	if (rc != EXIT_OK) return rc;
 	/* A state made before the access log existed gets it now, for radiusd's group. */
-	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0) {
+	if ((rc = ensure_log(cli)) != EXIT_OK) {
 		cw_registry_close(*reg);
 		*reg = NULL;
-		return cli_fail("%s", e.msg);
 	}
-	return EXIT_OK;
+	return rc;
 }
 
 int cli_registry_only(const cli_t *cli, cw_registry_t **reg)
@@ -273,16 +292,20 @@ int cli_registry_only(const cli_t *cli, cw_registry_t **reg)
 	return EXIT_OK;
 }
 
-int cli_accesslog(const cli_t *cli, cw_accesslog_t **log)
+int cli_accesslog_run(const cli_t *cli, bool create, const char *context, statedir_log_fn fn, void *arg,
+		      statedir_bytes_t *got)
 {
-	char path[4096];
+	statedir_log_opts_t o = { create, CW_NO_UID, statedir_group(cli->state_dir), context };
 	cw_err_t e;
 
-	if (check_state_modes(cli) != EXIT_OK || cli_path(cli, "log/accesslog.db", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (got) {
+		got->data = NULL;
+		got->len = 0;
+	}
+	if (check_state_modes(cli) != EXIT_OK) return EXIT_FAIL;
 	/* Recreated (or created for an older state) with radiusd's group, like init does. */
-	if (statedir_ensure_log(cli->state_dir, statedir_group(cli->state_dir), &e) < 0 ||
-	    cw_accesslog_open(path, false, log, &e) < 0) return cli_fail("%s", e.msg);
-	return EXIT_OK;
+	if (create && statedir_ensure_key(cli->state_dir, o.group, &e) < 0) return cli_fail("%s", e.msg);
+	return statedir_log_run(cli->state_dir, &o, fn, arg, got);
 }
 
 int cli_device_key(const cli_t *cli, uint8_t key[CW_DEVICE_KEY_LEN])

@@ -14,6 +14,7 @@
 #include "cowork.h"
 #include "json.h"
 #include "registry.h"
+#include "statedir.h"
 
 /* Exit codes scripts can rely on (documented in the README). */
 #define EXIT_OK		0	//!< Done.
@@ -114,8 +115,16 @@ int cli_registry(const cli_t *cli, cw_registry_t **reg);
  */
 int cli_registry_only(const cli_t *cli, cw_registry_t **reg);
 
-/* Open STATE/log/accesslog.db (creating or migrating it). EXIT_OK or EXIT_FAIL (printed). */
-int cli_accesslog(const cli_t *cli, cw_accesslog_t **log);
+/*
+ * Run fn on STATE/log/accesslog.db in a child process with the credentials
+ * of log/'s owner, never root's (statedir.h): creating or migrating the log
+ * when create is true (a missing log is an error otherwise); context
+ * (may be NULL) leads the message when the log cannot be opened. What fn sends
+ * lands in *got (may be NULL), which the caller frees. fn's exit code, or
+ * EXIT_FAIL (printed).
+ */
+int cli_accesslog_run(const cli_t *cli, bool create, const char *context, statedir_log_fn fn, void *arg,
+		      statedir_bytes_t *got);
 
 /* Load STATE/device.key. EXIT_OK or EXIT_FAIL (printed). The caller wipes the key. */
 int cli_device_key(const cli_t *cli, uint8_t key[CW_DEVICE_KEY_LEN]);

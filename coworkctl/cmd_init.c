@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ struct init_opts {
 	const char	*server_name;
 	const char	*group;
 	gid_t		gid;		//!< CW_NO_GID without --group
+	const char	*user;
+	uid_t		uid;		//!< radiusd's user, owner of log/ (CW_NO_UID without a group)
 	unsigned	server_days;
 };
 
@@ -218,7 +221,10 @@ static int init(cli_t *cli, const struct init_opts *o)
 		rc = cli_fail("%s", e.msg);
 	} else if ((rc = make_pki(cli, tmp, o, &ca, &server)) == EXIT_OK &&
 		   (rc = make_registry(cli, tmp, o, &ca, &server)) == EXIT_OK) {
-		if (statedir_ensure_log(tmp, o->gid, &e) < 0) rc = cli_fail("%s", e.msg);
+		statedir_log_opts_t lo = { true, o->uid, o->gid, NULL };
+
+		if (statedir_ensure_key(tmp, o->gid, &e) < 0) rc = cli_fail("%s", e.msg);
+		else rc = statedir_log_run(tmp, &lo, NULL, NULL, NULL);
 	}
 	if (rc == EXIT_OK) {
 		if (rename(tmp, cli->state_dir) < 0) {
@@ -235,7 +241,10 @@ static int init(cli_t *cli, const struct init_opts *o)
 	printf("  registry      %s/registry.db\n", cli->state_dir);
 	printf("  access log    %s/log/accesslog.db (devices as keyed hashes, key %s/device.key)\n", cli->state_dir,
 	       cli->state_dir);
-	if (o->gid != CW_NO_GID) printf("  group %s may read the registry and the server key\n", o->group);
+	if (o->gid != CW_NO_GID) {
+		printf("  group %s may read the registry and the server key; log/ belongs to radiusd's user (uid %u)\n",
+		       o->group, (unsigned)o->uid);
+	}
 	printf("next: coworkctl vlan set, ssid add, tenant add, member add, cert issue\n");
 	return EXIT_OK;
 }
@@ -246,12 +255,13 @@ int cmd_init(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "org", required_argument, NULL, 'o' },
 		{ "server-name", required_argument, NULL, 's' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "server-days", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const cli_cmd_t full = {
-		"init", cmd_init, "init --org NAME --server-name DNSNAME [--group GROUP] [--server-days N]",
+		"init", cmd_init, "init --org NAME --server-name DNSNAME [--group GROUP] [--user USER] [--server-days N]",
 		"Create the state directory with a new ECDSA P-256 member CA, the RADIUS server certificate\n"
 		"signed by it, and an empty registry. Refuses to overwrite an existing CA.\n\n"
 		"  --org NAME            organisation name, in the CA's and certificates' subjects\n"
@@ -259,9 +269,13 @@ int cmd_init(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		"                        members' devices check it\n"
 		"  --group GROUP         let this group (radiusd's, e.g. freerad) read the registry and the\n"
 		"                        server key; without it everything is private to the caller\n"
+		"  --user USER           radiusd's user (e.g. freerad), which owns log/, the only directory\n"
+		"                        radiusd writes; default: the user named like --group. Its group is\n"
+		"                        the default --group\n"
 		"  --server-days N       validity of the server certificate, 1-825 days (default 825)\n"
 	};
-	struct init_opts o = { NULL, NULL, NULL, CW_NO_GID, CW_SERVER_DAYS_MAX };
+	struct init_opts o = { NULL, NULL, NULL, CW_NO_GID, NULL, CW_NO_UID, CW_SERVER_DAYS_MAX };
+	char group_name[256];
 	int c, rc = EXIT_OK;
 	cw_err_t e;
 
@@ -271,6 +285,7 @@ int cmd_init(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'o') o.org = optarg;
 		if (c == 's') o.server_name = optarg;
 		if (c == 'g') o.group = optarg;
+		if (c == 'u') o.user = optarg;
 		if (c == 'D' && cli_uint(optarg, 1, CW_SERVER_DAYS_MAX, "--server-days", &o.server_days) < 0) {
 			return EXIT_USAGE;
 		}
@@ -280,11 +295,22 @@ int cmd_init(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	if (!o.server_name) return cli_usage(&full, "--server-name is required");
 	if (cw_name_check_org(o.org, &e) < 0) return cli_usage(&full, "%s", e.msg);
 	if (cw_name_check_dns(o.server_name, &e) < 0) return cli_usage(&full, "%s", e.msg);
+	if (o.user && !o.group) {
+		struct passwd *pw = getpwnam(o.user);
+		struct group *g = pw ? getgrgid(pw->pw_gid) : NULL;
+
+		if (!pw) return cli_usage(&full, "unknown user %s", o.user);
+		if (!g || cw_snprintf(group_name, sizeof(group_name), "%s", g->gr_name) < 0) {
+			return cli_usage(&full, "user %s has no usable group: give --group", o.user);
+		}
+		o.group = group_name;
+	}
 	if (o.group) {
 		struct group *g = getgrnam(o.group);
 
 		if (!g) return cli_usage(&full, "unknown group %s", o.group);
 		o.gid = g->gr_gid;
+		if (statedir_radiusd_user(o.user, o.gid, &o.uid, &e) < 0) return cli_usage(&full, "%s", e.msg);
 	}
 	umask(077);
 	return init(cli, &o);

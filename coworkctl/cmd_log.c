@@ -5,6 +5,7 @@
  * a keyed hash, `find` and `export` need the MAC or member in question,
  * and every export is recorded with its case reference.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "fileio.h"
 #include "json.h"
 #include "registry_admin.h"
 #include "session.h"
@@ -95,20 +97,34 @@ static int row_out(void *arg, const cw_access_row_t *r)
 	return 0;
 }
 
+struct list_job {
+	const cw_access_filter_t	*f;
+	bool				json;
+	const char			*empty;
+	int64_t				now;
+};
+
+/* In the log worker: the query to stdout as a table or JSON. */
+static int list_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	struct list_job *job = arg;
+	cli_list_t out;
+	cw_err_t e;
+	int rc = EXIT_OK;
+
+	(void)out_fd;
+	cli_list_begin(&out, job->json, job->now);
+	if (cw_accesslog_query(log, job->f, row_out, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, job->empty);
+	return rc;
+}
+
 /* Run a query to stdout as a table or JSON. */
 static int list_rows(const cli_t *cli, const cw_access_filter_t *f, bool json, const char *empty)
 {
-	cw_accesslog_t *log;
-	cli_list_t out;
-	cw_err_t e;
-	int rc;
+	struct list_job job = { f, json, empty, cli->now };
 
-	if ((rc = cli_accesslog(cli, &log)) != EXIT_OK) return rc;
-	cli_list_begin(&out, json, cli->now);
-	if (cw_accesslog_query(log, f, row_out, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	cli_list_end(&out, rc, empty);
-	cw_accesslog_close(log);
-	return rc;
+	return cli_accesslog_run(cli, true, NULL, list_rows_job, &job, NULL);
 }
 
 static int export_out(void *arg, const cw_log_export_t *x)
@@ -292,16 +308,6 @@ static int count_row(void *arg, const cw_access_row_t *r)
 	return 0;
 }
 
-/* A new 0600 file for the export (never overwriting), or stdout for "-". */
-static FILE *open_out(const char *path)
-{
-	int fd;
-
-	if (!path || strcmp(path, "-") == 0) return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	return fd < 0 ? NULL : fdopen(fd, "w");
-}
-
 struct export_opts {
 	cw_access_filter_t	f;
 	const char		*member;
@@ -309,24 +315,103 @@ struct export_opts {
 	const char		*case_ref;
 	const char		*format;
 	const char		*out;
+	int			fd;		//!< where the rows go (stdout's, or the new file's)
 };
+
+/* In the log worker: how many rows the export will hold. */
+static int export_count_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	struct export_opts *o = arg;
+	int64_t rows = 0;
+	cw_err_t e;
+
+	if (cw_accesslog_query(log, &o->f, count_row, &rows, &e) < 0) return cli_fail("%s", e.msg);
+	return statedir_log_send(out_fd, &rows, sizeof(rows)) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* In the log worker: the rows into o->fd; sends how many. */
+static int export_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	struct export_opts *o = arg;
+	struct export_out out = { NULL, strcmp(o->format, "csv") == 0, { 0 }, 0 };
+	int fd = dup(o->fd), rc = EXIT_OK;
+	cw_err_t e;
+
+	out.f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!out.f) {
+		if (fd >= 0) close(fd);
+		return cli_fail("writing the export: %s", strerror(errno));
+	}
+	if (out.csv) {
+		fputs("time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial\n", out.f);
+	} else {
+		json_init(&out.doc, out.f);
+		json_array_begin(&out.doc);
+	}
+	if (cw_accesslog_query(log, &o->f, export_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	if (!out.csv) {
+		json_array_end(&out.doc);
+		json_end(&out.doc);
+	}
+	if (fflush(out.f) != 0 || (o->out && fsync(fileno(out.f)) < 0)) rc = cli_fail("writing the export: %s", strerror(errno));
+	fclose(out.f);
+	if (rc == EXIT_OK && statedir_log_send(out_fd, &out.rows, sizeof(out.rows)) < 0) rc = EXIT_FAIL;
+	return rc;
+}
+
+/* The int64_t a log job sent. EXIT_OK or EXIT_FAIL (printed). */
+static int got_count(int rc, statedir_bytes_t *got, int64_t *n)
+{
+	if (rc == EXIT_OK && got->len != sizeof(*n)) rc = cli_fail("the access log worker sent no count");
+	if (rc == EXIT_OK) memcpy(n, got->data, sizeof(*n));
+	free(got->data);
+	return rc;
+}
+
+/* A new 0600 file for the export: never an existing name, never through a symbolic link. */
+typedef struct cw_out {
+	int	fd;
+} cw_out_t;
+
+static int cw_out_open(const char *path, mode_t mode, cw_out_t *o, cw_err_t *e)
+{
+	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (o->fd < 0) {
+		cw_err_set(e, "cannot create %s (it must not exist yet): %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cw_out_commit(cw_out_t *o, cw_err_t *e)
+{
+	if (close(o->fd) < 0) {
+		cw_err_set(e, "writing the export: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void cw_out_abort(cw_out_t *o)
+{
+	close(o->fd);
+}
 
 /* The audit row is written before any data leaves: an export is never unrecorded. */
 static int export_run(const cli_t *cli, struct export_opts *o)
 {
-	cw_accesslog_t *log = NULL;
 	cw_registry_t *reg = NULL;
 	cw_log_export_t x = { 0 };
-	struct export_out out = { NULL, strcmp(o->format, "csv") == 0, { 0 }, 0 };
+	statedir_bytes_t got;
+	cw_out_t out;
 	char dev[CW_DEVICE_HASH_HEX];
+	int64_t written = 0;
 	int rc;
 	cw_err_t e;
 
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK || (rc = cli_accesslog(cli, &log)) != EXIT_OK) goto done;
-	if (cw_accesslog_query(log, &o->f, count_row, &x.rows, &e) < 0) {
-		rc = cli_fail("%s", e.msg);
-		goto done;
-	}
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	rc = got_count(cli_accesslog_run(cli, true, NULL, export_count_job, o, &got), &got, &x.rows);
+	if (rc != EXIT_OK) goto done;
 	x.at = cli->now;
 	operator_name(x.operator_name, sizeof(x.operator_name));
 	(void)cw_snprintf(x.case_ref, sizeof(x.case_ref), "%s", o->case_ref);
@@ -340,31 +425,25 @@ static int export_run(const cli_t *cli, struct export_opts *o)
 		rc = cli_fail("%s", e.msg);
 		goto done;
 	}
-	out.f = open_out(o->out);
-	if (!out.f) {
-		rc = cli_fail("cannot create %s (it must not exist yet): %m", o->out);
-		goto done;
-	}
-	if (out.csv) {
-		fputs("time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial\n", out.f);
+	memset(&out, 0, sizeof(out));
+	o->fd = STDOUT_FILENO;
+	if (o->out && strcmp(o->out, "-") != 0) {
+		if (cw_out_open(o->out, 0600, &out, &e) < 0) {
+			rc = cli_fail("%s", e.msg);
+			goto done;
+		}
+		o->fd = out.fd;
 	} else {
-		json_init(&out.doc, out.f);
-		json_array_begin(&out.doc);
+		o->out = NULL;
 	}
-	if (cw_accesslog_query(log, &o->f, export_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	if (!out.csv) {
-		json_array_end(&out.doc);
-		json_end(&out.doc);
-	}
-	if ((out.f != stdout && fclose(out.f) != 0) || (out.f == stdout && fflush(stdout) != 0)) {
-		rc = cli_fail("writing the export failed");
-	}
+	rc = got_count(cli_accesslog_run(cli, true, NULL, export_rows_job, o, &got), &got, &written);
+	if (o->out && rc == EXIT_OK && cw_out_commit(&out, &e) < 0) rc = cli_fail("%s", e.msg);
+	if (o->out && rc != EXIT_OK) cw_out_abort(&out);
 	if (rc == EXIT_OK) {
 		fprintf(stderr, "exported %lld rows for case %s (recorded: coworkctl log show --exports)\n",
-			(long long)out.rows, o->case_ref);
+			(long long)written, o->case_ref);
 	}
 done:
-	cw_accesslog_close(log);
 	cw_registry_close(reg);
 	return rc;
 }
@@ -419,12 +498,31 @@ static int log_export(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	return export_run(cli, &o);
 }
 
+/* What a purge did: sessions ended and deleted, rows deleted. */
+struct purge_job {
+	int64_t	cutoff;
+	int64_t	stale_before;
+	int64_t	counts[3];	//!< rows deleted, sessions deleted, stale sessions ended
+};
+
+/* In the log worker: the purge; sends the counts. */
+static int purge_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	struct purge_job *p = arg;
+	cw_err_t e;
+
+	/* Sessions first: the access log's purge then truncates the WAL for both. */
+	if (cw_session_purge(log, p->cutoff, p->stale_before, 0, &p->counts[1], &p->counts[2], &e) < 0 ||
+	    cw_accesslog_purge(log, p->cutoff, &p->counts[0], &e) < 0) return cli_fail("%s", e.msg);
+	return statedir_log_send(out_fd, p->counts, sizeof(p->counts)) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
-	cw_accesslog_t *log = NULL;
 	cw_registry_t *reg = NULL;
-	int64_t deleted = 0, cutoff, sessions_deleted = 0, sessions_ended = 0;
+	struct purge_job p = { 0 };
 	char when[CW_RFC3339_MS_LEN];
+	statedir_bytes_t got;
 	unsigned days;
 	bool json;
 	int rc;
@@ -438,29 +536,28 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		return cli_fail("%s", e.msg);
 	}
 	cw_registry_close(reg);
-	if ((rc = cli_accesslog(cli, &log)) != EXIT_OK) return rc;
-	cutoff = cw_retention_cutoff_ms(cli->now * 1000, days);
-	/* Sessions first: the access log's purge then truncates the WAL for both. */
-	if (cw_session_purge(log, cutoff, cli->now * 1000 - CW_SESSION_STALE_MS, 0, &sessions_deleted, &sessions_ended,
-			     &e) < 0 ||
-	    cw_accesslog_purge(log, cutoff, &deleted, &e) < 0) rc = cli_fail("%s", e.msg);
-	cw_accesslog_close(log);
+	p.cutoff = cw_retention_cutoff_ms(cli->now * 1000, days);
+	p.stale_before = cli->now * 1000 - CW_SESSION_STALE_MS;
+	rc = cli_accesslog_run(cli, true, NULL, purge_job, &p, &got);
+	if (rc == EXIT_OK && got.len != sizeof(p.counts)) rc = cli_fail("the access log worker sent no counts");
+	if (rc == EXIT_OK) memcpy(p.counts, got.data, sizeof(p.counts));
+	free(got.data);
 	if (rc != EXIT_OK) return rc;
 	if (json) {
 		json_init(&j, stdout);
 		json_object_begin(&j);
-		json_kv_int(&j, "deleted", deleted);
+		json_kv_int(&j, "deleted", p.counts[0]);
 		json_kv_int(&j, "retention_days", days);
-		json_kv_int(&j, "sessions_deleted", sessions_deleted);
-		json_kv_int(&j, "stale_sessions_ended", sessions_ended);
-		json_kv_string(&j, "cutoff", ms_text(cutoff, when));
+		json_kv_int(&j, "sessions_deleted", p.counts[1]);
+		json_kv_int(&j, "stale_sessions_ended", p.counts[2]);
+		json_kv_string(&j, "cutoff", ms_text(p.cutoff, when));
 		json_object_end(&j);
 		json_end(&j);
 	} else {
-		printf("deleted %lld rows older than %s (retention %u days)\n", (long long)deleted, ms_text(cutoff, when),
-		       days);
-		printf("sessions: %lld ended ones deleted, %lld not heard of for 2 days ended\n",
-		       (long long)sessions_deleted, (long long)sessions_ended);
+		printf("deleted %lld rows older than %s (retention %u days)\n", (long long)p.counts[0],
+		       ms_text(p.cutoff, when), days);
+		printf("sessions: %lld ended ones deleted, %lld not heard of for 2 days ended\n", (long long)p.counts[1],
+		       (long long)p.counts[2]);
 	}
 	return EXIT_OK;
 }
@@ -512,7 +609,8 @@ static const cli_cmd_t log_cmds[] = {
 	  "  --from, --to DATE  local days, both included\n"
 	  "  --case REF         the incident or request this export answers (required)\n"
 	  "  --format F         csv (default) or json\n"
-	  "  --out FILE         a new file (0600) instead of standard output\n" },
+	  "  --out FILE         a new file (0600) instead of standard output, in a directory of root's\n"
+	  "                     or yours that no one else can write\n" },
 	{ "purge", log_purge, "log purge [--json]",
 	  "Delete rows older than the retention (cron, daily; radiusd also deletes them as it writes),\n"
 	  "overwriting them in the file and truncating the WAL. Sessions (coworkctl session list) ended\n"

@@ -80,6 +80,27 @@ static int check_filter(const cli_cmd_t *self, const char *member, const char **
 	return EXIT_OK;
 }
 
+struct list_job {
+	const cw_session_filter_t	*f;
+	bool				json;
+	int64_t				now;
+};
+
+/* In the log worker: the sessions to stdout. */
+static int session_list_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	struct list_job *job = arg;
+	cli_list_t out;
+	int rc = EXIT_OK;
+	cw_err_t e;
+
+	(void)out_fd;
+	cli_list_begin(&out, job->json, job->now);
+	if (cw_session_list(log, job->f, session_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, job->f->all ? "no sessions" : "no live sessions");
+	return rc;
+}
+
 static int session_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -92,11 +113,9 @@ static int session_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv
 	};
 	cw_session_filter_t f = { NULL, NULL, false };
 	char serial[CW_SERIAL_HEX_MAX + 1];
-	cw_accesslog_t *log;
-	cli_list_t out;
+	struct list_job job;
 	bool json = false;
 	int c, rc = EXIT_OK;
-	cw_err_t e;
 
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
@@ -107,12 +126,10 @@ static int session_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
 	if ((rc = check_filter(self, f.member, &f.serial, serial)) != EXIT_OK) return rc;
-	if ((rc = cli_accesslog(cli, &log)) != EXIT_OK) return rc;
-	cli_list_begin(&out, json, cli->now);
-	if (cw_session_list(log, &f, session_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
-	cli_list_end(&out, rc, f.all ? "no sessions" : "no live sessions");
-	cw_accesslog_close(log);
-	return rc;
+	job.f = &f;
+	job.json = json;
+	job.now = cli->now;
+	return cli_accesslog_run(cli, true, NULL, session_list_job, &job, NULL);
 }
 
 static int session_disconnect(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)

@@ -254,20 +254,43 @@ static void show_ocsp(status_t *s)
 	printf("OCSP answers   %s\n", missing ? "MISSING for some certificates (see below)" : "every certificate has one");
 }
 
+/* What the log worker tells of the access log. */
+struct log_stats {
+	int64_t	rows;
+	int64_t	oldest;
+	char	error[512];	//!< "" when the numbers are good
+};
+
+/* In the log worker: the numbers, or why there are none (sent either way). */
+static int log_stats_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	struct log_stats st = { 0, 0, "" };
+	cw_err_t e;
+
+	(void)arg;
+	if (cw_accesslog_stats(log, &st.rows, &st.oldest, &e) < 0) (void)cw_snprintf(st.error, sizeof(st.error), "%s", e.msg);
+	return statedir_log_send(out_fd, &st, sizeof(st)) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 static void show_log(status_t *s)
 {
 	int64_t rows = 0, oldest = 0, age_days = 0;
-	cw_accesslog_t *log = NULL;
-	char path[4096];
+	struct log_stats st;
+	statedir_bytes_t got;
 	unsigned days = CW_RETENTION_DAYS_DEFAULT;
 	cw_err_t e;
 
 	if (cw_retention_days(s->reg, &days, &e) < 0) attention(s, "%s", e.msg);
-	if (cli_path(s->cli, "log/accesslog.db", path, sizeof(path)) < 0 ||
-	    cw_accesslog_open(path, false, &log, &e) < 0 || cw_accesslog_stats(log, &rows, &oldest, &e) < 0) {
-		attention(s, "access log: %s", e.msg);
+	if (cli_accesslog_run(s->cli, false, "access log", log_stats_job, NULL, &got) != EXIT_OK || got.len != sizeof(st)) {
+		attention(s, "the access log cannot be read (see above)");
+	} else {
+		memcpy(&st, got.data, sizeof(st));
+		st.error[sizeof(st.error) - 1] = '\0';
+		if (st.error[0]) attention(s, "access log: %s", st.error);
+		rows = st.rows;
+		oldest = st.oldest;
 	}
-	cw_accesslog_close(log);
+	free(got.data);
 	if (oldest) age_days = (s->cli->now * 1000 - oldest) / 86400000;
 	if (oldest && age_days > (int64_t)days) {
 		attention(s, "the access log holds rows %lld days old, past its %u-day retention: run coworkctl log purge"

@@ -49,43 +49,64 @@ int disconnect_option(int c, const char *arg, disconnect_opts_t *o)
 	return EXIT_OK;
 }
 
-static int add_job(void *arg, const cw_session_t *s)
+/* In the log worker: send each session as it is. */
+static int send_session(void *arg, const cw_session_t *s)
 {
-	jobs_t *js = arg;
-
-	if (js->n == js->cap) {
-		size_t cap = js->cap ? js->cap * 2 : 8;
-		job_t *j = realloc(js->j, cap * sizeof(*j));
-
-		if (!j) return -1;
-		js->j = j;
-		js->cap = cap;
-	}
-	memset(&js->j[js->n], 0, sizeof(js->j[0]));
-	js->j[js->n++].s = *s;
-	return 0;
+	return statedir_log_send(*(int *)arg, s, sizeof(*s)) < 0 ? 1 : 0;
 }
 
-/* The live sessions, from the access log (never created here: a missing log is news). 0 or -1 (printed). */
+static int send_sessions_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	cw_err_t e;
+	int rc = cw_session_list(log, arg, send_session, &out_fd, &e);
+
+	if (rc < 0) cli_err("cannot read the live sessions: %s", e.msg);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+/* Terminate every text of a session that came from the worker. */
+static void terminate(cw_session_t *s)
+{
+	s->nas_address[sizeof(s->nas_address) - 1] = '\0';
+	s->nas[sizeof(s->nas) - 1] = '\0';
+	s->acct_session_id[sizeof(s->acct_session_id) - 1] = '\0';
+	s->user_name[sizeof(s->user_name) - 1] = '\0';
+	s->calling_station[sizeof(s->calling_station) - 1] = '\0';
+	s->member[sizeof(s->member) - 1] = '\0';
+	s->serial[sizeof(s->serial) - 1] = '\0';
+}
+
+/*
+ * The live sessions, read from the access log by the log worker (never
+ * created here: a missing log is news). 0 or -1 (printed).
+ */
 static int read_sessions(const cli_t *cli, const char *member, const char *serial, jobs_t *js)
 {
 	cw_session_filter_t f = { member, serial, false };
-	cw_accesslog_t *log = NULL;
-	char path[4096];
-	int rc;
-	cw_err_t e;
+	statedir_bytes_t got;
+	size_t n;
 
-	if (cli_path(cli, "log/accesslog.db", path, sizeof(path)) < 0) return -1;
-	if (cw_accesslog_open(path, false, &log, &e) < 0) {
-		cli_err("cannot read the live sessions: %s", e.msg);
+	if (cli_accesslog_run(cli, false, "cannot read the live sessions", send_sessions_job, &f, &got) != EXIT_OK) {
 		return -1;
 	}
-	rc = cw_session_list(log, &f, add_job, js, &e);
-	cw_accesslog_close(log);
-	if (rc != 0) {
-		cli_err("cannot read the live sessions: %s", rc < 0 ? e.msg : "out of memory");
+	if (got.len % sizeof(cw_session_t) != 0) {
+		free(got.data);
+		cli_err("cannot read the live sessions: the access log worker sent %zu bytes", got.len);
 		return -1;
 	}
+	n = got.len / sizeof(cw_session_t);
+	js->j = calloc(n ? n : 1, sizeof(job_t));
+	if (!js->j) {
+		free(got.data);
+		cli_err("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&js->j[i].s, (char *)got.data + i * sizeof(cw_session_t), sizeof(cw_session_t));
+		terminate(&js->j[i].s);
+	}
+	js->n = js->cap = n;
+	free(got.data);
 	return 0;
 }
 

@@ -46,10 +46,11 @@ wait_rows() {
 
 ls -l "$STATE/log" >"$TMP/ls"
 if [ -n "$RADIUS_USER" ]; then
-	[ "$(stat -c '%a %G' "$STATE/log")" = "770 $RADIUS_USER" ] && [ "$(stat -c '%a %G' "$LOG")" = "660 $RADIUS_USER" ] &&
+	[ "$(stat -c '%a %U:%G' "$STATE/log")" = "770 $RADIUS_USER:$RADIUS_USER" ] &&
+		[ "$(stat -c '%a %U:%G' "$LOG")" = "600 $RADIUS_USER:$RADIUS_USER" ] &&
 		[ "$(stat -c '%a %G' "$STATE/device.key")" = "640 $RADIUS_USER" ] && [ "$(stat -c '%a' "$STATE")" = 750 ] &&
-		ok "init --group: log/ and accesslog.db writable by radiusd's group, device.key readable, STATE not writable" ||
-		not_ok "init --group: log/ and accesslog.db writable by radiusd's group, device.key readable, STATE not writable" \
+		ok "init --group: log/ and accesslog.db belong to radiusd's user, device.key readable, STATE not writable" ||
+		not_ok "init --group: log/ and accesslog.db belong to radiusd's user, device.key readable, STATE not writable" \
 			"$(stat -c '%n %a %U:%G' "$STATE" "$STATE/log" "$LOG" "$STATE/device.key")"
 else
 	[ "$(stat -c %a "$STATE/device.key")" = 600 ] && [ "$(stat -c %a "$LOG")" = 600 ] &&
