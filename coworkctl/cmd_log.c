@@ -250,11 +250,19 @@ static void operator_name(char *buf, size_t len)
 	}
 }
 
-/* CSV field, quoted when it must be (RFC 4180). */
+/*
+ * CSV field, quoted when it must be (RFC 4180). A spreadsheet runs a cell
+ * that begins with =, +, -, @, a tab or a carriage return as a formula, and
+ * the NAS chooses some values (NAS-Identifier, SSID): such a cell gets a
+ * leading apostrophe, which shows it as the text it is.
+ */
 static void csv_field(FILE *f, const char *s, bool last)
 {
-	if (strpbrk(s, ",\"\r\n")) {
+	bool formula = s[0] && strchr("=+-@\t\r", s[0]);
+
+	if (formula || strpbrk(s, ",\"\r\n")) {
 		fputc('"', f);
+		if (formula) fputc('\'', f);
 		for (; *s; s++) {
 			if (*s == '"') fputc('"', f);
 			fputc(*s, f);
@@ -610,7 +618,8 @@ static const cli_cmd_t log_cmds[] = {
 	  "  --case REF         the incident or request this export answers (required)\n"
 	  "  --format F         csv (default) or json\n"
 	  "  --out FILE         a new file (0600) instead of standard output, in a directory of root's\n"
-	  "                     or yours that no one else can write\n" },
+	  "                     or yours that no one else can write\n\n"
+	  "CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) begin with '.\n" },
 	{ "purge", log_purge, "log purge [--json]",
 	  "Delete rows older than the retention (cron, daily; radiusd also deletes them as it writes),\n"
 	  "overwriting them in the file and truncating the WAL. Sessions (coworkctl session list) ended\n"
