@@ -11,9 +11,11 @@
  *   STATE/ca/ca.key             0600, never opened by radiusd
  *   STATE/server/server.pem     0644
  *   STATE/server/server.key     0600 (0640 with --group: radiusd reads it)
+ *   STATE/device.key, STATE/log/ see statedir.h (log/ belongs to radiusd's user with --group)
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -169,16 +171,28 @@ static int make_registry(const cli_t *cli, const char *tmp, const struct init_op
 	return EXIT_OK;
 }
 
-/* Remove what a failed init built (only files and directories it created). */
+/*
+ * Remove what a failed init built (only files and directories it created).
+ * log/ is radiusd's user's by then: its entries go through a descriptor
+ * opened without following links, never by a path through it.
+ */
 static void remove_tree(const char *tmp)
 {
 	static const char *const files[] = {
 		"ca/ca.key", "ca/ca.pem", "server/server.key", "server/server.pem", "registry.db",
-		"registry.db-journal", "device.key", "log/accesslog.db", "log/accesslog.db-wal", "log/accesslog.db-shm",
-		"log", "ca", "server", NULL,
+		"registry.db-journal", "device.key", "log", "ca", "server", NULL,
+	};
+	static const char *const log_files[] = {
+		"accesslog.db", "accesslog.db-journal", "accesslog.db-wal", "accesslog.db-shm", NULL,
 	};
 	char path[4096];
+	int fd;
 
+	if (cw_snprintf(path, sizeof(path), "%s/log", tmp) == 0 &&
+	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		for (size_t i = 0; log_files[i]; i++) (void)unlinkat(fd, log_files[i], 0);
+		close(fd);
+	}
 	for (size_t i = 0; files[i]; i++) {
 		if (cw_snprintf(path, sizeof(path), "%s/%s", tmp, files[i]) < 0) continue;
 		if (unlink(path) < 0 && errno == EISDIR) (void)rmdir(path);
