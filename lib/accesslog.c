@@ -20,6 +20,8 @@ extern const size_t cw_accesslog_migrations_count;
 
 /* Rows per transaction of a purge: radiusd's writer never waits for more. */
 #define PURGE_CHUNK 5000
+/* How long a statement waits for another connection's lock. */
+#define BUSY_TIMEOUT_MS 5000
 
 struct cw_accesslog {
 	sqlite3		*db;
@@ -77,12 +79,25 @@ int cw_accesslog_writable(cw_accesslog_t *log)
 }
 
 
+/* PRAGMA secure_delete on this connection: 1 (on), 0 (off), 2 (fast: free pages not zeroed) or -1. */
+static int secure_delete_on(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA secure_delete", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		v = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
 static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_t *err)
 {
 	int version;
 
 	sqlite3_extended_result_codes(log->db, 1);
-	sqlite3_busy_timeout(log->db, 5000);
+	sqlite3_busy_timeout(log->db, BUSY_TIMEOUT_MS);
 	/* radiusd can write this file: never let its schema run code in coworkctl. */
 	sqlite3_db_config(log->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(log->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
@@ -104,6 +119,11 @@ static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_
 			}
 		}
 		cw_sql_err(log->db, err, doing);
+		return -1;
+	}
+	/* secure_delete is per connection, and a SQLite built without it ignores the pragma: check. */
+	if (secure_delete_on(log->db) != 1) {
+		cw_err_set(err, "access log %s: this SQLite does not zero deleted rows (PRAGMA secure_delete)", path);
 		return -1;
 	}
 	if (create) {
@@ -252,6 +272,30 @@ fail:
 	return -1;
 }
 
+int cw_accesslog_checkpoint(cw_accesslog_t *log, unsigned wait_ms, cw_err_t *err)
+{
+	int rc, frames = -1, copied = -1;
+
+	/*
+	 * Not through PRAGMA wal_checkpoint: it reports a reader that kept the
+	 * WAL busy past the timeout as success, leaving the deleted rows in it.
+	 * A shorter wait than a statement's, so radiusd's writer is not held up.
+	 */
+	sqlite3_busy_timeout(log->db, (int)wait_ms);
+	rc = sqlite3_wal_checkpoint_v2(log->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &frames, &copied);
+	sqlite3_busy_timeout(log->db, BUSY_TIMEOUT_MS);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc == SQLITE_OK && frames != copied)) {
+		cw_err_set(err, "a reader of the access log %s kept its WAL, which still holds deleted rows, from being"
+			   " truncated", sqlite3_db_filename(log->db, "main"));
+		return 1;
+	}
+	if (rc != SQLITE_OK) {
+		cw_sql_err(log->db, err, "truncating the access log's WAL, which still holds deleted rows");
+		return -1;
+	}
+	return 0;
+}
+
 int cw_accesslog_purge(cw_accesslog_t *log, int64_t before_ms, int64_t *deleted, cw_err_t *err)
 {
 	size_t n;
@@ -261,16 +305,8 @@ int cw_accesslog_purge(cw_accesslog_t *log, int64_t before_ms, int64_t *deleted,
 		if (cw_accesslog_append(log, NULL, 0, before_ms, PURGE_CHUNK, &n, err) < 0) return -1;
 		*deleted += (int64_t)n;
 	} while (n == PURGE_CHUNK);
-	/*
-	 * Deleted rows are zeroed in the database (secure_delete); the WAL goes too.
-	 * Not through PRAGMA wal_checkpoint: it reports a reader that kept the WAL
-	 * busy past the timeout as success, leaving the deleted rows in it.
-	 */
-	if (sqlite3_wal_checkpoint_v2(log->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK) {
-		cw_sql_err(log->db, err, "truncating the access log's WAL, which still holds the deleted rows");
-		return -1;
-	}
-	return 0;
+	/* Deleted rows are zeroed in the database (secure_delete); the WAL goes too. */
+	return cw_accesslog_checkpoint(log, BUSY_TIMEOUT_MS, err) == 0 ? 0 : -1;
 }
 
 static void column_str(sqlite3_stmt *st, int col, char *buf, size_t len)

@@ -4,7 +4,7 @@
  *
  * STATE/log/accesslog.db, in WAL mode with secure_delete: radiusd's writer
  * thread (logq.h) appends in batches and deletes what is past retention as
- * it goes; coworkctl reads, exports and purges. The file lives in its own
+ * it goes and on a timer; coworkctl reads, exports and purges. The file lives in its own
  * directory, the only one radiusd may write: the registry's directory must
  * stay read-only to radiusd (see README, "State directory").
  */
@@ -83,6 +83,14 @@ int cw_accesslog_append(cw_accesslog_t *log, const cw_access_row_t *rows, size_t
  * count. 0, or -1 with err.
  */
 int cw_accesslog_purge(cw_accesslog_t *log, int64_t before_ms, int64_t *deleted, cw_err_t *err);
+
+/*
+ * Truncate the WAL (a TRUNCATE checkpoint), so that rows deleted since
+ * (zeroed in the database by secure_delete) do not linger in the -wal
+ * file. Waits at most wait_ms for readers. 0 when the WAL is empty; 1 with
+ * err when a reader kept it (try again later); -1 with err.
+ */
+int cw_accesslog_checkpoint(cw_accesslog_t *log, unsigned wait_ms, cw_err_t *err);
 
 /* What to select; zero fields select everything. */
 typedef struct cw_access_filter {

@@ -18,6 +18,14 @@
 #define RETRY_PAUSE_MS		1000
 /* On shutdown, how many failed writes before the queued rows are given up. */
 #define STOP_ATTEMPTS		3
+/* A retention pass runs at most this many purge_limit transactions, then lets queued rows in. */
+#define PURGE_BATCHES		20
+/* When a pass left work (more rows or sessions past retention), the next comes this soon. */
+#define PURGE_AGAIN_MS		1000
+/* How long a WAL truncation waits for readers: rows queue up meanwhile. */
+#define CHECKPOINT_WAIT_MS	100
+/* At most one warning this often (a reader that never lets go would otherwise flood the log). */
+#define WARN_INTERVAL_S		3600
 
 struct cw_logq {
 	pthread_mutex_t		lock;
@@ -34,7 +42,9 @@ struct cw_logq {
 	cw_accesslog_t		*log;
 	unsigned		retention_days;
 	time_t			retention_read;
-	time_t			sessions_purged;	//!< last session retention pass
+	int64_t			next_purge_ms;	//!< CLOCK_MONOTONIC time of the next retention pass
+	bool			wal_dirty;	//!< rows deleted since the WAL was last truncated
+	time_t			warned;		//!< last CW_LOGQ_WARNING report
 	cw_access_row_t		*batch;
 	cw_logq_config_t	cfg;
 	char			*log_path;
@@ -49,12 +59,21 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* An absolute CLOCK_REALTIME deadline ms from now, for pthread_cond_timedwait. */
+/* For intervals: a wall clock set back must not postpone the retention pass. */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An absolute CLOCK_MONOTONIC deadline ms from now, for pthread_cond_timedwait (the conditions use that clock). */
 static struct timespec deadline(unsigned ms)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += ms / 1000;
 	ts.tv_nsec += (long)(ms % 1000) * 1000000;
 	if (ts.tv_nsec >= 1000000000) {
@@ -67,6 +86,16 @@ static struct timespec deadline(unsigned ms)
 static void report(cw_logq_t *q, int is_error, const char *msg)
 {
 	if (q->cfg.report) q->cfg.report(q->cfg.report_ctx, is_error, msg);
+}
+
+/* Writer thread: a CW_LOGQ_WARNING, unless one was given less than WARN_INTERVAL_S ago. */
+static void warn(cw_logq_t *q, const char *msg)
+{
+	time_t now = time(NULL);
+
+	if (q->warned && now - q->warned < WARN_INTERVAL_S) return;
+	q->warned = now;
+	report(q, CW_LOGQ_WARNING, msg);
 }
 
 /* Open the log for writing (an open that SQLite made read-only does not count). 0 or -1. */
@@ -111,26 +140,119 @@ static void refresh_retention(cw_logq_t *q)
 	cw_registry_close(reg);
 }
 
+/* Writer thread: whether rows wait to be written (or the queue stops): a retention pass yields to them. */
+static bool rows_waiting(cw_logq_t *q)
+{
+	bool waiting;
+
+	pthread_mutex_lock(&q->lock);
+	waiting = q->count > 0 || q->stop;
+	pthread_mutex_unlock(&q->lock);
+	return waiting;
+}
+
 /*
- * Writer thread: the session table's retention (lib/session.h), at most
- * once per RETENTION_REFRESH_S, in its own bounded transaction. A failure
- * is reported and retried next time; it refuses nothing.
+ * Writer thread: delete rows older than cutoff, in at most PURGE_BATCHES
+ * transactions of purge_limit rows. *more is set when some may remain.
+ * 0, or -1 (reported through failed(): the connection is reopened).
  */
-static void purge_sessions(cw_logq_t *q, int64_t now, int64_t cutoff)
+static int purge_rows(cw_logq_t *q, int64_t cutoff, bool *more)
+{
+	size_t n;
+	cw_err_t e;
+
+	for (unsigned i = 0; i < PURGE_BATCHES; i++) {
+		if (cw_accesslog_append(q->log, NULL, 0, cutoff, q->cfg.purge_limit, &n, &e) < 0) {
+			failed(q, &e);
+			return -1;
+		}
+		if (n > 0) q->wal_dirty = true;
+		if (n < q->cfg.purge_limit) return 0;
+		if (rows_waiting(q)) break;
+	}
+	*more = true;
+	return 0;
+}
+
+/*
+ * Writer thread: the session table's retention (session.h), in one bounded
+ * transaction: stale sessions end (their User-Name and MAC cleared),
+ * ended ones past retention go. A failure is a warning (it refuses
+ * nothing) and is retried at the next pass.
+ */
+static void purge_sessions(cw_logq_t *q, int64_t now, int64_t cutoff, bool *more)
+{
+	int64_t deleted = 0, expired = 0;
+	cw_err_t e;
+
+	if (cw_session_purge(q->log, cutoff, now - CW_SESSION_STALE_MS, q->cfg.purge_limit, &deleted, &expired, &e) <
+	    0) {
+		warn(q, e.msg);
+		return;
+	}
+	if (deleted > 0 || expired > 0) q->wal_dirty = true;
+	if (deleted == (int64_t)q->cfg.purge_limit || expired == (int64_t)q->cfg.purge_limit) *more = true;
+}
+
+/*
+ * Writer thread: once something was deleted, truncate the WAL, which still
+ * holds the deleted rows (secure_delete zeroed them in the database file).
+ * A reader holding the WAL defers it to the next pass, with a warning.
+ */
+static void truncate_wal(cw_logq_t *q)
 {
 	cw_err_t e;
 
-	if (q->sessions_purged && time(NULL) - q->sessions_purged < RETENTION_REFRESH_S) return;
-	q->sessions_purged = time(NULL);
-	if (cw_session_purge(q->log, cutoff, now - CW_SESSION_STALE_MS, q->cfg.purge_limit, NULL, NULL, &e) < 0) {
-		report(q, CW_LOGQ_WARNING, e.msg);
+	if (!q->wal_dirty) return;
+	if (cw_accesslog_checkpoint(q->log, CHECKPOINT_WAIT_MS, &e) == 0) {
+		q->wal_dirty = false;
+		return;
 	}
+	warn(q, e.msg);
+}
+
+/* Writer thread: whether the retention pass is due. */
+static bool purge_due(const cw_logq_t *q)
+{
+	return mono_ms() >= q->next_purge_ms;
+}
+
+/* Writer thread: milliseconds until the retention pass (0 when due). */
+static unsigned until_purge_ms(const cw_logq_t *q)
+{
+	int64_t left = q->next_purge_ms - mono_ms();
+
+	return left > 0 ? (unsigned)left : 0;
+}
+
+/*
+ * Writer thread: the retention pass, every purge_interval_s whether or not
+ * rows come (an idle server must not keep what is past retention), sooner
+ * when the last one left work. Skipped while the log is broken: retry_open
+ * or the next write reopens it first.
+ */
+static void purge_pass(cw_logq_t *q)
+{
+	int64_t now, cutoff;
+	bool more = false;
+
+	q->next_purge_ms = mono_ms() + (int64_t)q->cfg.purge_interval_s * 1000;
+	if (!q->log) return;
+	refresh_retention(q);
+	now = now_ms() + q->cfg.clock_offset_ms;
+	cutoff = cw_retention_cutoff_ms(now, q->retention_days);
+	if (purge_rows(q, cutoff, &more) < 0) return;
+	purge_sessions(q, now, cutoff, &more);
+	truncate_wal(q);
+	/* A WAL a reader kept waits for the next regular pass: trying every second would stall the writer. */
+	if (more) q->next_purge_ms = mono_ms() + PURGE_AGAIN_MS;
 }
 
 /* Writer thread: write rows; 0 or -1 (reported). */
 static int write_batch(cw_logq_t *q, size_t n)
 {
 	int64_t cutoff, now;
+	size_t purged;
 	cw_err_t e;
 
 	if (!q->log && open_for_writing(q, &q->log, &e) < 0) {
@@ -140,11 +262,12 @@ static int write_batch(cw_logq_t *q, size_t n)
 	refresh_retention(q);
 	now = now_ms() + q->cfg.clock_offset_ms;
 	cutoff = cw_retention_cutoff_ms(now, q->retention_days);
-	if (cw_accesslog_append(q->log, q->batch, n, cutoff, q->cfg.purge_limit, NULL, &e) < 0) {
+	if (cw_accesslog_append(q->log, q->batch, n, cutoff, q->cfg.purge_limit, &purged, &e) < 0) {
 		failed(q, &e);
 		return -1;
 	}
-	purge_sessions(q, now, cutoff);
+	/* The WAL is truncated at the next retention pass, not after every batch. */
+	if (purged > 0) q->wal_dirty = true;
 	pthread_mutex_lock(&q->lock);
 	if (q->failing_since) {
 		q->failing_since = 0;
@@ -191,9 +314,15 @@ static void *writer(void *arg)
 		size_t n;
 		int rc;
 
-		while (!q->stop && q->count == 0) {
+		if (!q->stop && purge_due(q)) {
+			pthread_mutex_unlock(&q->lock);
+			purge_pass(q);
+			pthread_mutex_lock(&q->lock);
+		}
+		while (!q->stop && q->count == 0 && !purge_due(q)) {
 			if (!q->failing_since) {
-				pthread_cond_wait(&q->rows_ready, &q->lock);
+				until = deadline(until_purge_ms(q));
+				(void)pthread_cond_timedwait(&q->rows_ready, &q->lock, &until);
 				continue;
 			}
 			/* Refusing rows: try the log again now and then, or nothing would ever recover. */
@@ -203,7 +332,10 @@ static void *writer(void *arg)
 			retry_open(q);
 			pthread_mutex_lock(&q->lock);
 		}
-		if (q->count == 0) break;	/* stopping, all written */
+		if (q->count == 0) {
+			if (q->stop) break;	/* stopping, all written */
+			continue;		/* the retention pass is due */
+		}
 		/* Let a batch fill for up to flush_ms. */
 		until = deadline(q->cfg.flush_ms);
 		while (!q->stop && q->count < q->cfg.batch_max) {
@@ -254,6 +386,7 @@ static void destroy(cw_logq_t *q)
 int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err)
 {
 	cw_logq_t *q = calloc(1, sizeof(*q));
+	pthread_condattr_t monotonic;
 	cw_err_t e;
 
 	*out = NULL;
@@ -264,9 +397,19 @@ int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err)
 		cw_err_set(err, "access log queue: capacity must be at least one batch");
 		return -1;
 	}
+	if (q->cfg.purge_interval_s == 0) q->cfg.purge_interval_s = CW_LOGQ_PURGE_INTERVAL_DEFAULT;
+	if (q->cfg.purge_interval_s < CW_LOGQ_PURGE_INTERVAL_MIN || q->cfg.purge_interval_s > CW_LOGQ_PURGE_INTERVAL_MAX) {
+		free(q);
+		cw_err_set(err, "access log queue: the purge interval must be %d to %d s", CW_LOGQ_PURGE_INTERVAL_MIN,
+			   CW_LOGQ_PURGE_INTERVAL_MAX);
+		return -1;
+	}
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->rows_ready, NULL);
-	pthread_cond_init(&q->space, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->rows_ready, &monotonic);
+	pthread_cond_init(&q->space, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	q->ring = calloc(q->cfg.capacity, sizeof(*q->ring));
 	q->batch = calloc(q->cfg.batch_max, sizeof(*q->batch));
 	q->log_path = strdup(cfg->log_path);
@@ -277,6 +420,9 @@ int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err)
 	}
 	q->retention_days = CW_RETENTION_DAYS_DEFAULT;
 	refresh_retention(q);
+	q->next_purge_ms = mono_ms() + (int64_t)q->cfg.purge_interval_s * 1000;
+	/* A crash may have left deleted rows in the WAL: the first pass truncates it. */
+	q->wal_dirty = true;
 	if (open_for_writing(q, &q->log, &e) < 0) {
 		/* Refuse rows at once rather than after the grace: nothing was ever written. */
 		q->failing_since = time(NULL) - (time_t)q->cfg.fail_grace_s;

@@ -20,6 +20,11 @@ typedef struct cw_logq cw_logq_t;
 /* report()'s is_error for a problem that refuses nothing. */
 #define CW_LOGQ_WARNING 2
 
+/* Seconds between two retention passes of an idle writer (purge_interval_s). */
+#define CW_LOGQ_PURGE_INTERVAL_DEFAULT	300
+#define CW_LOGQ_PURGE_INTERVAL_MIN	1
+#define CW_LOGQ_PURGE_INTERVAL_MAX	3600
+
 typedef struct cw_logq_config {
 	const char	*log_path;		//!< STATE/log/accesslog.db
 	const char	*registry_path;		//!< for log_retention_days
@@ -27,12 +32,21 @@ typedef struct cw_logq_config {
 	unsigned	batch_max;		//!< rows per transaction
 	unsigned	capacity;		//!< rows the queue holds
 	unsigned	purge_limit;		//!< rows past retention deleted per transaction
+	/*
+	 * Every purge_interval_s (0: the default), busy or idle, the writer
+	 * deletes rows and sessions past retention, ends stale sessions
+	 * (session.h), and once anything was deleted truncates the WAL so the
+	 * deleted bytes do not linger there (a reader holding the WAL defers
+	 * that to the next pass).
+	 */
+	unsigned	purge_interval_s;
 	unsigned	fail_grace_s;		//!< refuse rows once the log has been unwritable this long
 	int64_t		clock_offset_ms;	//!< tests only: shift of the retention cut-off
 	/*
 	 * Called from the writer thread when the log becomes unwritable
 	 * (is_error 1) or writable again (0), and for a failed session purge
-	 * (CW_LOGQ_WARNING: rows are still written).
+	 * or WAL truncation (CW_LOGQ_WARNING: rows are still written; at most
+	 * one such warning an hour).
 	 */
 	void		(*report)(void *ctx, int is_error, const char *msg);
 	void		*report_ctx;
@@ -41,7 +55,8 @@ typedef struct cw_logq_config {
 /*
  * Start the writer thread. The log is opened at once: when that fails,
  * cw_logq_push refuses rows from the start (and the writer keeps trying
- * every second). 0 with *out set, or -1 with err (no thread started).
+ * every second). 0 with *out set, or -1 with err (no thread started; also
+ * for a purge_interval_s out of its bounds).
  */
 int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err);
 

@@ -94,6 +94,7 @@ typedef struct rlm_cowork_t {
 	char const	*psk_aruba;		//!< First psk_aruba item (likewise).
 	int32_t		clock_offset;		//!< Tests only: seconds added to the clock.
 	uint32_t	flush_ms;		//!< Longest an access log row waits in memory.
+	uint32_t	purge_interval;		//!< Seconds between retention passes of the log writer, even idle.
 	uint32_t	clock_max_error;	//!< ms: a larger kernel maxerror means "not synchronised".
 	char		*registry_path;		//!< state_dir/registry.db
 	char		*key_path;		//!< state_dir/device.key
@@ -129,6 +130,7 @@ static const CONF_PARSER module_config[] = {
 	{ "psk_cisco", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_MULTI, rlm_cowork_t, psk_cisco), NULL },
 	{ "psk_aruba", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_MULTI, rlm_cowork_t, psk_aruba), NULL },
 	{ "log_flush_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, flush_ms), "100" },
+	{ "log_purge_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, purge_interval), "300" },
 	{ "clock_max_error", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, clock_max_error), "5000" },
 	{ "test_clock_offset", FR_CONF_OFFSET(PW_TYPE_SIGNED, rlm_cowork_t, clock_offset), "0" },
 	{ "acct_interim_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, interim_interval), "3600" },
@@ -211,6 +213,7 @@ static int start_log(rlm_cowork_t *inst, CONF_SECTION *conf)
 		.batch_max = 512,
 		.capacity = 16384,
 		.purge_limit = 500,
+		.purge_interval_s = inst->purge_interval,
 		.fail_grace_s = 10,
 		.clock_offset_ms = (int64_t)inst->clock_offset * 1000,
 		.report = log_report,
@@ -605,6 +608,11 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	}
 	if (inst->flush_ms < 10 || inst->flush_ms > 1000) {
 		cf_log_err_cs(conf, "log_flush_interval must be 10 to 1000 ms (it bounds what a crash can lose)");
+		return -1;
+	}
+	if (inst->purge_interval < CW_LOGQ_PURGE_INTERVAL_MIN || inst->purge_interval > CW_LOGQ_PURGE_INTERVAL_MAX) {
+		cf_log_err_cs(conf, "log_purge_interval must be %d to %d s (it bounds how long expired log rows stay)",
+			      CW_LOGQ_PURGE_INTERVAL_MIN, CW_LOGQ_PURGE_INTERVAL_MAX);
 		return -1;
 	}
 	if (inst->clock_max_error < 1 || inst->clock_max_error > 16000) {

@@ -1,8 +1,8 @@
 /*
  * test_accesslog.c - unit tests for lib/accesslog.c (the access log
- * database: retention, append, purge, query, open) and lib/logq.c (the
- * module's writer thread), on the fixture's registry and access log in a
- * temporary directory.
+ * database: retention, append, purge, WAL truncation, query, open) and
+ * lib/logq.c (the module's writer thread, its retention timer), on the
+ * fixture's registry and access log in a temporary directory.
  *
  * The logq tests run the real writer thread; every wait is bounded (a few
  * seconds at most) so a broken writer fails a test instead of hanging it.
@@ -829,6 +829,136 @@ static void purge_while_a_reader_holds_the_wal__is_an_error(void **state)
 	assert_false(file_contains(env->f.log_path, OLD_MARKER));
 }
 
+/*
+ * Append OLD marker rows older than cutoff and RECENT rows at T0 through
+ * env->log, then close it: the last close checkpoints, so the markers are
+ * in the database file itself, where only secure_delete can erase them.
+ */
+static void old_marker_rows_in_the_file(env_t *env, int64_t cutoff, size_t old, size_t recent)
+{
+	cw_access_row_t *batch = calloc(old + recent, sizeof(*batch));
+	char marker[CW_NAS_MAX + 1];
+
+	assert_non_null(batch);
+	for (size_t i = 0; i < old; i++) {
+		snprintf(marker, sizeof(marker), OLD_MARKER "%zu", i);
+		plain_row(&batch[i], cutoff - 1 - (int64_t)i * 1000, marker);
+	}
+	for (size_t i = 0; i < recent; i++) plain_row(&batch[old + i], T0 + (int64_t)i, "recent-nas");
+	log_open(env);
+	append(env, batch, old + recent);
+	free(batch);
+	cw_accesslog_close(env->log);
+	env->log = NULL;
+	assert_true(file_contains(env->f.log_path, OLD_MARKER));
+}
+
+/* Delete the rows older than cutoff through db, in bounded transactions as radiusd's writer does. */
+static void delete_old_rows(cw_accesslog_t *log, int64_t cutoff)
+{
+	size_t n;
+	cw_err_t e;
+
+	do {
+		if (cw_accesslog_append(log, NULL, 0, cutoff, 500, &n, &e) < 0) fail_msg("%s", e.msg);
+	} while (n == 500);
+}
+
+static void open__turns_secure_delete_on_for_its_connection(void **state)
+{
+	env_t *env = *state;
+
+	/* Per connection: the library's connection must have it, whatever SQLite's default. */
+	log_open(env);
+	assert_int_equal(raw_int(cw_accesslog_db(env->log), "PRAGMA secure_delete"), 1);
+}
+
+static void checkpoint_after_deleting__leaves_no_trace_in_the_db_its_free_pages_or_the_wal(void **state)
+{
+	env_t *env = *state;
+	int64_t cutoff = cw_retention_cutoff_ms(T0, 180);
+	char wal[160];
+	cw_err_t e;
+
+	old_marker_rows_in_the_file(env, cutoff, 3000, 3);
+	snprintf(wal, sizeof(wal), "%s-wal", env->f.log_path);
+	log_open(env);
+	delete_old_rows(env->log, cutoff);
+	/* The deletion alone is not enough: the file still holds the old pages until a checkpoint. */
+	assert_true(file_contains(env->f.log_path, OLD_MARKER));
+	assert_true(file_size(wal) > 0);
+
+	assert_int_equal(cw_accesslog_checkpoint(env->log, 100, &e), 0);
+	assert_false(file_contains(env->f.log_path, OLD_MARKER));
+	assert_false(file_contains(wal, OLD_MARKER));
+	assert_true(file_size(wal) <= 0);
+	assert_true(file_contains(env->f.log_path, "recent-nas"));
+	/* The old rows' pages went to the free-list, zeroed: it is not empty, yet holds no marker. */
+	assert_true(raw_int(cw_accesslog_db(env->log), "PRAGMA freelist_count") > 10);
+	assert_int_equal(stats_rows(env->log), 3);
+	/* Nothing deleted since: truncating again is harmless. */
+	assert_int_equal(cw_accesslog_checkpoint(env->log, 100, &e), 0);
+}
+
+static void without_secure_delete__the_same_purge_leaves_the_rows_in_free_pages(void **state)
+{
+	env_t *env = *state;
+	int64_t cutoff = cw_retention_cutoff_ms(T0, 180);
+	sqlite3 *db;
+	char sql[160];
+
+	/* The control for the test above: it can fail, the markers do survive a plain DELETE. */
+	old_marker_rows_in_the_file(env, cutoff, 3000, 3);
+	db = raw_open(env->f.log_path);
+	raw_exec(db, "PRAGMA secure_delete = OFF");
+	snprintf(sql, sizeof(sql), "DELETE FROM access WHERE ts_ms < %lld", (long long)cutoff);
+	raw_exec(db, sql);
+	assert_int_equal(sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+	assert_true(raw_int(db, "PRAGMA freelist_count") > 10);
+	sqlite3_close(db);
+	assert_true(file_contains(env->f.log_path, OLD_MARKER));
+}
+
+static void checkpoint_while_a_reader_holds_the_wal__says_so_and_works_once_it_is_gone(void **state)
+{
+	env_t *env = *state;
+	int64_t cutoff = cw_retention_cutoff_ms(T0, 180), t0;
+	cw_access_row_t r[2];
+	sqlite3 *reader;
+	sqlite3_stmt *st = NULL;
+	char wal[160];
+	cw_err_t e;
+
+	/* Written and deleted on an open connection: the WAL holds the frames that wrote the rows. */
+	log_open(env);
+	plain_row(&r[0], cutoff - 1, OLD_MARKER "0");
+	plain_row(&r[1], T0, "recent-nas");
+	append(env, r, 2);
+	delete_old_rows(env->log, cutoff);
+	snprintf(wal, sizeof(wal), "%s-wal", env->f.log_path);
+	assert_true(file_contains(wal, OLD_MARKER));
+	reader = raw_open(env->f.log_path);
+	raw_exec(reader, "BEGIN");
+	assert_int_equal(sqlite3_prepare_v2(reader, "SELECT count(*) FROM access", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+
+	memset(&e, 0, sizeof(e));
+	t0 = now_ms();
+	assert_int_equal(cw_accesslog_checkpoint(env->log, 100, &e), 1);
+	/* It waited about wait_ms, not the statements' 5 s. */
+	assert_true(now_ms() - t0 < 2000);
+	assert_non_null(strstr(e.msg, "WAL"));
+	assert_true(file_contains(wal, OLD_MARKER));
+
+	sqlite3_finalize(st);
+	raw_exec(reader, "COMMIT");
+	sqlite3_close(reader);
+	assert_int_equal(cw_accesslog_checkpoint(env->log, 100, &e), 0);
+	assert_false(file_contains(env->f.log_path, OLD_MARKER));
+	assert_false(file_contains(wal, OLD_MARKER));
+	assert_true(file_size(wal) <= 0);
+}
+
 static void stats__count_rows_and_give_the_oldest_time(void **state)
 {
 	env_t *env = *state;
@@ -1060,6 +1190,153 @@ static void writer__applies_the_registrys_retention(void **state)
 	free(rv.v);
 }
 
+/* Wait up to ms until neither the log nor its WAL holds needle; whether that happened. */
+static bool wait_for_erasure(const char *path, const char *needle, unsigned ms)
+{
+	int64_t until = now_ms() + ms;
+	char wal[200];
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	for (;;) {
+		if (!file_contains(path, needle) && !file_contains(wal, needle)) return true;
+		if (now_ms() >= until) return false;
+		sleep_ms(20);
+	}
+}
+
+/* Sessions as accounting leaves them: ended 200 days before T0, live but silent for 3 days, live. */
+static void marker_sessions(env_t *env, int64_t now)
+{
+	char sql[1024];
+	sqlite3 *db = raw_open(env->f.log_path);
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO session (nas_address, nas, acct_session_id, user_name, calling_station, member, serial,"
+		 " started_ms, updated_ms, stopped_ms) VALUES"
+		 " ('127.0.0.1', 'OLD-SESSION-NAS', 'ended', NULL, NULL, 'alice', '0A', %lld, %lld, %lld),"
+		 " ('127.0.0.1', 'ap-1', 'stale', 'STALE-USER-MARKER', '02-AB-CD-EF-12-34', 'alice', '0A', %lld, %lld, NULL),"
+		 " ('127.0.0.1', 'ap-1', 'live', 'live-user', '02-00-00-00-00-77', 'bob', '0B', %lld, %lld, NULL)",
+		 (long long)(now - 200 * DAY_MS), (long long)(now - 200 * DAY_MS), (long long)(now - 200 * DAY_MS),
+		 (long long)(now - 4 * DAY_MS), (long long)(now - 3 * DAY_MS), (long long)(now - 3600000),
+		 (long long)(now - 60000));
+	raw_exec(db, sql);
+	sqlite3_close(db);
+	assert_true(file_contains(env->f.log_path, "STALE-USER-MARKER"));
+}
+
+static void idle_writer__purges_rows_and_sessions_and_truncates_the_wal_on_its_timer(void **state)
+{
+	env_t *env = *state;
+	cw_logq_config_t c = queue_config(env, env->f.log_path);
+	int64_t now = now_ms(), cutoff = cw_retention_cutoff_ms(now, CW_RETENTION_DAYS_DEFAULT);
+	int errors, recoveries;
+	char wal[160];
+	sqlite3 *db;
+
+	old_marker_rows_in_the_file(env, cutoff, 1200, 0);
+	marker_sessions(env, now);
+	/* 1200 rows > PURGE_BATCHES transactions of 50: the first pass leaves work for the next. */
+	c.purge_limit = 50;
+	c.purge_interval_s = 1;
+	queue_start(env, &c);
+	/* Not a single row pushed: only the timer can do it. */
+	assert_true(wait_for_erasure(env->f.log_path, OLD_MARKER, 8000));
+	assert_true(wait_for_erasure(env->f.log_path, "OLD-SESSION-NAS", 2000));
+	assert_true(wait_for_erasure(env->f.log_path, "STALE-USER-MARKER", 2000));
+	assert_true(wait_for_erasure(env->f.log_path, "02-AB-CD-EF-12-34", 2000));
+	snprintf(wal, sizeof(wal), "%s-wal", env->f.log_path);
+	assert_true(file_size(wal) <= 0);
+
+	db = raw_open(env->f.log_path);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM access"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM session WHERE acct_session_id = 'ended'"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM session WHERE acct_session_id = 'stale' AND user_name IS NULL"
+				     " AND calling_station IS NULL AND stopped_ms = updated_ms"),
+			 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM session WHERE acct_session_id = 'live' AND user_name ="
+				     " 'live-user' AND stopped_ms IS NULL"),
+			 1);
+	sqlite3_close(db);
+	queue_stop(env);
+	reports_get(&env->reports, &errors, &recoveries, NULL, 0);
+	assert_int_equal(errors, 0);
+}
+
+static void idle_writer__keeps_rows_within_retention(void **state)
+{
+	env_t *env = *state;
+	cw_logq_config_t c = queue_config(env, env->f.log_path);
+	int64_t now = now_ms();
+	cw_access_row_t r[2];
+
+	log_open(env);
+	plain_row(&r[0], cw_retention_cutoff_ms(now, CW_RETENTION_DAYS_DEFAULT) + 60000, "one-minute-inside");
+	plain_row(&r[1], now - DAY_MS, "yesterday");
+	append(env, r, 2);
+	cw_accesslog_close(env->log);
+	env->log = NULL;
+	c.purge_interval_s = 1;
+	queue_start(env, &c);
+	sleep_ms(2500);
+	assert_int_equal(rows_in_file(env->f.log_path), 2);
+	queue_stop(env);
+}
+
+static void idle_writer_with_a_reader_on_the_wal__warns_once_and_truncates_once_it_lets_go(void **state)
+{
+	env_t *env = *state;
+	cw_logq_config_t c = queue_config(env, env->f.log_path);
+	int64_t cutoff = cw_retention_cutoff_ms(now_ms(), CW_RETENTION_DAYS_DEFAULT), until;
+	int errors = 0, recoveries;
+	sqlite3 *reader;
+	sqlite3_stmt *st = NULL;
+	char last[512];
+
+	old_marker_rows_in_the_file(env, cutoff, 10, 0);
+	reader = raw_open(env->f.log_path);
+	raw_exec(reader, "BEGIN");
+	assert_int_equal(sqlite3_prepare_v2(reader, "SELECT count(*) FROM access", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	c.purge_interval_s = 1;
+	queue_start(env, &c);
+	until = now_ms() + 5000;
+	while (errors == 0 && now_ms() < until) {
+		sleep_ms(20);
+		reports_get(&env->reports, &errors, &recoveries, last, sizeof(last));
+	}
+	assert_int_equal(errors, 1);
+	assert_non_null(strstr(last, "WAL"));
+	/* The rows are deleted, but the pages holding them cannot be replaced yet. */
+	assert_true(file_contains(env->f.log_path, OLD_MARKER));
+	/* Retried every pass (1 s), warned once. */
+	sleep_ms(2500);
+	reports_get(&env->reports, &errors, &recoveries, NULL, 0);
+	assert_int_equal(errors, 1);
+	assert_true(file_contains(env->f.log_path, OLD_MARKER));
+
+	sqlite3_finalize(st);
+	raw_exec(reader, "COMMIT");
+	sqlite3_close(reader);
+	assert_true(wait_for_erasure(env->f.log_path, OLD_MARKER, 5000));
+	queue_stop(env);
+	reports_get(&env->reports, &errors, &recoveries, NULL, 0);
+	assert_int_equal(errors, 1);
+}
+
+static void purge_interval_out_of_bounds__is_refused(void **state)
+{
+	env_t *env = *state;
+	cw_logq_config_t c = queue_config(env, env->f.log_path);
+	cw_logq_t *q = NULL;
+	cw_err_t e;
+
+	c.purge_interval_s = CW_LOGQ_PURGE_INTERVAL_MAX + 1;
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(cw_logq_start(&c, &q, &e), -1);
+	assert_null(q);
+	assert_non_null(strstr(e.msg, "purge interval"));
+}
+
 static void queue_on_a_missing_log__refuses_rows_at_once(void **state)
 {
 	env_t *env = *state;
@@ -1271,6 +1548,10 @@ int main(void)
 		T(rows_past_retention__are_deleted_as_new_rows_are_written),
 		T(purge__deletes_every_old_row_and_leaves_no_trace_in_the_files),
 		T(purge_while_a_reader_holds_the_wal__is_an_error),
+		T(open__turns_secure_delete_on_for_its_connection),
+		T(checkpoint_after_deleting__leaves_no_trace_in_the_db_its_free_pages_or_the_wal),
+		T(without_secure_delete__the_same_purge_leaves_the_rows_in_free_pages),
+		T(checkpoint_while_a_reader_holds_the_wal__says_so_and_works_once_it_is_gone),
 		T(stats__count_rows_and_give_the_oldest_time),
 		T(open_without_create_on_a_missing_file__says_how_to_create_it),
 		T(open_on_another_schema_version__is_refused_without_create),
@@ -1279,6 +1560,10 @@ int main(void)
 		T(stopping_the_queue__writes_every_pushed_row_in_push_order),
 		T(queued_rows__are_written_after_flush_ms_without_a_stop),
 		T(writer__applies_the_registrys_retention),
+		T(idle_writer__purges_rows_and_sessions_and_truncates_the_wal_on_its_timer),
+		T(idle_writer__keeps_rows_within_retention),
+		T(idle_writer_with_a_reader_on_the_wal__warns_once_and_truncates_once_it_lets_go),
+		T(purge_interval_out_of_bounds__is_refused),
 		T(queue_on_a_missing_log__refuses_rows_at_once),
 		T(queue_on_a_missing_log__recovers_once_the_log_exists),
 		T(unwritable_log__refuses_rows_after_the_grace_and_recovers_when_fixed),
