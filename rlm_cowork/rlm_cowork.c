@@ -7,7 +7,13 @@
  *    Access-Reject.
  *  - post-auth, in the outer server, on Access-Accept only: decide again
  *    (the registry may have changed, and a site that forgot the check
- *    server must not let anyone through), then add the member's VLAN.
+ *    server must not let anyone through), then add the member's VLAN and
+ *    name the member: the Accept's User-Name is the member id, whatever
+ *    identity the device presented (anonymous ones are normal in EAP-TLS;
+ *    someone else's name is logged).
+ *  - post-auth refuses any other Access-Accept: one without a client
+ *    certificate that our guest path did not decide either (PEAP, TTLS or
+ *    MD5 added to cowork_eap, another module's Auth-Type := Accept).
  *
  * Guest path (MAC authentication, hostapd's wpa_psk_radius):
  *  - authorize, in the outer server: for a station on a guest SSID, accept
@@ -722,6 +728,7 @@ static rlm_rcode_t refusal_rcode(cw_decide_result_t r, bool post_auth)
 		return RLM_MODULE_USERLOCK;
 	case CW_DECIDE_BAD_INPUT:
 		return RLM_MODULE_INVALID;
+	case CW_DECIDE_UNSET:		/* no decision: no access */
 	case CW_DECIDE_WRONG_ISSUER:
 	case CW_DECIDE_BAD_SSID:
 	case CW_DECIDE_BAD_VLAN:
@@ -740,6 +747,9 @@ static void log_refusal(REQUEST *request, cw_decide_result_t result, char const 
 
 	if (result == CW_DECIDE_INTERNAL || result == CW_DECIDE_BAD_VLAN || result == CW_DECIDE_NO_PSK) {
 		RERROR("reject (%s): %s", code, reason);
+	} else if (result == CW_DECIDE_UNSET) {	/* a configuration error: the operator must see it */
+		RERROR("reject (%s): %s", code, reason);
+		module_failure_msg(request, "reject (%s): %s", code, reason);
 	} else {
 		RWARN("reject (%s): %s", code, reason);
 		module_failure_msg(request, "reject (%s): %s", code, reason);
@@ -831,6 +841,33 @@ static void member_decide(rlm_cowork_t const *inst, REQUEST *request, cw_member_
 }
 
 /*
+ * After an accept: make the request's User-Name the member id, so that
+ * radiusd's "Login OK: [...]" line (rad_authlog prints the request's
+ * User-Name after post-auth, in check-eap-tls "via TLS tunnel" as in the
+ * outer server) and every module after us agree with the access log row.
+ * With warn, first warn when the presented identity names someone else
+ * (another member, a role); an anonymous one is normal for EAP-TLS.
+ */
+static void request_member_name(REQUEST *request, cw_member_decision_t const *d, bool warn)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY);
+	char presented[CW_LOG_ESCAPED_MAX];
+
+	if (warn && vp && cw_member_identity(vp->vp_strvalue, vp->vp_length, d->member) == CW_IDENTITY_OTHER) {
+		cw_log_escape(vp->vp_strvalue, vp->vp_length, presented, sizeof(presented));
+		RWARN("identity \"%s\" presented by member %s's certificate %s: the Accept names %s", presented,
+		      d->member, d->serial, d->member);
+	}
+	if (!vp) {
+		vp = fr_pair_afrom_num(request->packet, PW_USER_NAME, 0);
+		if (!vp) return;
+		fr_pair_add(&request->packet->vps, vp);
+	}
+	fr_pair_value_strcpy(vp, d->member);
+	request->username = vp;
+}
+
+/*
  * In the certificate-check virtual server. A refusal is logged here; an
  * accept is logged by post-auth, which decides again and sends the VLAN.
  */
@@ -841,6 +878,7 @@ static rlm_rcode_t member_authorize(rlm_cowork_t *inst, REQUEST *request)
 
 	member_decide(inst, request, &d);
 	if (d.result == CW_DECIDE_ACCEPT) {
+		request_member_name(request, &d, false);	/* post-auth warns about the identity */
 		RDEBUG2("Certificate accepted: %s", d.reason);
 		return RLM_MODULE_OK;
 	}
@@ -851,6 +889,13 @@ static rlm_rcode_t member_authorize(rlm_cowork_t *inst, REQUEST *request)
 }
 
 /* --- guest path --------------------------------------------------------------- */
+
+/*
+ * request_data key: this request's Accept is our guest path's (its value is
+ * the instance that decided). post-auth refuses any Accept that carries
+ * neither this mark nor a client certificate.
+ */
+static char guest_accept_key;
 
 static psk_format_t psk_format(rlm_cowork_t const *inst, char const *ssid)
 {
@@ -964,7 +1009,8 @@ static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 	}
 	if (d.expiring) warn_expiring(inst, request, &d, now);
 	cw_guest_decision_wipe(&d);
-	if (!pair_make_config("Auth-Type", "Accept", T_OP_SET)) return RLM_MODULE_FAIL;
+	if (request_data_add(request, &guest_accept_key, 0, inst, false) < 0 ||
+	    !pair_make_config("Auth-Type", "Accept", T_OP_SET)) return RLM_MODULE_FAIL;
 	if (RDEBUG_ENABLED2) {
 		char what[CW_REASON_MAX];
 
@@ -1080,35 +1126,33 @@ static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, cw_memb
 }
 
 /*
- * post-auth (and Post-Auth-Type REJECT): on an Access-Accept that carries a
- * client certificate, decide again and send the member's VLAN; on refusal,
- * the Accept's reply becomes a Reject's (see reply_refusal). A Reject of a
- * handshake that OCSP refused gets its access log row. Any other reply just
- * gets a Message-Authenticator if it has none.
+ * The Accept names the member, whatever identity the device presented: in
+ * EAP-TLS only the certificate is authenticated, and the outer identity is
+ * often anonymous ("anonymous@realm", or empty) by design (RFC 7542 2.4).
+ * So the reply's User-Name is the member id (replacing the one the eap
+ * module copied from the request); false when out of memory.
  */
-static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
+static bool reply_member_name(REQUEST *request, char const *member)
 {
-	rlm_cowork_t *inst = instance;
+	fr_pair_delete_by_num(&request->reply->vps, PW_USER_NAME, 0, TAG_ANY);
+	return reply_add(request, PW_USER_NAME, NULL, NULL, 0, member);
+}
+
+/*
+ * post-auth on an Access-Accept with a client certificate: decide again,
+ * send the member's VLAN, Class and name; on refusal, the Accept's reply
+ * becomes a Reject's (see reply_refusal).
+ */
+static rlm_rcode_t member_post_auth(rlm_cowork_t *inst, REQUEST *request)
+{
 	cw_member_decision_t d;
 	cw_access_row_t row;
 
-	if (request->reply->code != PW_CODE_ACCESS_ACCEPT ||
-	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
-		cw_member_decision_t *refused = request_data_get(request, &handshake_refusal_key, 0);
-
-		if (refused) {
-			log_handshake_decision(inst, request, refused);
-			talloc_free(refused);
-		} else if (refused_in_handshake(inst, request)) {
-			log_handshake_refusal(inst, request);
-		}
-		if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
-		return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
-	}
 	member_decide(inst, request, &d);
-	if (d.result == CW_DECIDE_ACCEPT && (add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d))) {
+	if (d.result == CW_DECIDE_ACCEPT && (add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d) ||
+					     !reply_member_name(request, d.member))) {
 		d.result = CW_DECIDE_INTERNAL;
-		strlcpy(d.reason, "out of memory adding the VLAN and Class", sizeof(d.reason));
+		strlcpy(d.reason, "out of memory adding the VLAN, Class and User-Name", sizeof(d.reason));
 	}
 	member_row(inst, request, &d, &row);
 	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
@@ -1117,8 +1161,67 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 		reply_refusal(request);
 		return refusal_rcode(d.result, true);
 	}
+	request_member_name(request, &d, true);
 	RINFO("accept: %s", d.reason);
 	return RLM_MODULE_UPDATED;
+}
+
+/*
+ * An Access-Accept that rlm_cowork did not decide: no client certificate
+ * (EAP without TLS, because PEAP, TTLS or MD5 was added to cowork_eap) and
+ * not our guest path (another module set Auth-Type := Accept). Refused on
+ * any SSID, with its access log row: every access this server grants is
+ * one the registry decided and the access log recorded.
+ */
+static rlm_rcode_t refuse_undecided(rlm_cowork_t *inst, REQUEST *request)
+{
+	bool eap = fr_pair_find_by_num(request->packet->vps, PW_EAP_MESSAGE, 0, TAG_ANY) != NULL;
+	cw_decide_result_t result = CW_DECIDE_UNSET;
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_CALLED_STATION_ID, 0, TAG_ANY);
+	char reason[CW_REASON_MAX];
+	cw_access_row_t row;
+	cw_station_t st;
+	cw_err_t e;
+
+	snprintf(reason, sizeof(reason), "an Access-Accept that rlm_cowork did not decide (%s): only EAP-TLS with"
+		 " a registered certificate and cowork's guest path may grant access",
+		 eap ? "EAP without a client certificate" : "no client certificate and no guest decision");
+	row_common(inst, request, result, eap, &row);
+	if (vp && cw_station_parse(vp->vp_strvalue, vp->vp_length, &st, &e) == 0 && st.has_ssid)
+		strlcpy(row.ssid, st.ssid, sizeof(row.ssid));
+	record(inst, request, &row, &result, reason, sizeof(reason));
+	log_refusal(request, result, reason);
+	reply_refusal(request);
+	return RLM_MODULE_REJECT;
+}
+
+/*
+ * post-auth (and Post-Auth-Type REJECT). An Access-Accept is either a
+ * member's (a client certificate: member_post_auth), or our guest path's
+ * (marked in authorize), or refused (refuse_undecided). A Reject of a
+ * handshake that the registry or OCSP refused gets its access log row.
+ * Every reply that goes out gets a Message-Authenticator if it has none.
+ */
+static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
+{
+	rlm_cowork_t *inst = instance;
+
+	if (request->reply->code == PW_CODE_ACCESS_ACCEPT) {
+		if (fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY))
+			return member_post_auth(inst, request);
+		if (!request_data_reference(request, &guest_accept_key, 0)) return refuse_undecided(inst, request);
+	} else {
+		cw_member_decision_t *refused = request_data_get(request, &handshake_refusal_key, 0);
+
+		if (refused) {
+			log_handshake_decision(inst, request, refused);
+			talloc_free(refused);
+		} else if (refused_in_handshake(inst, request)) {
+			log_handshake_refusal(inst, request);
+		}
+	}
+	if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
+	return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
 }
 
 /* --- accounting: live sessions ----------------------------------------------------- */

@@ -317,14 +317,60 @@ static void post_auth_reject__only_gets_a_message_authenticator(void **state)
 	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_NOOP);
 }
 
-static void post_auth_accept_without_certificate__only_gets_a_message_authenticator(void **state)
+/* An Accept that neither a certificate nor our guest path decided (e.g. Auth-Type := Accept elsewhere). */
+static void post_auth_accept_without_certificate__is_refused(void **state)
 {
 	ctx_t *c = *state;
 	REQUEST *request = cert_request(c, NULL, "alice", FX_STATION);
 
+	assert_non_null(fr_pair_make(request->reply, &request->reply->vps, "Tunnel-Private-Group-Id", "100", T_OP_EQ));
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_REJECT);
+	reply_is_bare_reject(request);
+	assert_non_null(strstr(logged, "reject (unset): an Access-Accept that rlm_cowork did not decide"));
+}
+
+/* The request's User-Name as it is now. */
+static char const *request_user_name(REQUEST *request)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY);
+
+	return vp ? vp->vp_strvalue : NULL;
+}
+
+/* alice's certificate presented with the identity `identity`: the Accept and the request name alice. */
+static void accept_with_identity(ctx_t *c, char const *identity, bool warned)
+{
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY);
+
+	logged[0] = '\0';
+	fr_pair_value_strcpy(vp, identity);
+	assert_non_null(fr_pair_make(request->reply, &request->reply->vps, "User-Name", identity, T_OP_EQ));
 	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
-	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
-	assert_non_null(reply_attr(request, "Message-Authenticator"));
+	vp = reply_attr(request, "User-Name");
+	assert_non_null(vp);
+	assert_string_equal(vp->vp_strvalue, "alice");
+	assert_null(vp->next && vp->next->da->attr == PW_USER_NAME ? vp->next : NULL);
+	assert_string_equal(request_user_name(request), "alice");
+	assert_ptr_equal(request->username, fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY));
+	if (warned) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "identity \"%s\" presented by member alice's certificate " FX_ALICE, identity);
+		assert_non_null(strstr(logged, want));
+	} else {
+		assert_null(strstr(logged, "presented by member"));
+	}
+}
+
+static void post_auth_accept__names_the_member_whatever_the_identity(void **state)
+{
+	ctx_t *c = *state;
+
+	accept_with_identity(c, "staff-admin", true);
+	accept_with_identity(c, "bob", true);
+	accept_with_identity(c, "anonymous@example.org", false);
+	accept_with_identity(c, "alice", false);
 }
 
 static void post_auth_revoked_since_handshake__is_userlock_with_eap_failure(void **state)
@@ -700,7 +746,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(post_auth_accept__adds_shared_vlan_without_tenant, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_accept__replaces_a_vlan_set_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_reject__only_gets_a_message_authenticator, setup, teardown),
-		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__only_gets_a_message_authenticator, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept__names_the_member_whatever_the_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_revoked_since_handshake__is_userlock_with_eap_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(post_auth_unknown_certificate__is_reject_not_notfound, setup, teardown),
