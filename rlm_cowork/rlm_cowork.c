@@ -24,11 +24,15 @@
  * decision that cannot be logged does not grant access.
  *
  * Sessions (for Disconnect-Requests, RFC 5176):
- *  - post-auth puts Class = "cowork:<serial>" into a member's Accept (and
- *    Acct-Interim-Interval), which the NAS echoes in its accounting;
+ *  - post-auth puts Class = "cowork:<serial>:<issued>:<tag>" into a
+ *    member's Accept (and Acct-Interim-Interval), which the NAS echoes in
+ *    its accounting; the tag is an HMAC under a key derived from the device
+ *    key, so no client can forge a session for a serial it guessed;
  *  - accounting records Start/Interim-Update/Stop of those sessions, and
  *    Accounting-On/Off, synchronously in the access log file (lib/session.c)
- *    before the Accounting-Response goes out.
+ *    before the Accounting-Response goes out; accounting whose Class does
+ *    not verify is logged and ignored, and so is a new session beyond
+ *    max_sessions_per_nas live ones of its NAS.
  *
  * Revocation inside the TLS handshake: the module hooks OpenSSL's
  * certificate verification of eap_module's TLS context (the SSL_CTX of its
@@ -78,6 +82,8 @@
 /* Bounds of acct_interim_interval (0 turns it off): hostapd refuses less than 60 s. */
 #define INTERIM_MIN		60
 #define INTERIM_MAX		86400
+/* Bound of max_sessions_per_nas: beyond, a NAS is not an access point. */
+#define MAX_LIVE_MAX		1000000
 
 /* How the guest passphrases go to the AP, per SSID. */
 typedef enum {
@@ -126,6 +132,8 @@ typedef struct rlm_cowork_t {
 	cw_ocsp_service_t *ocsp;		//!< The responder's registration; NULL without one.
 	DICT_ATTR const	*da_ocsp_valid;		//!< TLS-OCSP-Cert-Valid
 	char const	*eap_module;		//!< The eap module whose TLS handshakes we check; "": none.
+	uint32_t	max_live;		//!< Live sessions kept per NAS (max_sessions_per_nas).
+	uint8_t		class_key[CW_CLASS_KEY_LEN];	//!< Class MAC key; valid once hasher is set (same lock).
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -140,6 +148,7 @@ static const CONF_PARSER module_config[] = {
 	{ "acct_interim_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, interim_interval), "3600" },
 	{ "ocsp_port", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, ocsp_port), "0" },
 	{ "eap_module", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_cowork_t, eap_module), "" },
+	{ "max_sessions_per_nas", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, max_live), STRINGIFY(CW_SESSION_MAX_LIVE_PER_NAS) },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -234,7 +243,11 @@ static int start_log(rlm_cowork_t *inst, CONF_SECTION *conf)
 	return 0;
 }
 
-/* The device key, loaded once (a missing key is retried at each decision). */
+/*
+ * The device key, loaded once (a missing key is retried at each decision):
+ * the device hasher, and the Class MAC key derived from it (written before
+ * the hasher is published, so a non-NULL hasher means both are there).
+ */
 static bool load_device_key(rlm_cowork_t *inst)
 {
 	uint8_t key[CW_DEVICE_KEY_LEN];
@@ -246,7 +259,10 @@ static bool load_device_key(rlm_cowork_t *inst)
 	if (!inst->hasher && cw_device_key_load(inst->key_path, key, &e) == 0) {
 		cw_device_hasher_t *h = NULL;
 
-		(void)cw_device_hasher_new(key, &h, &e);
+		if (cw_session_class_key(key, inst->class_key) < 0 || cw_device_hasher_new(key, &h, &e) < 0) {
+			cw_device_hasher_free(h);
+			h = NULL;
+		}
 		cw_wipe(key, sizeof(key));
 		__atomic_store_n(&inst->hasher, h, __ATOMIC_RELEASE);
 	}
@@ -621,6 +637,10 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		cf_log_err_cs(conf, "acct_interim_interval must be 0 (none) or %d to %d s", INTERIM_MIN, INTERIM_MAX);
 		return -1;
 	}
+	if (inst->max_live < 1 || inst->max_live > MAX_LIVE_MAX) {
+		cf_log_err_cs(conf, "max_sessions_per_nas must be 1 to %d", MAX_LIVE_MAX);
+		return -1;
+	}
 	if (find_attr(conf, "TLS-Client-Cert-Serial", &inst->da_serial) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
@@ -677,6 +697,7 @@ static int mod_detach(void *instance)
 	inst->logq = NULL;
 	cw_device_hasher_free(inst->hasher);
 	inst->hasher = NULL;
+	cw_wipe(inst->class_key, sizeof(inst->class_key));
 	cw_accesslog_close(inst->sessions);
 	inst->sessions = NULL;
 	if (!inst->pool) return 0;
@@ -1054,15 +1075,16 @@ static void reply_refusal(REQUEST *request)
 
 /*
  * What lets accounting name the session's certificate: Class =
- * "cowork:<serial>" (RFC 2865 5.25: the NAS sends it back unchanged in the
- * session's accounting), and Acct-Interim-Interval so that a live session
- * is heard of regularly. false when out of memory.
+ * "cowork:<serial>:<issued>:<tag>" (RFC 2865 5.25: the NAS sends it back
+ * unchanged in the session's accounting; the tag proves we issued it), and
+ * Acct-Interim-Interval so that a live session is heard of regularly.
+ * false without the device key, or when out of memory.
  */
-static bool add_session_attrs(rlm_cowork_t const *inst, REQUEST *request, cw_member_decision_t const *d)
+static bool add_session_attrs(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t const *d)
 {
 	char cls[CW_CLASS_MAX + 1];
 
-	if (cw_session_class(d->serial, cls) < 0 ||
+	if (!load_device_key(inst) || cw_session_class(inst->class_key, d->serial, clock_now(inst, request), cls) < 0 ||
 	    !reply_add(request, PW_CLASS, NULL, (uint8_t const *)cls, strlen(cls), NULL)) return false;
 	if (!inst->interim_interval) return true;
 	fr_pair_delete_by_num(&request->reply->vps, PW_ACCT_INTERIM_INTERVAL, 0, TAG_ANY);
@@ -1152,7 +1174,8 @@ static rlm_rcode_t member_post_auth(rlm_cowork_t *inst, REQUEST *request)
 	if (d.result == CW_DECIDE_ACCEPT && (add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d) ||
 					     !reply_member_name(request, d.member))) {
 		d.result = CW_DECIDE_INTERNAL;
-		strlcpy(d.reason, "out of memory adding the VLAN, Class and User-Name", sizeof(d.reason));
+		strlcpy(d.reason, "cannot add the VLAN, Class and User-Name (no device key, or out of memory)",
+			sizeof(d.reason));
 	}
 	member_row(inst, request, &d, &row);
 	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
@@ -1266,7 +1289,7 @@ static void our_class(REQUEST *request, cw_acct_input_t *in)
 }
 
 /* What the Accounting-Request says, as received; src and nas_ip hold the addresses' text. */
-static void acct_input(rlm_cowork_t const *inst, REQUEST *request, cw_acct_input_t *in, char src[INET6_ADDRSTRLEN],
+static void acct_input(rlm_cowork_t *inst, REQUEST *request, cw_acct_input_t *in, char src[INET6_ADDRSTRLEN],
 		       char nas_ip[INET_ADDRSTRLEN])
 {
 	VALUE_PAIR *vp;
@@ -1287,6 +1310,7 @@ static void acct_input(rlm_cowork_t const *inst, REQUEST *request, cw_acct_input
 	source_text(request, src);
 	in->source = src;
 	in->now_ms = wall_ms(inst);
+	if (load_device_key(inst)) in->class_key = inst->class_key;
 }
 
 /*
@@ -1343,7 +1367,7 @@ static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char con
 		cw_accesslog_close(inst->sessions);
 		inst->sessions = NULL;
 	}
-	if (inst->sessions) rc = cw_session_record(inst->sessions, ev, member, device, out, err);
+	if (inst->sessions) rc = cw_session_record(inst->sessions, ev, member, device, inst->max_live, out, err);
 	if (rc < 0 && inst->sessions) {
 		cw_accesslog_close(inst->sessions);
 		inst->sessions = NULL;
@@ -1353,7 +1377,7 @@ static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char con
 }
 
 /* One line for what was recorded: starts and ends at info level, updates in debug. */
-static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char const *member,
+static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char const *member, unsigned inst_max_live,
 			   cw_session_outcome_t const *out)
 {
 	char nas[CW_LOG_ESCAPED_MAX], id[CW_LOG_ESCAPED_MAX];
@@ -1374,6 +1398,10 @@ static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char con
 		RINFO("NAS %s (%s) restarted: %lld live session(s) ended", nas[0] ? nas : "-", ev->nas_address,
 		      (long long)out->ended);
 		break;
+	case CW_SESSION_OVER_LIMIT:
+		RWARN("accounting ignored: NAS %s (%s) already has %u live sessions (max_sessions_per_nas): session %s"
+		      " of certificate %s not recorded", nas[0] ? nas : "-", ev->nas_address, inst_max_live, id, ev->serial);
+		break;
 	case CW_SESSION_UPDATED:
 	case CW_SESSION_STALE:
 	case CW_SESSION_UNKNOWN:
@@ -1387,9 +1415,10 @@ static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char con
 /*
  * accounting: record our members' sessions (RFC 2866: the response goes
  * out only once the session is recorded). NOOP for accounting that is not
- * ours (nothing stored); INVALID (no response) for a malformed one of ours;
- * FAIL (no response: the NAS retries) when it cannot be recorded; OK when
- * recorded.
+ * ours, whose Class does not verify, or that would exceed the NAS's live
+ * sessions (nothing stored; the last two logged); INVALID (no response) for
+ * a malformed one of ours; FAIL (no response: the NAS retries) when it
+ * cannot be recorded; OK when recorded.
  */
 static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *request)
 {
@@ -1407,6 +1436,10 @@ static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *requ
 	acct_input(inst, request, &in, src, nas_ip);
 	kind = cw_acct_parse(&in, &ev, &e);
 	if (kind == CW_ACCT_IGNORE) return RLM_MODULE_NOOP;
+	if (kind == CW_ACCT_UNVERIFIED) {
+		RWARN("accounting ignored: %s (nothing stored)", e.msg);
+		return RLM_MODULE_NOOP;
+	}
 	if (kind < 0) {
 		RWARN("accounting refused: %s (nothing stored)", e.msg);
 		return RLM_MODULE_INVALID;
@@ -1417,8 +1450,8 @@ static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *requ
 		RERROR("accounting not recorded (no response, the NAS will retry): %s", e.msg);
 		return RLM_MODULE_FAIL;
 	}
-	session_logged(request, &ev, member, &out);
-	return RLM_MODULE_OK;
+	session_logged(request, &ev, member, inst->max_live, &out);
+	return out.change == CW_SESSION_OVER_LIMIT ? RLM_MODULE_NOOP : RLM_MODULE_OK;
 }
 
 extern module_t rlm_cowork;

@@ -6,6 +6,11 @@
 # row name alice, and a foreign identity is logged as a warning. The
 # accounting of that Accept (its Class, User-Name alice as the NAS echoes
 # it) makes a session row naming alice.
+# Accounting cannot be forged: a Class without the server's MAC, with a MAC
+# under another key, or with another serial under alice's MAC stores
+# nothing and the log says why; the MAC is checked independently (openssl)
+# against the documented derivation from STATE/device.key; a NAS gets at
+# most max_sessions_per_nas (here 2) live sessions.
 # Ports: 18440 (auth), 18441 (acct).
 . "$top_srcdir/tests/integration/harness.sh"
 
@@ -21,7 +26,9 @@ cowork member add alice >/dev/null && cowork member add bob >/dev/null || { not_
 issue alice && ALICE=$SERIAL && issue bob && BOB=$SERIAL || { not_ok "cert issue"; exit 1; }
 A="$CERTS/alice/alice.pem $CERTS/alice/alice.key"
 
-server_start "$TMP/state" $PORT || { not_ok "radiusd starts"; exit 1; }
+server_config "$TMP/state" $PORT &&
+	sed -i 's|^cowork {$|&\n\tmax_sessions_per_nas = 2|' "$CONF/mods-enabled/cowork" &&
+	grep -q 'max_sessions_per_nas = 2' "$CONF/mods-enabled/cowork" && server_run || { not_ok "radiusd starts"; exit 1; }
 ok "radiusd starts"
 
 # reply_attr NAME NUMBER: the values of attribute NUMBER in the Access-Accept
@@ -121,3 +128,70 @@ acct real Start REAL-1 'User-Name = "alice"' "Class = 0x$CLASS_HEX" &&
 	not_ok "... its session row names alice, her certificate and User-Name alice" \
 		"$(accesslog "SELECT * FROM session")"
 has "... radiusd's line names alice" "session started: member alice, certificate $ALICE" "$server_log"
+
+# --- forged accounting stores nothing -----------------------------------------------------
+
+CLASS=$(printf '%s\n' "$CLASS_HEX" | unhex)
+ISSUED=$(printf '%s\n' "$CLASS" | cut -d: -f3)
+TAG=$(printf '%s\n' "$CLASS" | cut -d: -f4)
+# hmac KEYHEX: HMAC-SHA-256 of standard input under the key, in hex (openssl, independent of the module).
+hmac() {
+	"$OPENSSL" dgst -sha256 -mac HMAC -macopt "hexkey:$1" | sed 's/.*= //'
+}
+CLASS_KEY=$(printf 'rlm_cowork accounting Class MAC key v1' | hmac "$(od -An -v -tx1 "$STATE/device.key" | tr -d ' \n')")
+WANT=$(printf 'cowork:%s:%s' "$ALICE" "$ISSUED" | hmac "$CLASS_KEY" | cut -c1-32)
+[ -n "$TAG" ] && [ "$TAG" = "$WANT" ] &&
+	ok "the Class is cowork:<serial>:<time>:<HMAC-SHA-256 under a key derived from device.key, 128 bits>" ||
+	not_ok "the Class is cowork:<serial>:<time>:<HMAC-SHA-256 under a key derived from device.key, 128 bits>" \
+		"Class '$CLASS', want tag '$WANT'"
+
+# forged NAME DESC CLASS WHY: a Start with CLASS is answered, stores nothing, and the log says WHY.
+forged() {
+	mark=$(wc -l <"$server_log")
+	if acct "$1" Start "$1" 'User-Name = "alice"' "Class = $(hexof "$3")"; then
+		ok "$2: answered (ignored)"
+	else
+		not_ok "$2: answered (ignored)" "$(tail -n 5 "$TMP/acct-$1.out")"
+	fi
+	[ "$(accesslog "SELECT count(*) FROM session WHERE acct_session_id = '$1'")" = 0 ] &&
+		ok "... no session row" || not_ok "... no session row" "$(accesslog "SELECT * FROM session")"
+	tail -n +"$((mark + 1))" "$server_log" >"$TMP/since.log"
+	has "... the log says why" "WARNING: accounting ignored: $4.* \\(nothing stored\\)$" "$TMP/since.log"
+}
+hexof() {
+	printf '0x%s' "$(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')"
+}
+OTHER_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+OTHER_TAG=$(printf 'cowork:%s:%s' "$ALICE" "$ISSUED" | hmac "$OTHER_KEY" | cut -c1-32)
+forged FORGED-1 "a Start naming alice's serial without a MAC" "cowork:$ALICE" \
+	"Class \"cowork:$ALICE\" carries no MAC"
+forged FORGED-2 "a Start with a MAC under another key" "cowork:$ALICE:$ISSUED:$OTHER_TAG" \
+	"the Class of certificate \"$ALICE\" does not verify: altered, forged, or issued under another key"
+forged FORGED-3 "a Start with alice's MAC on bob's serial" "cowork:$BOB:$ISSUED:$TAG" \
+	"the Class of certificate \"$BOB\" does not verify"
+forged FORGED-4 "a Start with alice's MAC and another time" "cowork:$ALICE:$((ISSUED + 1)):$TAG" \
+	"the Class of certificate \"$ALICE\" does not verify"
+acct forged-stop Stop REAL-1 "Class = $(hexof "cowork:$ALICE")" && ok "a Stop without the MAC is answered (ignored)" ||
+	not_ok "a Stop without the MAC is answered (ignored)"
+[ "$(accesslog "SELECT stopped_ms IS NULL FROM session WHERE acct_session_id = 'REAL-1'")" = 1 ] &&
+	ok "... and does not end the real session" || not_ok "... and does not end the real session"
+lacks "no key material in radiusd's log" "$CLASS_KEY|$(od -An -v -tx1 "$STATE/device.key" | tr -d ' \n')" "$server_log"
+
+# --- at most max_sessions_per_nas live sessions per NAS ------------------------------------
+acct real2 Start REAL-2 'User-Name = "alice"' "Class = 0x$CLASS_HEX" && ok "a second session of the NAS is recorded" ||
+	not_ok "a second session of the NAS is recorded"
+mark=$(wc -l <"$server_log")
+acct real3 Start REAL-3 'User-Name = "alice"' "Class = 0x$CLASS_HEX" && ok "a third one (over the limit of 2) is answered" ||
+	not_ok "a third one (over the limit of 2) is answered"
+[ "$(accesslog "SELECT count(*) FROM session WHERE stopped_ms IS NULL")" = 2 ] &&
+	ok "... but not recorded" || not_ok "... but not recorded" "$(accesslog "SELECT * FROM session")"
+tail -n +"$((mark + 1))" "$server_log" >"$TMP/since.log"
+has "... and the log says why" "accounting ignored: NAS 127.0.0.1 \\(127.0.0.1\\) already has 2 live sessions \\(max_sessions_per_nas\\): session REAL-3" \
+	"$TMP/since.log"
+acct real1-stop Stop REAL-1 'User-Name = "alice"' "Class = 0x$CLASS_HEX" && acct real3b Start REAL-3 'User-Name = "alice"' \
+	"Class = 0x$CLASS_HEX" && [ "$(session_member REAL-3)" = alice ] &&
+	ok "once one ends, a new one is recorded" || not_ok "once one ends, a new one is recorded"
+
+server_running && ok "radiusd is still running" || not_ok "radiusd is still running"
+lacks "no crash or sanitizer report in radiusd's log" "(Segmentation|SIGSEGV|Assertion|AddressSanitizer|runtime error)" \
+	"$server_log"
