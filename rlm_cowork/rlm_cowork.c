@@ -49,6 +49,7 @@
  */
 #include <freeradius/radiusd.h>
 #include <freeradius/modules.h>
+#include <freeradius/modpriv.h>
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -134,6 +135,7 @@ typedef struct rlm_cowork_t {
 	char const	*eap_module;		//!< The eap module whose TLS handshakes we check; "": none.
 	uint32_t	max_live;		//!< Live sessions kept per NAS (max_sessions_per_nas).
 	uint8_t		class_key[CW_CLASS_KEY_LEN];	//!< Class MAC key; valid once hasher is set (same lock).
+	SSL_CTX		*handshake_ctx;		//!< eap_module's TLS context; NULL: none (see claim_handshake).
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -438,14 +440,53 @@ static int start_ocsp(rlm_cowork_t *inst, CONF_SECTION *conf)
 /* --- revocation inside the TLS handshake -------------------------------------- */
 
 /*
- * One hook per process, on the SSL_CTX of eap_module's tls-config, set the
- * first time an instance starts. A HUP makes a new instance of this module
- * but not a new eap context: the hook then moves to the new instance.
- * NULL (detached): every handshake is refused.
+ * The hook is per TLS context: the SSL_CTX of an eap module's tls-config
+ * carries (in its ex_data, at handshake_index) a slot naming the one
+ * instance whose registry checks its handshakes. The slot is made when a
+ * context is first claimed and lives as long as the context; the
+ * instance in it changes only:
+ *  - at the very end of a successful mod_instantiate (claim_handshake): a
+ *    HUP's new instance replaces the old one of the same name; another
+ *    instance holding the context is a configuration error;
+ *  - in mod_detach, only if it still names that instance (compare and
+ *    exchange): a failed re-instantiation leaves the running one in place.
+ * An empty slot (its instance detached) refuses every handshake.
+ *
+ * FreeRADIUS facts this relies on (3.2.x): rlm_eap is not HUP-safe, so a
+ * HUP never re-instantiates it and its context stays the one made at
+ * start; a HUP re-reads the configuration into a new tree and instantiates
+ * HUP-safe modules (us) from it, keeping the old instance for 60 s or more
+ * and detaching a new one that fails (modules.c module_hup_module);
+ * tls_server_conf_parse caches the parsed tls-config in its section. So
+ * the context is found from the eap module's own instance section
+ * (module_find: the section it was instantiated from), never from the
+ * new tree, whose tls-config would parse into a new, unused context.
  */
-static rlm_cowork_t *handshake_inst;		/* atomic */
-static SSL_CTX *handshake_ctx;			/* the context hooked, once */
+typedef struct {
+	rlm_cowork_t	*inst;		//!< atomic; NULL: refuse every handshake
+} handshake_slot_t;
+
+static int handshake_index = -1;		/* SSL_CTX ex_data index of the slot */
+static pthread_once_t handshake_index_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t handshake_lock = PTHREAD_MUTEX_INITIALIZER;	/* claims and slot creation */
 static char handshake_refusal_key;		/* request_data key: a refusal for post-auth */
+
+static void handshake_slot_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+	free(ptr);
+}
+
+static void handshake_index_new(void)
+{
+	handshake_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, handshake_slot_free);
+}
+
+/* The slot of a context, or NULL when no instance ever claimed it. */
+static handshake_slot_t *handshake_slot(SSL_CTX const *ctx)
+{
+	return ctx && handshake_index >= 0 ? SSL_CTX_get_ex_data(ctx, handshake_index) : NULL;
+}
 
 /* The X509 error that makes OpenSSL send the right TLS alert for a refusal. */
 static int handshake_x509_error(cw_decide_result_t r)
@@ -477,7 +518,8 @@ static void handshake_decide(rlm_cowork_t *inst, X509 *cert, REQUEST *request, c
 	memset(d, 0, sizeof(*d));
 	if (!inst) {
 		d->result = CW_DECIDE_INTERNAL;
-		strlcpy(d->reason, "rlm_cowork is not running (detached)", sizeof(d->reason));
+		strlcpy(d->reason, "no rlm_cowork instance checks this eap module's handshakes any more (detached; if"
+			" eap_module changed on a HUP, restart radiusd)", sizeof(d->reason));
 		return;
 	}
 	if (!sn || ASN1_STRING_type(sn) != V_ASN1_INTEGER ||
@@ -513,14 +555,16 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 	SSL *ssl = X509_STORE_CTX_get_ex_data(x509, SSL_get_ex_data_X509_STORE_CTX_idx());
 	REQUEST *request = ssl ? SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST) : NULL;
 	cw_member_decision_t d, *keep;
+	handshake_slot_t *slot;
 	int ok;
 
 	(void)arg;
 	ok = X509_verify_cert(x509);
 	if (ok <= 0) return ok;
 
-	handshake_decide(__atomic_load_n(&handshake_inst, __ATOMIC_ACQUIRE), X509_STORE_CTX_get0_cert(x509), request,
-			 &d);
+	slot = ssl ? handshake_slot(SSL_get_SSL_CTX(ssl)) : NULL;
+	handshake_decide(slot ? __atomic_load_n(&slot->inst, __ATOMIC_ACQUIRE) : NULL, X509_STORE_CTX_get0_cert(x509),
+			 request, &d);
 	if (d.result == CW_DECIDE_ACCEPT) {
 		if (request) RDEBUG2("Certificate %s of %s passed the registry check in the TLS handshake", d.serial,
 				     d.member);
@@ -552,54 +596,147 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 }
 
 /*
- * Check the certificates of eap_module's TLS handshakes against the
- * registry: find `eap <eap_module> { tls { tls = NAME } tls-config NAME
- * {...} }` and hook the SSL_CTX of that tls-config. tls_server_conf_parse
- * caches the parsed configuration in its section, so whichever of the two
- * modules starts first, both use the same context.
+ * The TLS context of eap_module's handshakes: `eap <eap_module> { tls {
+ * tls = NAME } tls-config NAME {...} }` in the section that eap module was
+ * instantiated from (see above), parsed (or taken from the cache) by
+ * tls_server_conf_parse: whichever module starts first, both use the same
+ * context. NULL with the error logged.
  */
-static int hook_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+static SSL_CTX *handshake_context(rlm_cowork_t const *inst, CONF_SECTION *conf)
 {
-	CONF_SECTION *modules, *eap, *tls, *tls_cs;
+	CONF_SECTION *modules = cf_section_sub_find(cf_top_section(conf), "modules"), *tls, *tls_cs;
+	module_instance_t *eap = modules ? module_find(modules, inst->eap_module) : NULL;
 	fr_tls_server_conf_t *tc;
 	CONF_PAIR *cp;
 
-	if (!inst->eap_module || !inst->eap_module[0]) {
-		WARN("rlm_cowork (%s): eap_module is empty: certificates are checked in the registry only after the"
-		     " TLS handshake (a refused device is not told; set eap_module = cowork_eap)", inst->name);
-		return 0;
-	}
-	if (handshake_ctx) {		/* a HUP: the eap context stays, the hook moves here */
-		__atomic_store_n(&handshake_inst, inst, __ATOMIC_RELEASE);
-		return 0;
-	}
-	modules = cf_section_sub_find(cf_top_section(conf), "modules");
-	eap = modules ? cf_section_sub_find_name2(modules, "eap", inst->eap_module) : NULL;
-	if (!eap) {
+	if (!eap || !eap->cs || strcmp(cf_section_name1(eap->cs), "eap") != 0) {
 		cf_log_err_cs(conf, "eap_module \"%s\": there is no `eap %s { ... }` in modules (mods-enabled)",
 			      inst->eap_module, inst->eap_module);
-		return -1;
+		return NULL;
 	}
-	tls = cf_section_sub_find(eap, "tls");
+	tls = cf_section_sub_find(eap->cs, "tls");
 	cp = tls ? cf_pair_find(tls, "tls") : NULL;
-	tls_cs = cp && cf_pair_value(cp) ? cf_section_sub_find_name2(eap, "tls-config", cf_pair_value(cp)) : NULL;
+	tls_cs = cp && cf_pair_value(cp) ? cf_section_sub_find_name2(eap->cs, "tls-config", cf_pair_value(cp)) : NULL;
 	if (!tls_cs) {
 		cf_log_err_cs(conf, "eap_module \"%s\": it needs `tls { tls = NAME }` and a `tls-config NAME { ... }`"
 			      " section, whose handshakes rlm_cowork checks", inst->eap_module);
-		return -1;
+		return NULL;
 	}
 	tc = tls_server_conf_parse(tls_cs);
 	if (!tc || !tc->ctx) {
 		cf_log_err_cs(conf, "eap_module \"%s\": its tls-config \"%s\" does not load", inst->eap_module,
 			      cf_pair_value(cp));
+		return NULL;
+	}
+	return tc->ctx;
+}
+
+/*
+ * Whether inst may take the context: free, ours already, or held by the
+ * instance of the same name that inst replaces (a HUP). Another instance
+ * is a configuration error naming both. Called with handshake_lock held.
+ */
+static int handshake_claimable(rlm_cowork_t const *inst, SSL_CTX *ctx, CONF_SECTION *conf)
+{
+	handshake_slot_t *slot = handshake_slot(ctx);
+	rlm_cowork_t const *holder = slot ? __atomic_load_n(&slot->inst, __ATOMIC_ACQUIRE) : NULL;
+
+	if (!holder || holder == inst || strcmp(holder->name, inst->name) == 0) return 0;
+	cf_log_err_cs(conf, "cowork instances \"%s\" and \"%s\" both name eap_module \"%s\": one TLS context can be"
+		      " checked against one registry only (give each instance its own eap module, or set"
+		      " eap_module = \"\" in one)", holder->name, inst->name, inst->eap_module);
+	return -1;
+}
+
+/*
+ * Find eap_module's context and check that inst may claim it (before
+ * anything else is started). 0 with inst->handshake_ctx set (NULL when
+ * eap_module is ""), or -1 with the error logged.
+ */
+static int find_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	int rc;
+
+	inst->handshake_ctx = NULL;
+	if (!inst->eap_module || !inst->eap_module[0]) {
+		WARN("rlm_cowork (%s): eap_module is empty: certificates are checked in the registry only after the"
+		     " TLS handshake (a refused device is not told; set eap_module = cowork_eap)", inst->name);
+		return 0;
+	}
+	if (pthread_once(&handshake_index_once, handshake_index_new) != 0 || handshake_index < 0) {
+		cf_log_err_cs(conf, "cannot make an OpenSSL ex_data index for the TLS hook");
 		return -1;
 	}
-	SSL_CTX_set_cert_verify_callback(tc->ctx, handshake_verify, NULL);
-	handshake_ctx = tc->ctx;
-	__atomic_store_n(&handshake_inst, inst, __ATOMIC_RELEASE);
+	inst->handshake_ctx = handshake_context(inst, conf);
+	if (!inst->handshake_ctx) return -1;
+	pthread_mutex_lock(&handshake_lock);
+	rc = handshake_claimable(inst, inst->handshake_ctx, conf);
+	pthread_mutex_unlock(&handshake_lock);
+	return rc;
+}
+
+/*
+ * The last step of a successful mod_instantiate: inst checks the
+ * handshakes of its context from now on. The slot is made and attached
+ * before the verify callback is installed, so the callback always finds
+ * one. 0, or -1 with the error logged (nothing changed).
+ */
+static int claim_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	SSL_CTX *ctx = inst->handshake_ctx;
+	handshake_slot_t *slot;
+	int rc = -1;
+
+	if (!ctx) return 0;
+	pthread_mutex_lock(&handshake_lock);
+	if (handshake_claimable(inst, ctx, conf) < 0) goto done;
+	slot = handshake_slot(ctx);
+	if (!slot) {
+		slot = calloc(1, sizeof(*slot));
+		if (!slot || !SSL_CTX_set_ex_data(ctx, handshake_index, slot)) {
+			free(slot);
+			cf_log_err_cs(conf, "cannot attach rlm_cowork's TLS hook to eap module \"%s\"", inst->eap_module);
+			goto done;
+		}
+		SSL_CTX_set_cert_verify_callback(ctx, handshake_verify, NULL);
+	}
+	__atomic_store_n(&slot->inst, inst, __ATOMIC_RELEASE);
+	rc = 0;
 	INFO("rlm_cowork (%s): client certificates of %s are checked in the registry inside the TLS handshake",
 	     inst->name, inst->eap_module);
-	return 0;
+done:
+	pthread_mutex_unlock(&handshake_lock);
+	return rc;
+}
+
+/* Detach: the context's handshakes are no longer checked with inst (refused, unless another instance took it). */
+static void release_handshake(rlm_cowork_t *inst)
+{
+	handshake_slot_t *slot = handshake_slot(inst->handshake_ctx);
+	rlm_cowork_t *expected = inst;
+
+	if (!slot) return;
+	pthread_mutex_lock(&handshake_lock);
+	(void)__atomic_compare_exchange_n(&slot->inst, &expected, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&handshake_lock);
+}
+
+/*
+ * On a HUP, FreeRADIUS 3.2 parses the new instance from the section the
+ * module was first loaded from (modules.c: module_hup_module calls
+ * module_conf_parse(node), which parses node->cs) but instantiates it with
+ * the re-read section. Parse that one again, so that a HUP applies the file
+ * as it now is (state_dir, eap_module, ...) instead of silently keeping
+ * the values from start. 0, or -1 (the error logged by the parser).
+ */
+static int parse_current(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	CONF_SECTION *modules = cf_section_sub_find(cf_top_section(conf), "modules");
+	char const *name = cf_section_name2(conf) ? cf_section_name2(conf) : cf_section_name1(conf);
+	module_instance_t *self = modules ? module_find(modules, name) : NULL;
+
+	if (!self || !self->cs || self->cs == conf) return 0;
+	return cf_section_parse(conf, inst, module_config);
 }
 
 static int mod_instantiate(CONF_SECTION *conf, void *instance)
@@ -608,6 +745,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	cw_regconn_t *conn;
 	cw_err_t e;
 
+	if (parse_current(inst, conf) < 0) return -1;
 	inst->cs = conf;
 	inst->name = cf_section_name2(conf);
 	if (!inst->name) inst->name = cf_section_name1(conf);
@@ -641,6 +779,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		cf_log_err_cs(conf, "max_sessions_per_nas must be 1 to %d", MAX_LIVE_MAX);
 		return -1;
 	}
+	if (find_handshake(inst, conf) < 0) return -1;
 	if (find_attr(conf, "TLS-Client-Cert-Serial", &inst->da_serial) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
@@ -678,17 +817,17 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		     e.msg);
 	}
 	cw_regpool_put(inst->pool, conn, false);
-	if (hook_handshake(inst, conf) < 0) return -1;
-	return start_ocsp(inst, conf);
+	if (start_ocsp(inst, conf) < 0) return -1;
+	/* Last: nothing may fail after this instance starts checking handshakes. */
+	return claim_handshake(inst, conf);
 }
 
 static int mod_detach(void *instance)
 {
 	rlm_cowork_t *inst = instance;
-	rlm_cowork_t *expected = inst;
 
-	/* No handshake checked with this instance's registry from now on (refused instead). */
-	(void)__atomic_compare_exchange_n(&handshake_inst, &expected, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	/* No handshake checked with this instance's registry from now on (refused, unless its successor took over). */
+	release_handshake(inst);
 	/* No OCSP answer from this instance's configuration from now on. */
 	cw_ocsp_unserve(inst->ocsp);
 	inst->ocsp = NULL;
