@@ -10,6 +10,7 @@
 const char *cw_decide_result_name(cw_decide_result_t r)
 {
 	switch (r) {
+	case CW_DECIDE_UNSET: return "unset";
 	case CW_DECIDE_ACCEPT: return "accept";
 	case CW_DECIDE_UNKNOWN_CERT: return "unknown-cert";
 	case CW_DECIDE_REVOKED: return "revoked";

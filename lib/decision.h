@@ -11,8 +11,14 @@
 #include "cowork.h"
 #include "station.h"
 
+/*
+ * The zero value is a refusal: a decision that was never set (memset to
+ * zero, a forgotten assignment) must never read as an accept. ACCEPT is
+ * therefore not 0, and every consumer treats UNSET like any other refusal.
+ */
 typedef enum {
-	CW_DECIDE_ACCEPT = 0,		//!< May connect.
+	CW_DECIDE_UNSET = 0,		//!< No decision was made: refused.
+	CW_DECIDE_ACCEPT,		//!< May connect.
 	CW_DECIDE_UNKNOWN_CERT,		//!< Serial not issued by us.
 	CW_DECIDE_REVOKED,		//!< Certificate revoked.
 	CW_DECIDE_SUSPENDED,		//!< Member suspended or removed.

@@ -1,6 +1,7 @@
 /*
  * member.c - the member path's decision.
  */
+#include <strings.h>
 #include <string.h>
 
 #include "member.h"
@@ -228,4 +229,16 @@ void cw_member_decide_serial(cw_registry_t *reg, const char *serial, int64_t now
 	(void)cw_snprintf(out->member, sizeof(out->member), "%s", row.member);
 	if (check_standing(&row, now, out) < 0) return;
 	decide(out, CW_DECIDE_ACCEPT, "certificate %s of %s may connect", out->serial, row.member);
+}
+
+cw_identity_t cw_member_identity(const char *identity, size_t len, const char *member)
+{
+	const char *at = identity ? memchr(identity, '@', len) : NULL;
+	size_t user_len = at ? (size_t)(at - identity) : len;
+
+	if (!identity || user_len == 0) return CW_IDENTITY_ANONYMOUS;
+	if (user_len == strlen("anonymous") && strncasecmp(identity, "anonymous", user_len) == 0)
+		return CW_IDENTITY_ANONYMOUS;
+	if (same_text(identity, user_len, member)) return CW_IDENTITY_MEMBER;
+	return CW_IDENTITY_OTHER;
 }

@@ -69,4 +69,20 @@ void cw_member_decide_serial(cw_registry_t *reg, const char *serial, int64_t now
 void cw_member_evaluate(const cw_member_input_t *in, const cw_cert_row_t *row, int ssid_class,
 			const cw_vlan_plan_t *plan, int plan_defined, int64_t now, cw_member_decision_t *out);
 
+/* What an outer EAP identity says about the member whose certificate was accepted. */
+typedef enum cw_identity {
+	CW_IDENTITY_MEMBER,	//!< the member id, alone or as member@realm
+	CW_IDENTITY_ANONYMOUS,	//!< none, empty, "anonymous[@realm]" (any case) or "@realm"
+	CW_IDENTITY_OTHER,	//!< anything else: someone else's name, a role, garbage
+} cw_identity_t;
+
+/*
+ * Classify the outer identity (User-Name: untrusted, not terminated, may
+ * be NULL) presented with member's certificate. In EAP-TLS the identity is
+ * not authenticated, only the certificate is: an anonymous identity is
+ * normal (RFC 7542 2.4), a different name is worth a warning, and the
+ * Access-Accept names the member in every case.
+ */
+cw_identity_t cw_member_identity(const char *identity, size_t len, const char *member);
+
 #endif

@@ -2,16 +2,69 @@
  * session.c - live member sessions from RADIUS accounting.
  */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sqlite3.h>
 
 #include "session.h"
 #include "sqlutil.h"
 
-int cw_session_class(const char *serial, char out[CW_CLASS_MAX + 1])
+/* Domain separation: the device key's HMAC under this label is the Class key, and nothing else. */
+static const char class_key_label[] = "rlm_cowork accounting Class MAC key v1";
+
+int cw_session_class_key(const uint8_t device_key[CW_DEVICE_KEY_LEN], uint8_t out[CW_CLASS_KEY_LEN])
 {
-	return cw_snprintf(out, CW_CLASS_MAX + 1, "%s%s", CW_CLASS_PREFIX, serial);
+	unsigned int len = 0;
+
+	if (!HMAC(EVP_sha256(), device_key, CW_DEVICE_KEY_LEN, (const unsigned char *)class_key_label,
+		  sizeof(class_key_label) - 1, out, &len) || len != CW_CLASS_KEY_LEN) {
+		OPENSSL_cleanse(out, CW_CLASS_KEY_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+/* The tag of the Class's signed part (len bytes of text), in lowercase hex. 0 or -1. */
+static int class_tag(const uint8_t key[CW_CLASS_KEY_LEN], const char *text, size_t len,
+		     char hex[2 * CW_CLASS_TAG_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t mac[EVP_MAX_MD_SIZE];
+	unsigned int mac_len = 0;
+
+	if (!HMAC(EVP_sha256(), key, CW_CLASS_KEY_LEN, (const unsigned char *)text, len, mac, &mac_len) ||
+	    mac_len < CW_CLASS_TAG_LEN) return -1;
+	for (size_t i = 0; i < CW_CLASS_TAG_LEN; i++) {
+		hex[2 * i] = digits[mac[i] >> 4];
+		hex[2 * i + 1] = digits[mac[i] & 15];
+	}
+	hex[2 * CW_CLASS_TAG_LEN] = '\0';
+	return 0;
+}
+
+/* Is serial (len bytes) exactly the canonical form cw_serial_normalise gives? */
+static bool serial_canonical(const char *serial, size_t len, char out[CW_SERIAL_HEX_MAX + 1])
+{
+	return len > 0 && cw_serial_normalise(serial, len, out, NULL) == 0 && strlen(out) == len &&
+	       memcmp(out, serial, len) == 0;
+}
+
+int cw_session_class(const uint8_t key[CW_CLASS_KEY_LEN], const char *serial, int64_t issued,
+		     char out[CW_CLASS_MAX + 1])
+{
+	char canonical[CW_SERIAL_HEX_MAX + 1], tag[2 * CW_CLASS_TAG_LEN + 1];
+	int n;
+
+	if (issued < 0 || !serial_canonical(serial, strlen(serial), canonical)) return -1;
+	n = snprintf(out, CW_CLASS_MAX + 1, "%s%s:%" PRId64, CW_CLASS_PREFIX, serial, issued);
+	if (n < 0 || (size_t)n + 1 + sizeof(tag) > CW_CLASS_MAX + 1 || class_tag(key, out, (size_t)n, tag) < 0) return -1;
+	out[n] = ':';
+	memcpy(out + n + 1, tag, sizeof(tag));
+	return 0;
 }
 
 bool cw_session_class_ours(const void *value, size_t len)
@@ -48,19 +101,51 @@ int cw_ip_canonical(const char *in, int only_family, char out[CW_NAS_ADDRESS_MAX
 	return inet_ntop(family, buf, out, CW_NAS_ADDRESS_MAX + 1) ? 0 : -1;
 }
 
-/* The serial of our Class; exactly the canonical form we put there. 0 or -1 with err. */
-static int class_serial(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t *err)
+/*
+ * Verify our Class and take its serial and time: "cowork:<serial>:<issued>:<tag>"
+ * whose tag is the one in->class_key gives (compared in constant time), and
+ * whose serial is in the canonical form we put there. 0, or -1 with err.
+ */
+static int class_verify(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t *err)
 {
-	const char *s = in->class_value + CW_CLASS_PREFIX_LEN;
-	size_t len = in->class_len - CW_CLASS_PREFIX_LEN;
-	char esc[CW_LOG_ESCAPED_MAX];
+	const char *v = in->class_value, *end = v + in->class_len;
+	const char *serial = v + CW_CLASS_PREFIX_LEN, *colon1, *colon2;
+	char tag[2 * CW_CLASS_TAG_LEN + 1], esc[CW_LOG_ESCAPED_MAX];
+	size_t tag_len;
+	int64_t issued = 0;
 
-	if (len == 0 || cw_serial_normalise(s, len, ev->serial, NULL) < 0 || strlen(ev->serial) != len ||
-	    memcmp(ev->serial, s, len) != 0) {
-		cw_log_escape(in->class_value, in->class_len, esc, sizeof(esc));
-		cw_err_set(err, "Class \"%s\" does not hold a certificate serial in our form", esc);
+	colon1 = memchr(serial, ':', (size_t)(end - serial));
+	colon2 = colon1 ? memchr(colon1 + 1, ':', (size_t)(end - colon1 - 1)) : NULL;
+	if (!colon2) {
+		cw_log_escape(v, in->class_len, esc, sizeof(esc));
+		cw_err_set(err, "Class \"%s\" carries no MAC (not issued by this server, or before Classes had one)", esc);
 		return -1;
 	}
+	cw_log_escape(serial, (size_t)(colon1 - serial), esc, sizeof(esc));
+	tag_len = (size_t)(end - colon2 - 1);
+	if (!in->class_key || class_tag(in->class_key, v, (size_t)(colon2 - v), tag) < 0) {
+		cw_err_set(err, "the Class of certificate \"%s\" cannot be verified (no device key)", esc);
+		return -1;
+	}
+	if (tag_len != 2 * CW_CLASS_TAG_LEN || CRYPTO_memcmp(tag, colon2 + 1, tag_len) != 0) {
+		cw_err_set(err, "the Class of certificate \"%s\" does not verify: altered, forged, or issued under another"
+			   " key", esc);
+		return -1;
+	}
+	/* Verified: we made it. The checks below are for a key holder's mistakes. */
+	if (colon2 - colon1 - 1 < 1 || colon2 - colon1 - 1 > CW_CLASS_ISSUED_MAX ||
+	    !serial_canonical(serial, (size_t)(colon1 - serial), ev->serial)) {
+		cw_err_set(err, "Class \"%s\" does not hold a certificate serial and time in our form", esc);
+		return -1;
+	}
+	for (const char *p = colon1 + 1; p < colon2; p++) {
+		if (*p < '0' || *p > '9' || issued > (INT64_MAX - 9) / 10) {
+			cw_err_set(err, "Class \"%s\" does not hold a certificate serial and time in our form", esc);
+			return -1;
+		}
+		issued = issued * 10 + (*p - '0');
+	}
+	ev->class_issued = issued;
 	return 0;
 }
 
@@ -161,7 +246,11 @@ int cw_acct_parse(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t *err)
 		if (parse_nas(in, ev, NULL) < 0) ev->nas[0] = '\0';
 		return kind;
 	}
-	if (parse_nas(in, ev, err) < 0 || class_serial(in, ev, err) < 0 || parse_session(in, ev, err) < 0) return -1;
+	if (class_verify(in, ev, err) < 0) {
+		memset(ev, 0, sizeof(*ev));
+		return CW_ACCT_UNVERIFIED;
+	}
+	if (parse_nas(in, ev, err) < 0 || parse_session(in, ev, err) < 0) return -1;
 	return kind;
 }
 
@@ -268,8 +357,26 @@ static int write_live(cw_accesslog_t *log, const char *sql, const cw_acct_event_
 	return finish(log, st, rc, "recording the session", err) == 1 ? 0 : -1;
 }
 
+/* Live sessions of a NAS, counted up to limit. The count, or -1 with err. */
+static int64_t live_count(cw_accesslog_t *log, const char *nas_address, unsigned limit, cw_err_t *err)
+{
+	sqlite3_stmt *st = prepare(log, "SELECT count(*) FROM (SELECT 1 FROM session WHERE nas_address = ?1"
+				   " AND stopped_ms IS NULL LIMIT ?2)", "counting the NAS's live sessions", err);
+	int64_t n = -1;
+
+	if (!st) return -1;
+	if (sqlite3_bind_text(st, 1, nas_address, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, limit) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+	} else {
+		cw_sql_err(cw_accesslog_db(log), err, "counting the NAS's live sessions");
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 static int start_or_update(cw_accesslog_t *log, const cw_acct_event_t *ev, const char *member,
-			   const uint8_t *device, cw_session_outcome_t *out, cw_err_t *err)
+			   const uint8_t *device, unsigned max_live, cw_session_outcome_t *out, cw_err_t *err)
 {
 	int64_t id = 0;
 	bool live = false;
@@ -281,6 +388,15 @@ static int start_or_update(cw_accesslog_t *log, const cw_acct_event_t *ev, const
 	}
 	found = find_row(log, ev, &id, &live, err);
 	if (found < 0) return -1;
+	if (!live && (found == 0 || ev->status == CW_ACCT_START) && max_live) {
+		int64_t n = live_count(log, ev->nas_address, max_live, err);
+
+		if (n < 0) return -1;
+		if (n >= max_live) {
+			out->change = CW_SESSION_OVER_LIMIT;
+			return 0;
+		}
+	}
 	if (found == 0) {
 		out->change = CW_SESSION_STARTED;
 		return write_live(log, sql_insert, ev, member, device, 0, err);
@@ -316,7 +432,7 @@ static int end_live(cw_accesslog_t *log, const char *nas_address, const char *ac
 
 /* The event's change, inside the caller's transaction. 0 or -1. */
 static int apply(cw_accesslog_t *log, const cw_acct_event_t *ev, const char *member, const uint8_t *device,
-		 cw_session_outcome_t *out, cw_err_t *err)
+		 unsigned max_live, cw_session_outcome_t *out, cw_err_t *err)
 {
 	int n;
 
@@ -326,14 +442,15 @@ static int apply(cw_accesslog_t *log, const cw_acct_event_t *ev, const char *mem
 		out->ended = n;
 		return n < 0 ? -1 : 0;
 	}
-	if (ev->status != CW_ACCT_STOP) return start_or_update(log, ev, member, device, out, err);
+	if (ev->status != CW_ACCT_STOP) return start_or_update(log, ev, member, device, max_live, out, err);
 	n = end_live(log, ev->nas_address, ev->acct_session_id, ev->now_ms, err);
 	out->change = n > 0 ? CW_SESSION_STOPPED : CW_SESSION_UNKNOWN;
 	return n < 0 ? -1 : 0;
 }
 
 int cw_session_record(cw_accesslog_t *log, const cw_acct_event_t *ev, const char *member,
-		      const uint8_t device[CW_DEVICE_HASH_LEN], cw_session_outcome_t *out, cw_err_t *err)
+		      const uint8_t device[CW_DEVICE_HASH_LEN], unsigned max_live, cw_session_outcome_t *out,
+		      cw_err_t *err)
 {
 	sqlite3 *db = cw_accesslog_db(log);
 
@@ -344,7 +461,7 @@ int cw_session_record(cw_accesslog_t *log, const cw_acct_event_t *ev, const char
 	}
 	if (cw_accesslog_in_place(log, err) < 0 ||
 	    cw_sql_exec(db, "BEGIN IMMEDIATE", "starting a session transaction", err) < 0) return -1;
-	if (apply(log, ev, member, device, out, err) < 0 ||
+	if (apply(log, ev, member, device, max_live, out, err) < 0 ||
 	    cw_sql_exec(db, "COMMIT", "committing the session", err) < 0) {
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;

@@ -3,9 +3,13 @@
  * that a revocation can reach a device that is already connected
  * (RFC 5176 Disconnect-Request, see dae.h).
  *
- * The module puts Class = "cowork:<serial>" into a member's Access-Accept;
- * the NAS echoes it in every Accounting-Request of that session (RFC 2865
- * 5.25). Start and Interim-Update make or refresh a live row in the access
+ * The module puts Class = "cowork:<serial>:<issued>:<tag>" into a member's
+ * Access-Accept; the NAS echoes it in every Accounting-Request of that
+ * session (RFC 2865 5.25). The tag (a truncated HMAC-SHA-256 under a key
+ * only radiusd holds, derived from the device key) makes the Class
+ * unforgeable: any RADIUS client may send accounting, but only a Class
+ * this server issued can make or change a session row. Start and
+ * Interim-Update make or refresh a live row in the access
  * log file's table `session` (sql/accesslog/0002_session.sql), Stop ends it
  * and clears what only a Disconnect-Request needs (User-Name, the MAC),
  * Accounting-On/Off (the NAS rebooted) ends every live session of that NAS.
@@ -31,7 +35,21 @@
 
 #define CW_CLASS_PREFIX		"cowork:"
 #define CW_CLASS_PREFIX_LEN	(sizeof(CW_CLASS_PREFIX) - 1)
-#define CW_CLASS_MAX		(CW_CLASS_PREFIX_LEN + CW_SERIAL_HEX_MAX)
+/* The Class MAC key, derived from the device key (cw_session_class_key). */
+#define CW_CLASS_KEY_LEN	32
+/* Bytes of HMAC-SHA-256 kept in the Class (128 bits), written in lowercase hex. */
+#define CW_CLASS_TAG_LEN	16
+/* Decimal digits of the issue time (seconds since the epoch, non-negative int64). */
+#define CW_CLASS_ISSUED_MAX	19
+/* "cowork:" serial ":" issued ":" tag: at most 7 + 40 + 1 + 19 + 1 + 32 = 100 bytes, printable. */
+#define CW_CLASS_MAX		(CW_CLASS_PREFIX_LEN + CW_SERIAL_HEX_MAX + 1 + CW_CLASS_ISSUED_MAX + 1 + 2 * CW_CLASS_TAG_LEN)
+
+/*
+ * Live sessions kept per NAS (source address) unless the module says
+ * otherwise: a Start beyond it is ignored, so that no client, however
+ * misbehaving, can grow the table without bound.
+ */
+#define CW_SESSION_MAX_LIVE_PER_NAS	4096
 
 /*
  * Longest Acct-Session-Id kept. Every NAS we know sends at most 32
@@ -67,8 +85,24 @@ typedef enum cw_acct_status {
  */
 int cw_ip_canonical(const char *in, int only_family, char out[CW_NAS_ADDRESS_MAX + 1]);
 
-/* The Class for a certificate's sessions: "cowork:<serial>". 0, or -1 when serial is too long. */
-int cw_session_class(const char *serial, char out[CW_CLASS_MAX + 1]);
+/*
+ * The Class MAC key: HMAC-SHA-256(device_key, a label of its own), so that
+ * the device key's other use (device hashes) and this one never meet, and
+ * no new secret file is needed. 0, or -1 (library failure, out zeroed).
+ * The caller wipes both keys after use.
+ */
+int cw_session_class_key(const uint8_t device_key[CW_DEVICE_KEY_LEN], uint8_t out[CW_CLASS_KEY_LEN]);
+
+/*
+ * The Class for a session of certificate serial (canonical: lowercase hex
+ * without leading zeros, as cw_serial_normalise gives), issued at `issued`
+ * (seconds, >= 0): "cowork:<serial>:<issued>:<tag>", tag = the first
+ * CW_CLASS_TAG_LEN bytes of HMAC-SHA-256(key, "cowork:<serial>:<issued>").
+ * 0, or -1 for a serial not in canonical form, a negative time, or a
+ * library failure.
+ */
+int cw_session_class(const uint8_t key[CW_CLASS_KEY_LEN], const char *serial, int64_t issued,
+		     char out[CW_CLASS_MAX + 1]);
 
 /* Whether a Class value is one of ours (starts with CW_CLASS_PREFIX). */
 bool cw_session_class_ours(const void *value, size_t len);
@@ -90,6 +124,7 @@ typedef struct cw_acct_input {
 	const char	*nas_ip;		//!< NAS-IP-Address in text, or NULL
 	const char	*source;		//!< the packet's source address in text
 	int64_t		now_ms;			//!< UTC milliseconds of receipt
+	const uint8_t	*class_key;		//!< CW_CLASS_KEY_LEN bytes; NULL: no Class verifies
 } cw_acct_input_t;
 
 /* What an Accounting-Request asks of us. */
@@ -97,6 +132,7 @@ typedef enum cw_acct_kind {
 	CW_ACCT_IGNORE = 0,	//!< not ours: store nothing
 	CW_ACCT_SESSION,	//!< Start, Interim-Update or Stop of one of our sessions
 	CW_ACCT_NAS_RESET,	//!< Accounting-On/Off: every live session of the NAS ends
+	CW_ACCT_UNVERIFIED,	//!< our Class without a valid tag (forged, altered, another key, old form): store nothing
 } cw_acct_kind_t;
 
 /* A validated accounting event: every field checked, terminated. */
@@ -107,6 +143,7 @@ typedef struct cw_acct_event {
 	char			nas[CW_ACCT_TEXT_MAX + 1];			//!< "" none
 	char			acct_session_id[CW_ACCT_SESSION_ID_MAX + 1];	//!< CW_ACCT_SESSION only
 	char			serial[CW_SERIAL_HEX_MAX + 1];			//!< CW_ACCT_SESSION only
+	int64_t			class_issued;					//!< CW_ACCT_SESSION only: the Class's time
 	char			user_name[CW_ACCT_TEXT_MAX + 1];		//!< "" none
 	char			calling_station[CW_ACCT_TEXT_MAX + 1];		//!< as sent; "" none
 	bool			has_mac;
@@ -117,6 +154,9 @@ typedef struct cw_acct_event {
 /*
  * Check an Accounting-Request. CW_ACCT_IGNORE when it is not ours (no Class
  * of ours and not Accounting-On/Off, or a status type we do not track);
+ * CW_ACCT_UNVERIFIED with err (no secret in it) when a Start, Interim-Update
+ * or Stop carries our Class but its tag does not verify under
+ * in->class_key (compared in constant time): nothing may be stored from it;
  * CW_ACCT_SESSION or CW_ACCT_NAS_RESET with *ev filled; -1 with err when
  * one of our requests is malformed (nothing may be stored from it): no or
  * an unknown status, a bad serial in the Class, an Acct-Session-Id missing,
@@ -141,6 +181,7 @@ typedef enum cw_session_change {
 	CW_SESSION_STOPPED,	//!< a live row ended
 	CW_SESSION_UNKNOWN,	//!< Stop of a session we hold no live row for: nothing to do
 	CW_SESSION_NAS_RESET,	//!< Accounting-On/Off: `ended` rows ended
+	CW_SESSION_OVER_LIMIT,	//!< a Start (or Interim-Update) of a new session beyond max_live: nothing stored
 } cw_session_change_t;
 
 typedef struct cw_session_outcome {
@@ -151,11 +192,15 @@ typedef struct cw_session_outcome {
 /*
  * Record an event in one BEGIN IMMEDIATE transaction on log's connection.
  * member and device (may be NULL) are needed for Start and Interim-Update
- * only. 0 with *out set, or -1 with err (nothing written: the caller must
- * not acknowledge the request).
+ * only. A session that is not live yet becomes live only while its NAS
+ * (nas_address) has fewer than max_live live sessions (0: no bound);
+ * otherwise CW_SESSION_OVER_LIMIT and nothing is written. 0 with *out set,
+ * or -1 with err (nothing written: the caller must not acknowledge the
+ * request).
  */
 int cw_session_record(cw_accesslog_t *log, const cw_acct_event_t *ev, const char *member,
-		      const uint8_t device[CW_DEVICE_HASH_LEN], cw_session_outcome_t *out, cw_err_t *err);
+		      const uint8_t device[CW_DEVICE_HASH_LEN], unsigned max_live, cw_session_outcome_t *out,
+		      cw_err_t *err);
 
 /* A row of the session table. */
 typedef struct cw_session {

@@ -7,7 +7,13 @@
  *    Access-Reject.
  *  - post-auth, in the outer server, on Access-Accept only: decide again
  *    (the registry may have changed, and a site that forgot the check
- *    server must not let anyone through), then add the member's VLAN.
+ *    server must not let anyone through), then add the member's VLAN and
+ *    name the member: the Accept's User-Name is the member id, whatever
+ *    identity the device presented (anonymous ones are normal in EAP-TLS;
+ *    someone else's name is logged).
+ *  - post-auth refuses any other Access-Accept: one without a client
+ *    certificate that our guest path did not decide either (PEAP, TTLS or
+ *    MD5 added to cowork_eap, another module's Auth-Type := Accept).
  *
  * Guest path (MAC authentication, hostapd's wpa_psk_radius):
  *  - authorize, in the outer server: for a station on a guest SSID, accept
@@ -18,11 +24,15 @@
  * decision that cannot be logged does not grant access.
  *
  * Sessions (for Disconnect-Requests, RFC 5176):
- *  - post-auth puts Class = "cowork:<serial>" into a member's Accept (and
- *    Acct-Interim-Interval), which the NAS echoes in its accounting;
+ *  - post-auth puts Class = "cowork:<serial>:<issued>:<tag>" into a
+ *    member's Accept (and Acct-Interim-Interval), which the NAS echoes in
+ *    its accounting; the tag is an HMAC under a key derived from the device
+ *    key, so no client can forge a session for a serial it guessed;
  *  - accounting records Start/Interim-Update/Stop of those sessions, and
  *    Accounting-On/Off, synchronously in the access log file (lib/session.c)
- *    before the Accounting-Response goes out.
+ *    before the Accounting-Response goes out; accounting whose Class does
+ *    not verify is logged and ignored, and so is a new session beyond
+ *    max_sessions_per_nas live ones of its NAS.
  *
  * Revocation inside the TLS handshake: the module hooks OpenSSL's
  * certificate verification of eap_module's TLS context (the SSL_CTX of its
@@ -39,6 +49,7 @@
  */
 #include <freeradius/radiusd.h>
 #include <freeradius/modules.h>
+#include <freeradius/modpriv.h>
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -72,6 +83,8 @@
 /* Bounds of acct_interim_interval (0 turns it off): hostapd refuses less than 60 s. */
 #define INTERIM_MIN		60
 #define INTERIM_MAX		86400
+/* Bound of max_sessions_per_nas: beyond, a NAS is not an access point. */
+#define MAX_LIVE_MAX		1000000
 
 /* How the guest passphrases go to the AP, per SSID. */
 typedef enum {
@@ -121,6 +134,9 @@ typedef struct rlm_cowork_t {
 	cw_ocsp_service_t *ocsp;		//!< The responder's registration; NULL without one.
 	DICT_ATTR const	*da_ocsp_valid;		//!< TLS-OCSP-Cert-Valid
 	char const	*eap_module;		//!< The eap module whose TLS handshakes we check; "": none.
+	uint32_t	max_live;		//!< Live sessions kept per NAS (max_sessions_per_nas).
+	uint8_t		class_key[CW_CLASS_KEY_LEN];	//!< Class MAC key; valid once hasher is set (same lock).
+	SSL_CTX		*handshake_ctx;		//!< eap_module's TLS context; NULL: none (see claim_handshake).
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
@@ -136,6 +152,7 @@ static const CONF_PARSER module_config[] = {
 	{ "acct_interim_interval", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, interim_interval), "3600" },
 	{ "ocsp_port", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, ocsp_port), "0" },
 	{ "eap_module", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_cowork_t, eap_module), "" },
+	{ "max_sessions_per_nas", FR_CONF_OFFSET(PW_TYPE_INTEGER, rlm_cowork_t, max_live), STRINGIFY(CW_SESSION_MAX_LIVE_PER_NAS) },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -231,7 +248,11 @@ static int start_log(rlm_cowork_t *inst, CONF_SECTION *conf)
 	return 0;
 }
 
-/* The device key, loaded once (a missing key is retried at each decision). */
+/*
+ * The device key, loaded once (a missing key is retried at each decision):
+ * the device hasher, and the Class MAC key derived from it (written before
+ * the hasher is published, so a non-NULL hasher means both are there).
+ */
 static bool load_device_key(rlm_cowork_t *inst)
 {
 	uint8_t key[CW_DEVICE_KEY_LEN];
@@ -243,7 +264,10 @@ static bool load_device_key(rlm_cowork_t *inst)
 	if (!inst->hasher && cw_device_key_load(inst->key_path, key, &e) == 0) {
 		cw_device_hasher_t *h = NULL;
 
-		(void)cw_device_hasher_new(key, &h, &e);
+		if (cw_session_class_key(key, inst->class_key) < 0 || cw_device_hasher_new(key, &h, &e) < 0) {
+			cw_device_hasher_free(h);
+			h = NULL;
+		}
 		cw_wipe(key, sizeof(key));
 		__atomic_store_n(&inst->hasher, h, __ATOMIC_RELEASE);
 	}
@@ -419,14 +443,53 @@ static int start_ocsp(rlm_cowork_t *inst, CONF_SECTION *conf)
 /* --- revocation inside the TLS handshake -------------------------------------- */
 
 /*
- * One hook per process, on the SSL_CTX of eap_module's tls-config, set the
- * first time an instance starts. A HUP makes a new instance of this module
- * but not a new eap context: the hook then moves to the new instance.
- * NULL (detached): every handshake is refused.
+ * The hook is per TLS context: the SSL_CTX of an eap module's tls-config
+ * carries (in its ex_data, at handshake_index) a slot naming the one
+ * instance whose registry checks its handshakes. The slot is made when a
+ * context is first claimed and lives as long as the context; the
+ * instance in it changes only:
+ *  - at the very end of a successful mod_instantiate (claim_handshake): a
+ *    HUP's new instance replaces the old one of the same name; another
+ *    instance holding the context is a configuration error;
+ *  - in mod_detach, only if it still names that instance (compare and
+ *    exchange): a failed re-instantiation leaves the running one in place.
+ * An empty slot (its instance detached) refuses every handshake.
+ *
+ * FreeRADIUS facts this relies on (3.2.x): rlm_eap is not HUP-safe, so a
+ * HUP never re-instantiates it and its context stays the one made at
+ * start; a HUP re-reads the configuration into a new tree and instantiates
+ * HUP-safe modules (us) from it, keeping the old instance for 60 s or more
+ * and detaching a new one that fails (modules.c module_hup_module);
+ * tls_server_conf_parse caches the parsed tls-config in its section. So
+ * the context is found from the eap module's own instance section
+ * (module_find: the section it was instantiated from), never from the
+ * new tree, whose tls-config would parse into a new, unused context.
  */
-static rlm_cowork_t *handshake_inst;		/* atomic */
-static SSL_CTX *handshake_ctx;			/* the context hooked, once */
+typedef struct {
+	rlm_cowork_t	*inst;		//!< atomic; NULL: refuse every handshake
+} handshake_slot_t;
+
+static int handshake_index = -1;		/* SSL_CTX ex_data index of the slot */
+static pthread_once_t handshake_index_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t handshake_lock = PTHREAD_MUTEX_INITIALIZER;	/* claims and slot creation */
 static char handshake_refusal_key;		/* request_data key: a refusal for post-auth */
+
+static void handshake_slot_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+	free(ptr);
+}
+
+static void handshake_index_new(void)
+{
+	handshake_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, handshake_slot_free);
+}
+
+/* The slot of a context, or NULL when no instance ever claimed it. */
+static handshake_slot_t *handshake_slot(SSL_CTX const *ctx)
+{
+	return ctx && handshake_index >= 0 ? SSL_CTX_get_ex_data(ctx, handshake_index) : NULL;
+}
 
 /* The X509 error that makes OpenSSL send the right TLS alert for a refusal. */
 static int handshake_x509_error(cw_decide_result_t r)
@@ -458,7 +521,8 @@ static void handshake_decide(rlm_cowork_t *inst, X509 *cert, REQUEST *request, c
 	memset(d, 0, sizeof(*d));
 	if (!inst) {
 		d->result = CW_DECIDE_INTERNAL;
-		strlcpy(d->reason, "rlm_cowork is not running (detached)", sizeof(d->reason));
+		strlcpy(d->reason, "no rlm_cowork instance checks this eap module's handshakes any more (detached; if"
+			" eap_module changed on a HUP, restart radiusd)", sizeof(d->reason));
 		return;
 	}
 	if (!sn || ASN1_STRING_type(sn) != V_ASN1_INTEGER ||
@@ -494,14 +558,16 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 	SSL *ssl = X509_STORE_CTX_get_ex_data(x509, SSL_get_ex_data_X509_STORE_CTX_idx());
 	REQUEST *request = ssl ? SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST) : NULL;
 	cw_member_decision_t d, *keep;
+	handshake_slot_t *slot;
 	int ok;
 
 	(void)arg;
 	ok = X509_verify_cert(x509);
 	if (ok <= 0) return ok;
 
-	handshake_decide(__atomic_load_n(&handshake_inst, __ATOMIC_ACQUIRE), X509_STORE_CTX_get0_cert(x509), request,
-			 &d);
+	slot = ssl ? handshake_slot(SSL_get_SSL_CTX(ssl)) : NULL;
+	handshake_decide(slot ? __atomic_load_n(&slot->inst, __ATOMIC_ACQUIRE) : NULL, X509_STORE_CTX_get0_cert(x509),
+			 request, &d);
 	if (d.result == CW_DECIDE_ACCEPT) {
 		if (request) RDEBUG2("Certificate %s of %s passed the registry check in the TLS handshake", d.serial,
 				     d.member);
@@ -533,54 +599,147 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 }
 
 /*
- * Check the certificates of eap_module's TLS handshakes against the
- * registry: find `eap <eap_module> { tls { tls = NAME } tls-config NAME
- * {...} }` and hook the SSL_CTX of that tls-config. tls_server_conf_parse
- * caches the parsed configuration in its section, so whichever of the two
- * modules starts first, both use the same context.
+ * The TLS context of eap_module's handshakes: `eap <eap_module> { tls {
+ * tls = NAME } tls-config NAME {...} }` in the section that eap module was
+ * instantiated from (see above), parsed (or taken from the cache) by
+ * tls_server_conf_parse: whichever module starts first, both use the same
+ * context. NULL with the error logged.
  */
-static int hook_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+static SSL_CTX *handshake_context(rlm_cowork_t const *inst, CONF_SECTION *conf)
 {
-	CONF_SECTION *modules, *eap, *tls, *tls_cs;
+	CONF_SECTION *modules = cf_section_sub_find(cf_top_section(conf), "modules"), *tls, *tls_cs;
+	module_instance_t *eap = modules ? module_find(modules, inst->eap_module) : NULL;
 	fr_tls_server_conf_t *tc;
 	CONF_PAIR *cp;
 
-	if (!inst->eap_module || !inst->eap_module[0]) {
-		WARN("rlm_cowork (%s): eap_module is empty: certificates are checked in the registry only after the"
-		     " TLS handshake (a refused device is not told; set eap_module = cowork_eap)", inst->name);
-		return 0;
-	}
-	if (handshake_ctx) {		/* a HUP: the eap context stays, the hook moves here */
-		__atomic_store_n(&handshake_inst, inst, __ATOMIC_RELEASE);
-		return 0;
-	}
-	modules = cf_section_sub_find(cf_top_section(conf), "modules");
-	eap = modules ? cf_section_sub_find_name2(modules, "eap", inst->eap_module) : NULL;
-	if (!eap) {
+	if (!eap || !eap->cs || strcmp(cf_section_name1(eap->cs), "eap") != 0) {
 		cf_log_err_cs(conf, "eap_module \"%s\": there is no `eap %s { ... }` in modules (mods-enabled)",
 			      inst->eap_module, inst->eap_module);
-		return -1;
+		return NULL;
 	}
-	tls = cf_section_sub_find(eap, "tls");
+	tls = cf_section_sub_find(eap->cs, "tls");
 	cp = tls ? cf_pair_find(tls, "tls") : NULL;
-	tls_cs = cp && cf_pair_value(cp) ? cf_section_sub_find_name2(eap, "tls-config", cf_pair_value(cp)) : NULL;
+	tls_cs = cp && cf_pair_value(cp) ? cf_section_sub_find_name2(eap->cs, "tls-config", cf_pair_value(cp)) : NULL;
 	if (!tls_cs) {
 		cf_log_err_cs(conf, "eap_module \"%s\": it needs `tls { tls = NAME }` and a `tls-config NAME { ... }`"
 			      " section, whose handshakes rlm_cowork checks", inst->eap_module);
-		return -1;
+		return NULL;
 	}
 	tc = tls_server_conf_parse(tls_cs);
 	if (!tc || !tc->ctx) {
 		cf_log_err_cs(conf, "eap_module \"%s\": its tls-config \"%s\" does not load", inst->eap_module,
 			      cf_pair_value(cp));
+		return NULL;
+	}
+	return tc->ctx;
+}
+
+/*
+ * Whether inst may take the context: free, ours already, or held by the
+ * instance of the same name that inst replaces (a HUP). Another instance
+ * is a configuration error naming both. Called with handshake_lock held.
+ */
+static int handshake_claimable(rlm_cowork_t const *inst, SSL_CTX *ctx, CONF_SECTION *conf)
+{
+	handshake_slot_t *slot = handshake_slot(ctx);
+	rlm_cowork_t const *holder = slot ? __atomic_load_n(&slot->inst, __ATOMIC_ACQUIRE) : NULL;
+
+	if (!holder || holder == inst || strcmp(holder->name, inst->name) == 0) return 0;
+	cf_log_err_cs(conf, "cowork instances \"%s\" and \"%s\" both name eap_module \"%s\": one TLS context can be"
+		      " checked against one registry only (give each instance its own eap module, or set"
+		      " eap_module = \"\" in one)", holder->name, inst->name, inst->eap_module);
+	return -1;
+}
+
+/*
+ * Find eap_module's context and check that inst may claim it (before
+ * anything else is started). 0 with inst->handshake_ctx set (NULL when
+ * eap_module is ""), or -1 with the error logged.
+ */
+static int find_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	int rc;
+
+	inst->handshake_ctx = NULL;
+	if (!inst->eap_module || !inst->eap_module[0]) {
+		WARN("rlm_cowork (%s): eap_module is empty: certificates are checked in the registry only after the"
+		     " TLS handshake (a refused device is not told; set eap_module = cowork_eap)", inst->name);
+		return 0;
+	}
+	if (pthread_once(&handshake_index_once, handshake_index_new) != 0 || handshake_index < 0) {
+		cf_log_err_cs(conf, "cannot make an OpenSSL ex_data index for the TLS hook");
 		return -1;
 	}
-	SSL_CTX_set_cert_verify_callback(tc->ctx, handshake_verify, NULL);
-	handshake_ctx = tc->ctx;
-	__atomic_store_n(&handshake_inst, inst, __ATOMIC_RELEASE);
+	inst->handshake_ctx = handshake_context(inst, conf);
+	if (!inst->handshake_ctx) return -1;
+	pthread_mutex_lock(&handshake_lock);
+	rc = handshake_claimable(inst, inst->handshake_ctx, conf);
+	pthread_mutex_unlock(&handshake_lock);
+	return rc;
+}
+
+/*
+ * The last step of a successful mod_instantiate: inst checks the
+ * handshakes of its context from now on. The slot is made and attached
+ * before the verify callback is installed, so the callback always finds
+ * one. 0, or -1 with the error logged (nothing changed).
+ */
+static int claim_handshake(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	SSL_CTX *ctx = inst->handshake_ctx;
+	handshake_slot_t *slot;
+	int rc = -1;
+
+	if (!ctx) return 0;
+	pthread_mutex_lock(&handshake_lock);
+	if (handshake_claimable(inst, ctx, conf) < 0) goto done;
+	slot = handshake_slot(ctx);
+	if (!slot) {
+		slot = calloc(1, sizeof(*slot));
+		if (!slot || !SSL_CTX_set_ex_data(ctx, handshake_index, slot)) {
+			free(slot);
+			cf_log_err_cs(conf, "cannot attach rlm_cowork's TLS hook to eap module \"%s\"", inst->eap_module);
+			goto done;
+		}
+		SSL_CTX_set_cert_verify_callback(ctx, handshake_verify, NULL);
+	}
+	__atomic_store_n(&slot->inst, inst, __ATOMIC_RELEASE);
+	rc = 0;
 	INFO("rlm_cowork (%s): client certificates of %s are checked in the registry inside the TLS handshake",
 	     inst->name, inst->eap_module);
-	return 0;
+done:
+	pthread_mutex_unlock(&handshake_lock);
+	return rc;
+}
+
+/* Detach: the context's handshakes are no longer checked with inst (refused, unless another instance took it). */
+static void release_handshake(rlm_cowork_t *inst)
+{
+	handshake_slot_t *slot = handshake_slot(inst->handshake_ctx);
+	rlm_cowork_t *expected = inst;
+
+	if (!slot) return;
+	pthread_mutex_lock(&handshake_lock);
+	(void)__atomic_compare_exchange_n(&slot->inst, &expected, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&handshake_lock);
+}
+
+/*
+ * On a HUP, FreeRADIUS 3.2 parses the new instance from the section the
+ * module was first loaded from (modules.c: module_hup_module calls
+ * module_conf_parse(node), which parses node->cs) but instantiates it with
+ * the re-read section. Parse that one again, so that a HUP applies the file
+ * as it now is (state_dir, eap_module, ...) instead of silently keeping
+ * the values from start. 0, or -1 (the error logged by the parser).
+ */
+static int parse_current(rlm_cowork_t *inst, CONF_SECTION *conf)
+{
+	CONF_SECTION *modules = cf_section_sub_find(cf_top_section(conf), "modules");
+	char const *name = cf_section_name2(conf) ? cf_section_name2(conf) : cf_section_name1(conf);
+	module_instance_t *self = modules ? module_find(modules, name) : NULL;
+
+	if (!self || !self->cs || self->cs == conf) return 0;
+	return cf_section_parse(conf, inst, module_config);
 }
 
 static int mod_instantiate(CONF_SECTION *conf, void *instance)
@@ -589,6 +748,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	cw_regconn_t *conn;
 	cw_err_t e;
 
+	if (parse_current(inst, conf) < 0) return -1;
 	inst->cs = conf;
 	inst->name = cf_section_name2(conf);
 	if (!inst->name) inst->name = cf_section_name1(conf);
@@ -623,6 +783,11 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		cf_log_err_cs(conf, "acct_interim_interval must be 0 (none) or %d to %d s", INTERIM_MIN, INTERIM_MAX);
 		return -1;
 	}
+	if (inst->max_live < 1 || inst->max_live > MAX_LIVE_MAX) {
+		cf_log_err_cs(conf, "max_sessions_per_nas must be 1 to %d", MAX_LIVE_MAX);
+		return -1;
+	}
+	if (find_handshake(inst, conf) < 0) return -1;
 	if (find_attr(conf, "TLS-Client-Cert-Serial", &inst->da_serial) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Issuer", &inst->da_issuer) < 0 ||
 	    find_attr(conf, "TLS-Client-Cert-Subject", &inst->da_subject) < 0 ||
@@ -660,17 +825,17 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		     e.msg);
 	}
 	cw_regpool_put(inst->pool, conn, false);
-	if (hook_handshake(inst, conf) < 0) return -1;
-	return start_ocsp(inst, conf);
+	if (start_ocsp(inst, conf) < 0) return -1;
+	/* Last: nothing may fail after this instance starts checking handshakes. */
+	return claim_handshake(inst, conf);
 }
 
 static int mod_detach(void *instance)
 {
 	rlm_cowork_t *inst = instance;
-	rlm_cowork_t *expected = inst;
 
-	/* No handshake checked with this instance's registry from now on (refused instead). */
-	(void)__atomic_compare_exchange_n(&handshake_inst, &expected, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	/* No handshake checked with this instance's registry from now on (refused, unless its successor took over). */
+	release_handshake(inst);
 	/* No OCSP answer from this instance's configuration from now on. */
 	cw_ocsp_unserve(inst->ocsp);
 	inst->ocsp = NULL;
@@ -679,6 +844,7 @@ static int mod_detach(void *instance)
 	inst->logq = NULL;
 	cw_device_hasher_free(inst->hasher);
 	inst->hasher = NULL;
+	cw_wipe(inst->class_key, sizeof(inst->class_key));
 	cw_accesslog_close(inst->sessions);
 	inst->sessions = NULL;
 	if (!inst->pool) return 0;
@@ -730,6 +896,7 @@ static rlm_rcode_t refusal_rcode(cw_decide_result_t r, bool post_auth)
 		return RLM_MODULE_USERLOCK;
 	case CW_DECIDE_BAD_INPUT:
 		return RLM_MODULE_INVALID;
+	case CW_DECIDE_UNSET:		/* no decision: no access */
 	case CW_DECIDE_WRONG_ISSUER:
 	case CW_DECIDE_BAD_SSID:
 	case CW_DECIDE_BAD_VLAN:
@@ -748,6 +915,9 @@ static void log_refusal(REQUEST *request, cw_decide_result_t result, char const 
 
 	if (result == CW_DECIDE_INTERNAL || result == CW_DECIDE_BAD_VLAN || result == CW_DECIDE_NO_PSK) {
 		RERROR("reject (%s): %s", code, reason);
+	} else if (result == CW_DECIDE_UNSET) {	/* a configuration error: the operator must see it */
+		RERROR("reject (%s): %s", code, reason);
+		module_failure_msg(request, "reject (%s): %s", code, reason);
 	} else {
 		RWARN("reject (%s): %s", code, reason);
 		module_failure_msg(request, "reject (%s): %s", code, reason);
@@ -839,6 +1009,33 @@ static void member_decide(rlm_cowork_t const *inst, REQUEST *request, cw_member_
 }
 
 /*
+ * After an accept: make the request's User-Name the member id, so that
+ * radiusd's "Login OK: [...]" line (rad_authlog prints the request's
+ * User-Name after post-auth, in check-eap-tls "via TLS tunnel" as in the
+ * outer server) and every module after us agree with the access log row.
+ * With warn, first warn when the presented identity names someone else
+ * (another member, a role); an anonymous one is normal for EAP-TLS.
+ */
+static void request_member_name(REQUEST *request, cw_member_decision_t const *d, bool warn)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY);
+	char presented[CW_LOG_ESCAPED_MAX];
+
+	if (warn && vp && cw_member_identity(vp->vp_strvalue, vp->vp_length, d->member) == CW_IDENTITY_OTHER) {
+		cw_log_escape(vp->vp_strvalue, vp->vp_length, presented, sizeof(presented));
+		RWARN("identity \"%s\" presented by member %s's certificate %s: the Accept names %s", presented,
+		      d->member, d->serial, d->member);
+	}
+	if (!vp) {
+		vp = fr_pair_afrom_num(request->packet, PW_USER_NAME, 0);
+		if (!vp) return;
+		fr_pair_add(&request->packet->vps, vp);
+	}
+	fr_pair_value_strcpy(vp, d->member);
+	request->username = vp;
+}
+
+/*
  * In the certificate-check virtual server. A refusal is logged here; an
  * accept is logged by post-auth, which decides again and sends the VLAN.
  */
@@ -849,6 +1046,7 @@ static rlm_rcode_t member_authorize(rlm_cowork_t *inst, REQUEST *request)
 
 	member_decide(inst, request, &d);
 	if (d.result == CW_DECIDE_ACCEPT) {
+		request_member_name(request, &d, false);	/* post-auth warns about the identity */
 		RDEBUG2("Certificate accepted: %s", d.reason);
 		return RLM_MODULE_OK;
 	}
@@ -859,6 +1057,13 @@ static rlm_rcode_t member_authorize(rlm_cowork_t *inst, REQUEST *request)
 }
 
 /* --- guest path --------------------------------------------------------------- */
+
+/*
+ * request_data key: this request's Accept is our guest path's (its value is
+ * the instance that decided). post-auth refuses any Accept that carries
+ * neither this mark nor a client certificate.
+ */
+static char guest_accept_key;
 
 static psk_format_t psk_format(rlm_cowork_t const *inst, char const *ssid)
 {
@@ -972,7 +1177,8 @@ static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 	}
 	if (d.expiring) warn_expiring(inst, request, &d, now);
 	cw_guest_decision_wipe(&d);
-	if (!pair_make_config("Auth-Type", "Accept", T_OP_SET)) return RLM_MODULE_FAIL;
+	if (request_data_add(request, &guest_accept_key, 0, inst, false) < 0 ||
+	    !pair_make_config("Auth-Type", "Accept", T_OP_SET)) return RLM_MODULE_FAIL;
 	if (RDEBUG_ENABLED2) {
 		char what[CW_REASON_MAX];
 
@@ -1016,15 +1222,16 @@ static void reply_refusal(REQUEST *request)
 
 /*
  * What lets accounting name the session's certificate: Class =
- * "cowork:<serial>" (RFC 2865 5.25: the NAS sends it back unchanged in the
- * session's accounting), and Acct-Interim-Interval so that a live session
- * is heard of regularly. false when out of memory.
+ * "cowork:<serial>:<issued>:<tag>" (RFC 2865 5.25: the NAS sends it back
+ * unchanged in the session's accounting; the tag proves we issued it), and
+ * Acct-Interim-Interval so that a live session is heard of regularly.
+ * false without the device key, or when out of memory.
  */
-static bool add_session_attrs(rlm_cowork_t const *inst, REQUEST *request, cw_member_decision_t const *d)
+static bool add_session_attrs(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t const *d)
 {
 	char cls[CW_CLASS_MAX + 1];
 
-	if (cw_session_class(d->serial, cls) < 0 ||
+	if (!load_device_key(inst) || cw_session_class(inst->class_key, d->serial, clock_now(inst, request), cls) < 0 ||
 	    !reply_add(request, PW_CLASS, NULL, (uint8_t const *)cls, strlen(cls), NULL)) return false;
 	if (!inst->interim_interval) return true;
 	fr_pair_delete_by_num(&request->reply->vps, PW_ACCT_INTERIM_INTERVAL, 0, TAG_ANY);
@@ -1088,35 +1295,34 @@ static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, cw_memb
 }
 
 /*
- * post-auth (and Post-Auth-Type REJECT): on an Access-Accept that carries a
- * client certificate, decide again and send the member's VLAN; on refusal,
- * the Accept's reply becomes a Reject's (see reply_refusal). A Reject of a
- * handshake that OCSP refused gets its access log row. Any other reply just
- * gets a Message-Authenticator if it has none.
+ * The Accept names the member, whatever identity the device presented: in
+ * EAP-TLS only the certificate is authenticated, and the outer identity is
+ * often anonymous ("anonymous@realm", or empty) by design (RFC 7542 2.4).
+ * So the reply's User-Name is the member id (replacing the one the eap
+ * module copied from the request); false when out of memory.
  */
-static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
+static bool reply_member_name(REQUEST *request, char const *member)
 {
-	rlm_cowork_t *inst = instance;
+	fr_pair_delete_by_num(&request->reply->vps, PW_USER_NAME, 0, TAG_ANY);
+	return reply_add(request, PW_USER_NAME, NULL, NULL, 0, member);
+}
+
+/*
+ * post-auth on an Access-Accept with a client certificate: decide again,
+ * send the member's VLAN, Class and name; on refusal, the Accept's reply
+ * becomes a Reject's (see reply_refusal).
+ */
+static rlm_rcode_t member_post_auth(rlm_cowork_t *inst, REQUEST *request)
+{
 	cw_member_decision_t d;
 	cw_access_row_t row;
 
-	if (request->reply->code != PW_CODE_ACCESS_ACCEPT ||
-	    !fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY)) {
-		cw_member_decision_t *refused = request_data_get(request, &handshake_refusal_key, 0);
-
-		if (refused) {
-			log_handshake_decision(inst, request, refused);
-			talloc_free(refused);
-		} else if (refused_in_handshake(inst, request)) {
-			log_handshake_refusal(inst, request);
-		}
-		if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
-		return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
-	}
 	member_decide(inst, request, &d);
-	if (d.result == CW_DECIDE_ACCEPT && (add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d))) {
+	if (d.result == CW_DECIDE_ACCEPT && (add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d) ||
+					     !reply_member_name(request, d.member))) {
 		d.result = CW_DECIDE_INTERNAL;
-		strlcpy(d.reason, "out of memory adding the VLAN and Class", sizeof(d.reason));
+		strlcpy(d.reason, "cannot add the VLAN, Class and User-Name (no device key, or out of memory)",
+			sizeof(d.reason));
 	}
 	member_row(inst, request, &d, &row);
 	record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
@@ -1125,8 +1331,67 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 		reply_refusal(request);
 		return refusal_rcode(d.result, true);
 	}
+	request_member_name(request, &d, true);
 	RINFO("accept: %s", d.reason);
 	return RLM_MODULE_UPDATED;
+}
+
+/*
+ * An Access-Accept that rlm_cowork did not decide: no client certificate
+ * (EAP without TLS, because PEAP, TTLS or MD5 was added to cowork_eap) and
+ * not our guest path (another module set Auth-Type := Accept). Refused on
+ * any SSID, with its access log row: every access this server grants is
+ * one the registry decided and the access log recorded.
+ */
+static rlm_rcode_t refuse_undecided(rlm_cowork_t *inst, REQUEST *request)
+{
+	bool eap = fr_pair_find_by_num(request->packet->vps, PW_EAP_MESSAGE, 0, TAG_ANY) != NULL;
+	cw_decide_result_t result = CW_DECIDE_UNSET;
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_CALLED_STATION_ID, 0, TAG_ANY);
+	char reason[CW_REASON_MAX];
+	cw_access_row_t row;
+	cw_station_t st;
+	cw_err_t e;
+
+	snprintf(reason, sizeof(reason), "an Access-Accept that rlm_cowork did not decide (%s): only EAP-TLS with"
+		 " a registered certificate and cowork's guest path may grant access",
+		 eap ? "EAP without a client certificate" : "no client certificate and no guest decision");
+	row_common(inst, request, result, eap, &row);
+	if (vp && cw_station_parse(vp->vp_strvalue, vp->vp_length, &st, &e) == 0 && st.has_ssid)
+		strlcpy(row.ssid, st.ssid, sizeof(row.ssid));
+	record(inst, request, &row, &result, reason, sizeof(reason));
+	log_refusal(request, result, reason);
+	reply_refusal(request);
+	return RLM_MODULE_REJECT;
+}
+
+/*
+ * post-auth (and Post-Auth-Type REJECT). An Access-Accept is either a
+ * member's (a client certificate: member_post_auth), or our guest path's
+ * (marked in authorize), or refused (refuse_undecided). A Reject of a
+ * handshake that the registry or OCSP refused gets its access log row.
+ * Every reply that goes out gets a Message-Authenticator if it has none.
+ */
+static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
+{
+	rlm_cowork_t *inst = instance;
+
+	if (request->reply->code == PW_CODE_ACCESS_ACCEPT) {
+		if (fr_pair_find_by_da(request->packet->vps, inst->da_serial, TAG_ANY))
+			return member_post_auth(inst, request);
+		if (!request_data_reference(request, &guest_accept_key, 0)) return refuse_undecided(inst, request);
+	} else {
+		cw_member_decision_t *refused = request_data_get(request, &handshake_refusal_key, 0);
+
+		if (refused) {
+			log_handshake_decision(inst, request, refused);
+			talloc_free(refused);
+		} else if (refused_in_handshake(inst, request)) {
+			log_handshake_refusal(inst, request);
+		}
+	}
+	if (fr_pair_find_by_num(request->reply->vps, PW_MESSAGE_AUTHENTICATOR, 0, TAG_ANY)) return RLM_MODULE_NOOP;
+	return add_message_authenticator(request) ? RLM_MODULE_UPDATED : RLM_MODULE_FAIL;
 }
 
 /* --- accounting: live sessions ----------------------------------------------------- */
@@ -1171,7 +1436,7 @@ static void our_class(REQUEST *request, cw_acct_input_t *in)
 }
 
 /* What the Accounting-Request says, as received; src and nas_ip hold the addresses' text. */
-static void acct_input(rlm_cowork_t const *inst, REQUEST *request, cw_acct_input_t *in, char src[INET6_ADDRSTRLEN],
+static void acct_input(rlm_cowork_t *inst, REQUEST *request, cw_acct_input_t *in, char src[INET6_ADDRSTRLEN],
 		       char nas_ip[INET_ADDRSTRLEN])
 {
 	VALUE_PAIR *vp;
@@ -1192,6 +1457,7 @@ static void acct_input(rlm_cowork_t const *inst, REQUEST *request, cw_acct_input
 	source_text(request, src);
 	in->source = src;
 	in->now_ms = wall_ms(inst);
+	if (load_device_key(inst)) in->class_key = inst->class_key;
 }
 
 /*
@@ -1248,7 +1514,7 @@ static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char con
 		cw_accesslog_close(inst->sessions);
 		inst->sessions = NULL;
 	}
-	if (inst->sessions) rc = cw_session_record(inst->sessions, ev, member, device, out, err);
+	if (inst->sessions) rc = cw_session_record(inst->sessions, ev, member, device, inst->max_live, out, err);
 	if (rc < 0 && inst->sessions) {
 		cw_accesslog_close(inst->sessions);
 		inst->sessions = NULL;
@@ -1258,7 +1524,7 @@ static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char con
 }
 
 /* One line for what was recorded: starts and ends at info level, updates in debug. */
-static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char const *member,
+static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char const *member, unsigned inst_max_live,
 			   cw_session_outcome_t const *out)
 {
 	char nas[CW_LOG_ESCAPED_MAX], id[CW_LOG_ESCAPED_MAX];
@@ -1279,6 +1545,10 @@ static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char con
 		RINFO("NAS %s (%s) restarted: %lld live session(s) ended", nas[0] ? nas : "-", ev->nas_address,
 		      (long long)out->ended);
 		break;
+	case CW_SESSION_OVER_LIMIT:
+		RWARN("accounting ignored: NAS %s (%s) already has %u live sessions (max_sessions_per_nas): session %s"
+		      " of certificate %s not recorded", nas[0] ? nas : "-", ev->nas_address, inst_max_live, id, ev->serial);
+		break;
 	case CW_SESSION_UPDATED:
 	case CW_SESSION_STALE:
 	case CW_SESSION_UNKNOWN:
@@ -1292,9 +1562,10 @@ static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char con
 /*
  * accounting: record our members' sessions (RFC 2866: the response goes
  * out only once the session is recorded). NOOP for accounting that is not
- * ours (nothing stored); INVALID (no response) for a malformed one of ours;
- * FAIL (no response: the NAS retries) when it cannot be recorded; OK when
- * recorded.
+ * ours, whose Class does not verify, or that would exceed the NAS's live
+ * sessions (nothing stored; the last two logged); INVALID (no response) for
+ * a malformed one of ours; FAIL (no response: the NAS retries) when it
+ * cannot be recorded; OK when recorded.
  */
 static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *request)
 {
@@ -1312,6 +1583,10 @@ static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *requ
 	acct_input(inst, request, &in, src, nas_ip);
 	kind = cw_acct_parse(&in, &ev, &e);
 	if (kind == CW_ACCT_IGNORE) return RLM_MODULE_NOOP;
+	if (kind == CW_ACCT_UNVERIFIED) {
+		RWARN("accounting ignored: %s (nothing stored)", e.msg);
+		return RLM_MODULE_NOOP;
+	}
 	if (kind < 0) {
 		RWARN("accounting refused: %s (nothing stored)", e.msg);
 		return RLM_MODULE_INVALID;
@@ -1322,8 +1597,8 @@ static rlm_rcode_t CC_HINT(nonnull) mod_accounting(void *instance, REQUEST *requ
 		RERROR("accounting not recorded (no response, the NAS will retry): %s", e.msg);
 		return RLM_MODULE_FAIL;
 	}
-	session_logged(request, &ev, member, &out);
-	return RLM_MODULE_OK;
+	session_logged(request, &ev, member, inst->max_live, &out);
+	return out.change == CW_SESSION_OVER_LIMIT ? RLM_MODULE_NOOP : RLM_MODULE_OK;
 }
 
 extern module_t rlm_cowork;

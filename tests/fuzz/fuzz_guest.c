@@ -33,6 +33,7 @@ static void check(const cw_guest_input_t *in, const char *want_ssid)
 	memset(&d, 'x', sizeof(d));
 	cw_guest_decide(reg, in, FZ_NOW, &d);
 	FZ_CHECK(FZ_TERMINATED(d.reason) && d.reason[0] && FZ_TERMINATED(d.ssid), "a text not terminated");
+	FZ_CHECK(d.result != CW_DECIDE_UNSET, "no result set");
 	cw_guest_describe(&d, text, sizeof(text));
 	FZ_CHECK(memchr(text, '\0', sizeof(text)) != NULL, "description not terminated");
 	if (d.result == CW_DECIDE_ACCEPT) {

@@ -27,6 +27,7 @@ static void check_decision(const cw_member_decision_t *d, bool with_vlan)
 {
 	FZ_CHECK(FZ_TERMINATED(d->reason) && d->reason[0], "reason not terminated or empty");
 	FZ_CHECK(FZ_TERMINATED(d->serial) && FZ_TERMINATED(d->member) && FZ_TERMINATED(d->ssid), "a text not terminated");
+	FZ_CHECK(d->result != CW_DECIDE_UNSET, "no result set (reason \"%s\")", d->reason);
 	if (d->result != CW_DECIDE_ACCEPT) {
 		FZ_CHECK(d->vlan == 0, "a refusal with VLAN %u", d->vlan);
 		return;

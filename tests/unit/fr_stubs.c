@@ -3,6 +3,7 @@
  * radiusd binary, for test programs that link the library directly.
  */
 #include <freeradius/radiusd.h>
+#include <freeradius/modpriv.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,5 +29,13 @@ int fr_tls_ex_index_certs = -1;
 fr_tls_server_conf_t *tls_server_conf_parse(CONF_SECTION *cs)
 {
 	(void)cs;
+	return NULL;
+}
+
+/* The radiusd binary's module registry (src/main/modules.c); likewise never reached with eap_module = "". */
+module_instance_t *module_find(CONF_SECTION *modules, char const *askedname)
+{
+	(void)modules;
+	(void)askedname;
 	return NULL;
 }

@@ -638,12 +638,46 @@ static void evaluate_without_row__is_unknown_cert(void **state)
 	assert_reason(&d, "abc");
 }
 
+/* The outer identity beside an accepted certificate: only a foreign name is OTHER. */
+static void identity__member_anonymous_or_other(void **state)
+{
+	(void)state;
+	assert_int_equal(cw_member_identity("alice", 5, "alice"), CW_IDENTITY_MEMBER);
+	assert_int_equal(cw_member_identity("alice@example.org", 17, "alice"), CW_IDENTITY_MEMBER);
+	assert_int_equal(cw_member_identity(NULL, 0, "alice"), CW_IDENTITY_ANONYMOUS);
+	assert_int_equal(cw_member_identity("", 0, "alice"), CW_IDENTITY_ANONYMOUS);
+	assert_int_equal(cw_member_identity("anonymous", 9, "alice"), CW_IDENTITY_ANONYMOUS);
+	assert_int_equal(cw_member_identity("Anonymous@example.org", 21, "alice"), CW_IDENTITY_ANONYMOUS);
+	assert_int_equal(cw_member_identity("@example.org", 12, "alice"), CW_IDENTITY_ANONYMOUS);
+	assert_int_equal(cw_member_identity("staff-admin", 11, "alice"), CW_IDENTITY_OTHER);
+	assert_int_equal(cw_member_identity("bob", 3, "alice"), CW_IDENTITY_OTHER);
+	assert_int_equal(cw_member_identity("alic", 4, "alice"), CW_IDENTITY_OTHER);
+	assert_int_equal(cw_member_identity("alicex", 6, "alice"), CW_IDENTITY_OTHER);
+	assert_int_equal(cw_member_identity("ALICE", 5, "alice"), CW_IDENTITY_OTHER);
+	assert_int_equal(cw_member_identity("anonymousx", 10, "alice"), CW_IDENTITY_OTHER);
+	/* Only len bytes count: "alice" followed by more bytes is not alice. */
+	assert_int_equal(cw_member_identity("alice\0bob", 9, "alice"), CW_IDENTITY_OTHER);
+	assert_int_equal(cw_member_identity("alicebob", 5, "alice"), CW_IDENTITY_MEMBER);
+}
+
+/* A decision nobody set (zeroed memory) reads as a refusal, never as an accept. */
+static void zeroed_decision__is_refused(void **state)
+{
+	cw_member_decision_t d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(d.result, CW_DECIDE_UNSET);
+	assert_int_not_equal(d.result, CW_DECIDE_ACCEPT);
+	assert_string_equal(cw_decide_result_name(d.result), "unset");
+}
+
 static void result_names__are_distinct(void **state)
 {
 	const char *names[CW_DECIDE_INTERNAL + 1];
 
 	(void)state;
-	for (int r = CW_DECIDE_ACCEPT; r <= CW_DECIDE_INTERNAL; r++) {
+	for (int r = CW_DECIDE_UNSET; r <= CW_DECIDE_INTERNAL; r++) {
 		names[r] = cw_decide_result_name((cw_decide_result_t)r);
 		assert_non_null(names[r]);
 		assert_true(names[r][0] != '\0');
@@ -692,6 +726,8 @@ int main(void)
 		cmocka_unit_test(cert_before_not_before__is_cert_expired),
 		cmocka_unit_test(removed_member__is_suspended),
 		cmocka_unit_test(evaluate_without_row__is_unknown_cert),
+		cmocka_unit_test(zeroed_decision__is_refused),
+		cmocka_unit_test(identity__member_anonymous_or_other),
 		cmocka_unit_test(result_names__are_distinct),
 	};
 

@@ -317,14 +317,60 @@ static void post_auth_reject__only_gets_a_message_authenticator(void **state)
 	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_REJECT), RLM_MODULE_NOOP);
 }
 
-static void post_auth_accept_without_certificate__only_gets_a_message_authenticator(void **state)
+/* An Accept that neither a certificate nor our guest path decided (e.g. Auth-Type := Accept elsewhere). */
+static void post_auth_accept_without_certificate__is_refused(void **state)
 {
 	ctx_t *c = *state;
 	REQUEST *request = cert_request(c, NULL, "alice", FX_STATION);
 
+	assert_non_null(fr_pair_make(request->reply, &request->reply->vps, "Tunnel-Private-Group-Id", "100", T_OP_EQ));
+	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_REJECT);
+	reply_is_bare_reject(request);
+	assert_non_null(strstr(logged, "reject (unset): an Access-Accept that rlm_cowork did not decide"));
+}
+
+/* The request's User-Name as it is now. */
+static char const *request_user_name(REQUEST *request)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY);
+
+	return vp ? vp->vp_strvalue : NULL;
+}
+
+/* alice's certificate presented with the identity `identity`: the Accept and the request name alice. */
+static void accept_with_identity(ctx_t *c, char const *identity, bool warned)
+{
+	REQUEST *request = cert_request(c, FX_ALICE, "alice", FX_STATION);
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY);
+
+	logged[0] = '\0';
+	fr_pair_value_strcpy(vp, identity);
+	assert_non_null(fr_pair_make(request->reply, &request->reply->vps, "User-Name", identity, T_OP_EQ));
 	assert_int_equal(post_auth(c, request, PW_CODE_ACCESS_ACCEPT), RLM_MODULE_UPDATED);
-	assert_null(reply_attr(request, "Tunnel-Private-Group-Id"));
-	assert_non_null(reply_attr(request, "Message-Authenticator"));
+	vp = reply_attr(request, "User-Name");
+	assert_non_null(vp);
+	assert_string_equal(vp->vp_strvalue, "alice");
+	assert_null(vp->next && vp->next->da->attr == PW_USER_NAME ? vp->next : NULL);
+	assert_string_equal(request_user_name(request), "alice");
+	assert_ptr_equal(request->username, fr_pair_find_by_num(request->packet->vps, PW_USER_NAME, 0, TAG_ANY));
+	if (warned) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "identity \"%s\" presented by member alice's certificate " FX_ALICE, identity);
+		assert_non_null(strstr(logged, want));
+	} else {
+		assert_null(strstr(logged, "presented by member"));
+	}
+}
+
+static void post_auth_accept__names_the_member_whatever_the_identity(void **state)
+{
+	ctx_t *c = *state;
+
+	accept_with_identity(c, "staff-admin", true);
+	accept_with_identity(c, "bob", true);
+	accept_with_identity(c, "anonymous@example.org", false);
+	accept_with_identity(c, "alice", false);
 }
 
 static void post_auth_revoked_since_handshake__is_userlock_with_eap_failure(void **state)
@@ -380,6 +426,11 @@ static void post_auth_missing_registry__is_fail(void **state)
 	reply_is_bare_reject(request);
 }
 
+static REQUEST *acct_request(ctx_t *c, char const *status, char const *cls, char const *session_id,
+			     char const *calling);
+static rlm_rcode_t accounting(ctx_t *c, REQUEST *request);
+static int sessions(ctx_t *c, bool all);
+
 static void post_auth_accept__adds_class_and_interim_interval(void **state)
 {
 	ctx_t *c = *state;
@@ -390,8 +441,18 @@ static void post_auth_accept__adds_class_and_interim_interval(void **state)
 	cls = reply_attr(request, "Class");
 	interim = reply_attr(request, "Acct-Interim-Interval");
 	assert_non_null(cls);
-	assert_int_equal(cls->vp_length, strlen("cowork:" FX_ALICE));
-	assert_memory_equal(cls->vp_octets, "cowork:" FX_ALICE, cls->vp_length);
+	assert_true(cls->vp_length > strlen("cowork:" FX_ALICE ":"));
+	assert_memory_equal(cls->vp_octets, "cowork:" FX_ALICE ":", strlen("cowork:" FX_ALICE ":"));
+	/* What the NAS echoes back verifies: accounting records the session. */
+	{
+		char echoed[CW_CLASS_MAX + 1];
+
+		assert_true(cls->vp_length <= CW_CLASS_MAX);
+		memcpy(echoed, cls->vp_octets, cls->vp_length);
+		echoed[cls->vp_length] = '\0';
+		assert_int_equal(accounting(c, acct_request(c, "Start", echoed, "S9", "02-00-00-00-00-09")), RLM_MODULE_OK);
+		assert_int_equal(sessions(c, false), 1);
+	}
 	assert_non_null(interim);
 	assert_int_equal(interim->vp_integer, 3600);
 }
@@ -409,12 +470,30 @@ static void post_auth_refusal__sends_no_class(void **state)
 
 /* --- accounting (live sessions) ----------------------------------------------------- */
 
+/*
+ * The Class the module issues for serial (made with the key it derives from
+ * the fixture's device key), in a static buffer.
+ */
+static char const *class_of(ctx_t *c, char const *serial)
+{
+	static char cls[CW_CLASS_MAX + 1];
+	uint8_t device_key[CW_DEVICE_KEY_LEN], key[CW_CLASS_KEY_LEN];
+	char path[256];
+	cw_err_t e;
+
+	snprintf(path, sizeof(path), "%s/device.key", c->fx.dir);
+	assert_int_equal(cw_device_key_load(path, device_key, &e), 0);
+	assert_int_equal(cw_session_class_key(device_key, key), 0);
+	assert_int_equal(cw_session_class(key, serial, time(NULL), cls), 0);
+	return cls;
+}
+
 /* An Accounting-Request from 192.0.2.10 as hostapd sends it; cls NULL for none. */
 static REQUEST *acct_request(ctx_t *c, char const *status, char const *cls, char const *session_id,
 			     char const *calling)
 {
 	REQUEST *request = request_alloc(c->cs);
-	char hex[128] = "0x";
+	char hex[2 + 2 * CW_CLASS_MAX + 1] = "0x";
 
 	request->packet = rad_alloc(request, false);
 	request->reply = rad_alloc(request, false);
@@ -466,13 +545,13 @@ static void accounting_start_and_stop__record_the_session(void **state)
 {
 	ctx_t *c = *state;
 
-	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+	assert_int_equal(accounting(c, acct_request(c, "Start", class_of(c, FX_ALICE), "S1", "02-00-00-00-00-01")),
 			 RLM_MODULE_OK);
 	assert_int_equal(sessions(c, false), 1);
 	assert_non_null(strstr(logged, "session started: member alice"));
-	assert_int_equal(accounting(c, acct_request(c, "Interim-Update", "cowork:" FX_ALICE, "S1",
+	assert_int_equal(accounting(c, acct_request(c, "Interim-Update", class_of(c, FX_ALICE), "S1",
 						    "02-00-00-00-00-01")), RLM_MODULE_OK);
-	assert_int_equal(accounting(c, acct_request(c, "Stop", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+	assert_int_equal(accounting(c, acct_request(c, "Stop", class_of(c, FX_ALICE), "S1", "02-00-00-00-00-01")),
 			 RLM_MODULE_OK);
 	assert_int_equal(sessions(c, false), 0);
 	assert_int_equal(sessions(c, true), 1);
@@ -491,23 +570,74 @@ static void accounting_malformed__is_invalid_and_stores_nothing(void **state)
 {
 	ctx_t *c = *state;
 
-	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "not-a-mac")),
+	assert_int_equal(accounting(c, acct_request(c, "Start", class_of(c, FX_ALICE), "S1", "not-a-mac")),
 			 RLM_MODULE_INVALID);
 	assert_non_null(strstr(logged, "Calling-Station-Id"));
-	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, NULL, "02-00-00-00-00-01")),
+	assert_int_equal(accounting(c, acct_request(c, "Start", class_of(c, FX_ALICE), NULL, "02-00-00-00-00-01")),
 			 RLM_MODULE_INVALID);
-	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:123456", "S1", "02-00-00-00-00-01")),
+	/* A Class we issued for a certificate the registry (no longer) knows. */
+	assert_int_equal(accounting(c, acct_request(c, "Start", class_of(c, "123456"), "S1", "02-00-00-00-00-01")),
 			 RLM_MODULE_INVALID);
 	assert_non_null(strstr(logged, "not in the registry"));
 	assert_int_equal(sessions(c, true), 0);
+}
+
+static void accounting_with_a_forged_class__is_ignored_and_stores_nothing(void **state)
+{
+	ctx_t *c = *state;
+	char forged[CW_CLASS_MAX + 1];
+
+	/* The form without a MAC, for a serial the registry knows. */
+	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+			 RLM_MODULE_NOOP);
+	assert_non_null(strstr(logged, "accounting ignored: Class \"cowork:" FX_ALICE "\" carries no MAC"));
+	/* alice's Class with bob's serial. */
+	snprintf(forged, sizeof(forged), "cowork:%s%s", FX_BOB, strchr(class_of(c, FX_ALICE) + 7, ':'));
+	assert_int_equal(accounting(c, acct_request(c, "Start", forged, "S2", "02-00-00-00-00-01")), RLM_MODULE_NOOP);
+	assert_non_null(strstr(logged, "accounting ignored: the Class of certificate \"" FX_BOB "\" does not verify"));
+	assert_int_equal(sessions(c, true), 0);
+}
+
+/* Beyond max_sessions_per_nas live sessions of a NAS, a Start is logged and ignored. */
+static void accounting_beyond_the_nas_limit__is_ignored(void **state)
+{
+	ctx_t *c = *state;
+	CONF_SECTION *cs = config(c->fx.dir, NULL);
+	void *inst;
+
+	cf_pair_add(cs, cf_pair_alloc(cs, "max_sessions_per_nas", "1", T_OP_EQ, T_BARE_WORD, T_BARE_WORD));
+	assert_int_equal(instantiate(cs, &inst), 0);
+	assert_int_equal(rlm_cowork.methods[MOD_ACCOUNTING](inst, acct_request(c, "Start", class_of(c, FX_ALICE), "S1",
+									"02-00-00-00-00-01")), RLM_MODULE_OK);
+	assert_int_equal(rlm_cowork.methods[MOD_ACCOUNTING](inst, acct_request(c, "Start", class_of(c, FX_BOB), "S2",
+									"02-00-00-00-00-02")), RLM_MODULE_NOOP);
+	assert_non_null(strstr(logged, "already has 1 live sessions (max_sessions_per_nas): session S2"));
+	assert_int_equal(sessions(c, true), 1);
+	rlm_cowork.detach(inst);
+	talloc_free(cs);
+}
+
+static void max_sessions_per_nas_zero__fails_instantiation(void **state)
+{
+	fixture_t fx;
+	CONF_SECTION *cs;
+	void *inst;
+
+	(void)state;
+	assert_int_equal(fixture_setup(&fx), 0);
+	cs = config(fx.dir, NULL);
+	cf_pair_add(cs, cf_pair_alloc(cs, "max_sessions_per_nas", "0", T_OP_EQ, T_BARE_WORD, T_BARE_WORD));
+	assert_int_equal(instantiate(cs, &inst), -1);
+	talloc_free(cs);
+	fixture_teardown(&fx);
 }
 
 static void accounting_on__ends_the_nas_sessions(void **state)
 {
 	ctx_t *c = *state;
 
-	accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01"));
-	accounting(c, acct_request(c, "Start", "cowork:" FX_BOB, "S2", "02-00-00-00-00-02"));
+	accounting(c, acct_request(c, "Start", class_of(c, FX_ALICE), "S1", "02-00-00-00-00-01"));
+	accounting(c, acct_request(c, "Start", class_of(c, FX_BOB), "S2", "02-00-00-00-00-02"));
 	assert_int_equal(sessions(c, false), 2);
 	assert_int_equal(accounting(c, acct_request(c, "Accounting-On", NULL, NULL, NULL)), RLM_MODULE_OK);
 	assert_int_equal(sessions(c, false), 0);
@@ -518,7 +648,7 @@ static void accounting_on__ends_the_nas_sessions(void **state)
 static void start_fails_without(ctx_t *c, char const *path)
 {
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(accounting(c, acct_request(c, "Start", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+	assert_int_equal(accounting(c, acct_request(c, "Start", class_of(c, FX_ALICE), "S1", "02-00-00-00-00-01")),
 			 RLM_MODULE_FAIL);
 	assert_non_null(strstr(logged, "accounting not recorded"));
 }
@@ -534,7 +664,7 @@ static void accounting_without_registry__fails(void **state)
 
 	start_fails_without(c, c->fx.path);
 	/* A Stop needs no registry: the session ends all the same. */
-	assert_int_equal(accounting(c, acct_request(c, "Stop", "cowork:" FX_ALICE, "S1", "02-00-00-00-00-01")),
+	assert_int_equal(accounting(c, acct_request(c, "Stop", class_of(c, FX_ALICE), "S1", "02-00-00-00-00-01")),
 			 RLM_MODULE_OK);
 }
 
@@ -700,7 +830,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(post_auth_accept__adds_shared_vlan_without_tenant, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_accept__replaces_a_vlan_set_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_reject__only_gets_a_message_authenticator, setup, teardown),
-		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__only_gets_a_message_authenticator, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept_without_certificate__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(post_auth_accept__names_the_member_whatever_the_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(post_auth_revoked_since_handshake__is_userlock_with_eap_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(post_auth_unknown_certificate__is_reject_not_notfound, setup, teardown),
@@ -711,6 +842,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(accounting_start_and_stop__record_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(accounting_without_our_class__is_noop_and_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(accounting_malformed__is_invalid_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_with_a_forged_class__is_ignored_and_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounting_beyond_the_nas_limit__is_ignored, setup, teardown),
+		cmocka_unit_test(max_sessions_per_nas_zero__fails_instantiation),
 		cmocka_unit_test_setup_teardown(accounting_on__ends_the_nas_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(accounting_without_access_log__fails_so_the_nas_retries, setup, teardown),
 		cmocka_unit_test_setup_teardown(accounting_without_registry__fails, setup, teardown),

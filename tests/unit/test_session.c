@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -17,7 +18,27 @@
 #include "session.h"
 
 #define T0	INT64_C(1767225600000)	/* 2026-01-01T00:00:00Z in ms */
-#define CLASS_ALICE	"cowork:" FX_ALICE
+#define ISSUED	INT64_C(1767225000)	/* when the Accept's Class was made, in s */
+
+/* The Class MAC keys: the server's, and another server's. */
+static uint8_t key[CW_CLASS_KEY_LEN], other_key[CW_CLASS_KEY_LEN];
+/* Classes made with key: alice's, bob's. */
+static char class_alice[CW_CLASS_MAX + 1], class_bob[CW_CLASS_MAX + 1];
+
+/* The keys as radiusd derives them from two device keys, and the Classes. */
+static int make_keys(void **state)
+{
+	uint8_t device_key[CW_DEVICE_KEY_LEN];
+
+	(void)state;
+	memset(device_key, 0x5a, sizeof(device_key));
+	if (cw_session_class_key(device_key, key) < 0) return -1;
+	device_key[0] ^= 1;
+	if (cw_session_class_key(device_key, other_key) < 0) return -1;
+	if (cw_session_class(key, FX_ALICE, ISSUED, class_alice) < 0 || cw_session_class(key, FX_BOB, ISSUED, class_bob) < 0)
+		return -1;
+	return 0;
+}
 
 typedef struct {
 	fixture_t	fx;
@@ -54,8 +75,8 @@ static cw_acct_input_t input(uint32_t status, const char *session_id, int64_t no
 	cw_acct_input_t in = {
 		.has_status = true,
 		.status = status,
-		.class_value = CLASS_ALICE,
-		.class_len = strlen(CLASS_ALICE),
+		.class_value = class_alice,
+		.class_len = strlen(class_alice),
 		.session_id = session_id,
 		.session_id_len = session_id ? strlen(session_id) : 0,
 		.user_name = "alice",
@@ -67,6 +88,7 @@ static cw_acct_input_t input(uint32_t status, const char *session_id, int64_t no
 		.nas_ip = "192.0.2.10",
 		.source = "192.0.2.10",
 		.now_ms = now_ms,
+		.class_key = key,
 	};
 	return in;
 }
@@ -81,14 +103,110 @@ static int parse(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t *e)
 static void class__names_the_certificate_and_is_recognised(void **state)
 {
 	char cls[CW_CLASS_MAX + 1];
+	char want[CW_CLASS_MAX + 1];
+	size_t n;
 
 	(void)state;
-	assert_int_equal(cw_session_class(FX_ALICE, cls), 0);
-	assert_string_equal(cls, CLASS_ALICE);
+	assert_int_equal(cw_session_class(key, FX_ALICE, ISSUED, cls), 0);
+	snprintf(want, sizeof(want), "cowork:%s:%lld:", FX_ALICE, (long long)ISSUED);
+	n = strlen(want);
+	assert_memory_equal(cls, want, n);
+	assert_int_equal(strlen(cls), n + 2 * CW_CLASS_TAG_LEN);
+	for (size_t i = n; cls[i]; i++) assert_non_null(strchr("0123456789abcdef", cls[i]));
 	assert_true(cw_session_class_ours(cls, strlen(cls)));
 	assert_false(cw_session_class_ours("coworx:ab", 9));
 	assert_false(cw_session_class_ours("cowork", 6));
 	assert_false(cw_session_class_ours(NULL, 0));
+	/* The longest one fits a RADIUS attribute with room to spare. */
+	assert_int_equal(cw_session_class(key, "ffffffffffffffffffffffffffffffffffffffff", INT64_MAX, cls), 0);
+	assert_int_equal(strlen(cls), CW_CLASS_MAX);
+	assert_true(CW_CLASS_MAX <= 253);
+}
+
+static void class__is_made_only_for_canonical_serials(void **state)
+{
+	char cls[CW_CLASS_MAX + 1];
+
+	(void)state;
+	assert_int_equal(cw_session_class(key, "", ISSUED, cls), -1);
+	assert_int_equal(cw_session_class(key, "A11CE", ISSUED, cls), -1);
+	assert_int_equal(cw_session_class(key, "00a1", ISSUED, cls), -1);
+	assert_int_equal(cw_session_class(key, "a1:1c", ISSUED, cls), -1);
+	assert_int_equal(cw_session_class(key, FX_ALICE "00000000000", ISSUED, cls), -1);
+	assert_int_equal(cw_session_class(key, FX_ALICE, -1, cls), -1);
+}
+
+/* The Class key depends on the device key, and is not the device key's hash of anything it hashes. */
+static void class_key__is_derived_per_device_key(void **state)
+{
+	(void)state;
+	assert_memory_not_equal(key, other_key, CW_CLASS_KEY_LEN);
+}
+
+/* in with class as its Class must be CW_ACCT_UNVERIFIED, saying why (matching `why`). */
+static void assert_unverified(cw_acct_input_t *in, const char *class, size_t len, const char *why)
+{
+	cw_acct_event_t ev;
+	cw_err_t e;
+
+	in->class_value = class;
+	in->class_len = len;
+	assert_int_equal(cw_acct_parse(in, &ev, &e), CW_ACCT_UNVERIFIED);
+	if (!strstr(e.msg, why)) fail_msg("\"%s\" lacks \"%s\"", e.msg, why);
+	assert_string_equal(ev.serial, "");
+}
+
+static void parse_forged_class__is_unverified(void **state)
+{
+	cw_acct_input_t in = input(CW_ACCT_START, "1", T0);
+	char cls[CW_CLASS_MAX + 1], altered[CW_CLASS_MAX + 1];
+	char *p;
+
+	(void)state;
+	/* The form before Classes had a MAC, for a serial the registry knows. */
+	assert_unverified(&in, "cowork:" FX_ALICE, strlen("cowork:" FX_ALICE), "carries no MAC");
+	/* Made under another server's key. */
+	assert_int_equal(cw_session_class(other_key, FX_ALICE, ISSUED, cls), 0);
+	assert_unverified(&in, cls, strlen(cls), "does not verify");
+	/* alice's tag on bob's serial. */
+	snprintf(altered, sizeof(altered), "cowork:%s%s", FX_BOB, strchr(class_alice + 7, ':'));
+	assert_unverified(&in, altered, strlen(altered), "does not verify");
+	/* Another time under the same tag. */
+	strcpy(altered, class_alice);
+	p = strchr(altered + 7, ':') + 1;
+	*p = *p == '1' ? '2' : '1';
+	assert_unverified(&in, altered, strlen(altered), "does not verify");
+	/* One tag digit changed, the tag cut short, lengthened, or in uppercase. */
+	strcpy(altered, class_alice);
+	p = altered + strlen(altered) - 1;
+	*p = *p == '0' ? '1' : '0';
+	assert_unverified(&in, altered, strlen(altered), "does not verify");
+	assert_unverified(&in, class_alice, strlen(class_alice) - 1, "does not verify");
+	snprintf(altered, sizeof(altered), "%s0", class_alice);
+	assert_unverified(&in, altered, strlen(altered), "does not verify");
+	strcpy(altered, class_alice);
+	for (p = strrchr(altered, ':'); *p; p++) *p = (char)toupper((unsigned char)*p);
+	assert_unverified(&in, altered, strlen(altered), "does not verify");
+	/* No key to verify with (radiusd without its device key). */
+	in.class_key = NULL;
+	assert_unverified(&in, class_alice, strlen(class_alice), "no device key");
+	/* Stop and Interim-Update need the MAC too. */
+	in = input(CW_ACCT_STOP, "1", T0);
+	assert_unverified(&in, "cowork:" FX_ALICE, strlen("cowork:" FX_ALICE), "carries no MAC");
+	in = input(CW_ACCT_INTERIM, "1", T0);
+	assert_unverified(&in, cls, strlen(cls), "does not verify");
+}
+
+static void parse_verified_class__gives_serial_and_time(void **state)
+{
+	cw_acct_input_t in = input(CW_ACCT_START, "1", T0);
+	cw_acct_event_t ev;
+	cw_err_t e;
+
+	(void)state;
+	assert_int_equal(cw_acct_parse(&in, &ev, &e), CW_ACCT_SESSION);
+	assert_string_equal(ev.serial, FX_ALICE);
+	assert_int_equal(ev.class_issued, ISSUED);
 }
 
 /* --- checking requests ---------------------------------------------------------------- */
@@ -207,21 +325,15 @@ static void parse_bad_mac__is_refused(void **state)
 	assert_false(ev.has_mac);
 }
 
-static void parse_bad_class_serial__is_refused(void **state)
+/* A Class in another form cannot carry a valid tag: nothing is taken from it. */
+static void parse_bad_class_serial__is_unverified(void **state)
 {
 	static const char *const bad[] = { "cowork:", "cowork:xyz", "cowork:A11CE", "cowork:00a1", "cowork:a1:1c",
-					   "cowork:" FX_ALICE "00000000000" };
+					   "cowork:" FX_ALICE "00000000000", "cowork:::", "cowork:a1::" };
 	cw_acct_input_t in = input(CW_ACCT_START, "1", T0);
-	cw_acct_event_t ev;
-	cw_err_t e;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		in.class_value = bad[i];
-		in.class_len = strlen(bad[i]);
-		assert_int_equal(parse(&in, &ev, &e), -1);
-		assert_non_null(strstr(e.msg, "Class"));
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) assert_unverified(&in, bad[i], strlen(bad[i]), "Class");
 }
 
 static void parse_bad_names_and_addresses__are_refused(void **state)
@@ -294,7 +406,7 @@ static cw_session_change_t record(ctx_t *c, uint32_t status, const char *id, int
 	if (source) in.source = source;
 	if (status == CW_ACCT_ON || status == CW_ACCT_OFF) in.class_value = NULL;
 	assert_true(parse(&in, &ev, &e) > 0);
-	if (cw_session_record(c->log, &ev, "alice", device, &out, &e) < 0) fail_msg("%s", e.msg);
+	if (cw_session_record(c->log, &ev, "alice", device, 0, &out, &e) < 0) fail_msg("%s", e.msg);
 	return out.change;
 }
 
@@ -409,7 +521,7 @@ static void accounting_on__ends_every_live_session_of_that_nas_only(void **state
 	record(c, CW_ACCT_START, "C", T0, "192.0.2.11");
 	in.class_value = NULL;
 	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_NAS_RESET);
-	assert_int_equal(cw_session_record(c->log, &ev, NULL, NULL, &out, &e), 0);
+	assert_int_equal(cw_session_record(c->log, &ev, NULL, NULL, 0, &out, &e), 0);
 	assert_int_equal(out.change, CW_SESSION_NAS_RESET);
 	assert_int_equal(out.ended, 2);
 	r = list(c, NULL, NULL, false);
@@ -429,10 +541,10 @@ static void list__filters_by_member_and_serial(void **state)
 	cw_err_t e;
 
 	record(c, CW_ACCT_START, "ALICE1", T0, NULL);
-	in.class_value = "cowork:" FX_BOB;
+	in.class_value = class_bob;
 	in.class_len = strlen(in.class_value);
 	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_SESSION);
-	assert_int_equal(cw_session_record(c->log, &ev, "bob", NULL, &out, &e), 0);
+	assert_int_equal(cw_session_record(c->log, &ev, "bob", NULL, 0, &out, &e), 0);
 	assert_int_equal(list(c, "alice", NULL, false).n, 1);
 	assert_int_equal(list(c, "bob", NULL, false).n, 1);
 	assert_false(list(c, "bob", NULL, false).s[0].has_device);
@@ -450,7 +562,7 @@ static void record_without_member__is_refused(void **state)
 	cw_err_t e;
 
 	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_SESSION);
-	assert_int_equal(cw_session_record(c->log, &ev, "", NULL, &out, &e), -1);
+	assert_int_equal(cw_session_record(c->log, &ev, "", NULL, 0, &out, &e), -1);
 	assert_int_equal(list(c, NULL, NULL, true).n, 0);
 }
 
@@ -466,8 +578,43 @@ static void record_into_a_moved_log__fails(void **state)
 	snprintf(moved, sizeof(moved), "%s.moved", c->fx.log_path);
 	assert_int_equal(rename(c->fx.log_path, moved), 0);
 	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_SESSION);
-	assert_int_equal(cw_session_record(c->log, &ev, "alice", NULL, &out, &e), -1);
+	assert_int_equal(cw_session_record(c->log, &ev, "alice", NULL, 0, &out, &e), -1);
 	assert_non_null(strstr(e.msg, "moved"));
+}
+
+/* Start session id from source with max_live: the change. */
+static cw_session_change_t start_limited(ctx_t *c, const char *id, const char *source, unsigned max_live,
+					 uint32_t status)
+{
+	cw_acct_input_t in = input(status, id, T0);
+	cw_session_outcome_t out;
+	cw_acct_event_t ev;
+	cw_err_t e;
+
+	in.source = source;
+	assert_int_equal(parse(&in, &ev, &e), CW_ACCT_SESSION);
+	if (cw_session_record(c->log, &ev, "alice", NULL, max_live, &out, &e) < 0) fail_msg("%s", e.msg);
+	return out.change;
+}
+
+static void live_sessions_per_nas__are_bounded(void **state)
+{
+	ctx_t *c = *state;
+
+	assert_int_equal(start_limited(c, "A", "192.0.2.10", 2, CW_ACCT_START), CW_SESSION_STARTED);
+	assert_int_equal(start_limited(c, "B", "192.0.2.10", 2, CW_ACCT_START), CW_SESSION_STARTED);
+	/* A third live session of that NAS, by Start or by Interim-Update: ignored, nothing stored. */
+	assert_int_equal(start_limited(c, "C", "192.0.2.10", 2, CW_ACCT_START), CW_SESSION_OVER_LIMIT);
+	assert_int_equal(start_limited(c, "C", "192.0.2.10", 2, CW_ACCT_INTERIM), CW_SESSION_OVER_LIMIT);
+	assert_int_equal(list(c, NULL, NULL, true).n, 2);
+	/* The live ones are still updated; another NAS has its own bound. */
+	assert_int_equal(start_limited(c, "A", "192.0.2.10", 2, CW_ACCT_INTERIM), CW_SESSION_UPDATED);
+	assert_int_equal(start_limited(c, "C", "192.0.2.11", 2, CW_ACCT_START), CW_SESSION_STARTED);
+	/* Once one ends, there is room again; restarting an ended one counts as new. */
+	assert_int_equal(start_limited(c, "B", "192.0.2.10", 2, CW_ACCT_STOP), CW_SESSION_STOPPED);
+	assert_int_equal(start_limited(c, "C", "192.0.2.10", 2, CW_ACCT_START), CW_SESSION_STARTED);
+	assert_int_equal(start_limited(c, "B", "192.0.2.10", 2, CW_ACCT_START), CW_SESSION_OVER_LIMIT);
+	assert_int_equal(list(c, NULL, NULL, false).n, 3);
 }
 
 /* --- retention ------------------------------------------------------------------------- */
@@ -526,13 +673,17 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(class__names_the_certificate_and_is_recognised),
+		cmocka_unit_test(class__is_made_only_for_canonical_serials),
+		cmocka_unit_test(class_key__is_derived_per_device_key),
+		cmocka_unit_test(parse_forged_class__is_unverified),
+		cmocka_unit_test(parse_verified_class__gives_serial_and_time),
 		cmocka_unit_test(parse_start__gives_a_session_event),
 		cmocka_unit_test(parse_without_our_class__is_ignored),
 		cmocka_unit_test(parse_accounting_on_off__resets_the_nas_without_class),
 		cmocka_unit_test(parse_untracked_status__is_ignored),
 		cmocka_unit_test(parse_bad_session_id__is_refused),
 		cmocka_unit_test(parse_bad_mac__is_refused),
-		cmocka_unit_test(parse_bad_class_serial__is_refused),
+		cmocka_unit_test(parse_bad_class_serial__is_unverified),
 		cmocka_unit_test(parse_bad_names_and_addresses__are_refused),
 		cmocka_unit_test(parse_nas__identifier_else_ip_and_canonical_source),
 		T(member__of_known_revoked_and_unknown_serials),
@@ -545,10 +696,11 @@ int main(void)
 		T(list__filters_by_member_and_serial),
 		T(record_without_member__is_refused),
 		T(record_into_a_moved_log__fails),
+		T(live_sessions_per_nas__are_bounded),
 		T(purge__deletes_old_ended_and_ends_stale_live_sessions),
 		T(purge__is_bounded_by_limit),
 	};
 #undef T
 
-	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("session", tests, make_keys, NULL);
 }
