@@ -139,7 +139,7 @@ static int class_verify(const cw_acct_input_t *in, cw_acct_event_t *ev, cw_err_t
 		return -1;
 	}
 	for (const char *p = colon1 + 1; p < colon2; p++) {
-		if (*p < '0' || *p > '9' || issued > (INT64_MAX - 9) / 10) {
+		if (*p < '0' || *p > '9' || issued > (INT64_MAX - (*p - '0')) / 10) {
 			cw_err_set(err, "Class \"%s\" does not hold a certificate serial and time in our form", esc);
 			return -1;
 		}

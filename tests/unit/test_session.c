@@ -209,6 +209,25 @@ static void parse_verified_class__gives_serial_and_time(void **state)
 	assert_int_equal(ev.class_issued, ISSUED);
 }
 
+/* Every time the Class can be made with verifies, up to the largest (found by fuzz_acct). */
+static void parse_verified_class__any_issued_time_round_trips(void **state)
+{
+	static const int64_t times[] = { 0, 9, INT64_C(999999999999999999), INT64_MAX - 1, INT64_MAX };
+	char cls[CW_CLASS_MAX + 1];
+	cw_acct_input_t in = input(CW_ACCT_START, "1", T0);
+	cw_acct_event_t ev;
+	cw_err_t e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		assert_int_equal(cw_session_class(key, FX_ALICE, times[i], cls), 0);
+		in.class_value = cls;
+		in.class_len = strlen(cls);
+		assert_int_equal(cw_acct_parse(&in, &ev, &e), CW_ACCT_SESSION);
+		assert_int_equal(ev.class_issued, times[i]);
+	}
+}
+
 /* --- checking requests ---------------------------------------------------------------- */
 
 static void parse_start__gives_a_session_event(void **state)
@@ -675,6 +694,7 @@ int main(void)
 		cmocka_unit_test(class__names_the_certificate_and_is_recognised),
 		cmocka_unit_test(class__is_made_only_for_canonical_serials),
 		cmocka_unit_test(class_key__is_derived_per_device_key),
+		cmocka_unit_test(parse_verified_class__any_issued_time_round_trips),
 		cmocka_unit_test(parse_forged_class__is_unverified),
 		cmocka_unit_test(parse_verified_class__gives_serial_and_time),
 		cmocka_unit_test(parse_start__gives_a_session_event),
