@@ -143,29 +143,39 @@ static int load_ca_der(onboard_t *ob, const cli_t *cli)
 	return rc < 0 ? cli_fail("%s: %s", path, e.msg) : EXIT_OK;
 }
 
-/* The paths of the files asked for, none of which may exist. EXIT_OK or EXIT_FAIL, printed. */
+/*
+ * The paths of the files asked for, none of which may exist, in a --out
+ * that passes fileio's rule if it exists already (cert issue makes it
+ * otherwise). A check before anything is issued: the files are made later
+ * with O_EXCL in the directory's checked descriptor in any case. EXIT_OK or
+ * EXIT_FAIL, printed.
+ */
 static int plan_files(onboard_t *ob, const char *dir, const char *member)
 {
+	cw_outdir_t d = CW_OUTDIR_INIT;
 	struct stat st;
+	int rc = EXIT_OK, exists;
+	cw_err_t e;
 
 	if (cw_snprintf(ob->dir, sizeof(ob->dir), "%s", dir) < 0 ||
 	    cw_snprintf(ob->member, sizeof(ob->member), "%s", member) < 0) {
 		return cli_fail("--out path or member id too long");
 	}
-	for (int i = 0; i < ONBOARD_NFILES; i++) {
+	if (stat(dir, &st) == 0 && cw_outdir_open(dir, false, &d, &e) < 0) return cli_fail("--out: %s", e.msg);
+	for (int i = 0; i < ONBOARD_NFILES && rc == EXIT_OK; i++) {
 		onboard_file_t *f = &ob->files[i];
 
 		if (!(file_defs[i].kinds & ob->kinds)) continue;
 		if (cw_snprintf(f->path, sizeof(f->path), "%s/%s%s", dir, member, file_defs[i].suffix) < 0 ||
 		    cw_snprintf(f->name, sizeof(f->name), "%s%s", member, file_defs[i].suffix) < 0) {
-			return cli_fail("--out path is too long");
-		}
-		/* A first check, before anything is issued; the files are made with O_EXCL in any case. */
-		if (lstat(f->path, &st) == 0) {
-			return cli_fail("%s already exists: choose another --out or move it away", f->path);
+			rc = cli_fail("--out path is too long");
+		} else if (d.fd >= 0 && (exists = cw_outdir_check_absent(&d, f->name, &e)) != 0) {
+			rc = exists < 0 ? cli_fail("%s", e.msg) :
+					  cli_fail("%s already exists: choose another --out or move it away", f->path);
 		}
 	}
-	return EXIT_OK;
+	cw_outdir_close(&d);
+	return rc;
 }
 
 int onboard_prepare(onboard_t *ob, const cli_t *cli, cw_registry_t *reg, const cli_cmd_t *cmd, const char *dir,
