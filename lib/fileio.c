@@ -60,10 +60,10 @@ static void out_reset(cw_out_t *out)
 /*
  * Create name in dirfd (which out takes over: it is closed with out) with
  * exactly mode and group gid: created 0600 at most, given its group, then
- * widened. The name must not exist (a link included). 0, or -1 with err
- * (dirfd closed, nothing left behind).
+ * widened. The name must not exist (a link included). path is the file's
+ * path for messages. 0, or -1 with err (dirfd closed, nothing left behind).
  */
-static int create_at(int dirfd, const char *shown_dir, const char *name, mode_t mode, gid_t gid, cw_out_t *out,
+static int create_at(int dirfd, const char *path, const char *name, mode_t mode, gid_t gid, cw_out_t *out,
 		     cw_err_t *err)
 {
 	struct stat st;
@@ -72,10 +72,9 @@ static int create_at(int dirfd, const char *shown_dir, const char *name, mode_t 
 	out_reset(out);
 	out->dirfd = dirfd;
 	if (cw_snprintf(out->name, sizeof(out->name), "%s", name) < 0 ||
-	    cw_snprintf(out->path, sizeof(out->path), "%s%s%s", shown_dir,
-			shown_dir[0] && shown_dir[strlen(shown_dir) - 1] == '/' ? "" : "/", name) < 0 ||
+	    cw_snprintf(out->path, sizeof(out->path), "%s", path) < 0 ||
 	    strchr(name, '/') || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		cw_err_set(err, "%s/%s: not a usable file name", shown_dir, name);
+		cw_err_set(err, "%s: not a usable file name", path);
 		goto fail;
 	}
 	out->fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode & 0600);
@@ -150,19 +149,27 @@ int cw_out_commit(cw_out_t *out, cw_err_t *err)
 		cw_err_set(err, "writing %s: not open", out->path);
 		return -1;
 	}
+	if (fsync(fd) < 0) {
+		cw_err_set(err, "writing %s: %s", out->path, strerror(errno));
+		cw_out_abort(out);
+		return -1;
+	}
 	out->fd = -1;
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		cw_err_set(err, "writing %s: %s", out->path, strerror(errno));
-		if (fd >= 0) close(fd);
-		cw_out_abort(out);
-		return -1;
-	}
-	if (out->tmp[0] && renameat(out->dirfd, out->tmp, out->dirfd, out->name) < 0) {
+	if (close(fd) < 0) {	/* closed all the same (Linux): never close it twice */
 		cw_err_set(err, "writing %s: %s", out->path, strerror(errno));
 		cw_out_abort(out);
 		return -1;
 	}
-	out->tmp[0] = '\0';
+	if (out->tmp[0]) {
+		if (renameat(out->dirfd, out->tmp, out->dirfd, out->name) < 0) {
+			cw_err_set(err, "writing %s: %s", out->path, strerror(errno));
+			cw_out_abort(out);
+			return -1;
+		}
+		/* In place now: whatever happens next, the new file stays (the old one is gone). */
+		out->tmp[0] = '\0';
+		out->ino = 0;
+	}
 	if (fsync(out->dirfd) < 0) {
 		cw_err_set(err, "syncing the directory of %s: %s", out->path, strerror(errno));
 		cw_out_abort(out);
@@ -187,7 +194,7 @@ int cw_file_write_new(const char *path, const void *data, size_t len, mode_t mod
 		cw_err_set(err, "creating %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (create_at(dirfd, dir, name, mode, gid, &out, err) < 0) return -1;
+	if (create_at(dirfd, path, name, mode, gid, &out, err) < 0) return -1;
 	if (cw_out_write(&out, data, len, err) < 0) {
 		cw_out_abort(&out);
 		return -1;
@@ -477,16 +484,24 @@ int cw_outdir_check_absent(const cw_outdir_t *dir, const char *name, cw_err_t *e
 	return -1;
 }
 
-int cw_out_create(const cw_outdir_t *dir, const char *name, mode_t mode, cw_out_t *out, cw_err_t *err)
+/* cw_out_create, with shown (when not NULL) as the file's path in messages. */
+static int create_in(const cw_outdir_t *dir, const char *name, const char *shown, mode_t mode, cw_out_t *out,
+		     cw_err_t *err)
 {
-	int fd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0);
+	size_t n = strlen(dir->path);
+	char path[sizeof(out->path)];
+	int fd;
 
 	out_reset(out);
-	if (fd < 0) {
+	if (cw_snprintf(path, sizeof(path), "%s%s%s", dir->path, n && dir->path[n - 1] == '/' ? "" : "/", name) < 0) {
+		cw_err_set(err, "%s/%s: path too long", dir->path, name);
+		return -1;
+	}
+	if ((fd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		cw_err_set(err, "%s: %s", dir->path, strerror(errno));
 		return -1;
 	}
-	return create_at(fd, dir->path, name, mode, CW_NO_GID, out, err);
+	return create_at(fd, shown ? shown : path, name, mode, CW_NO_GID, out, err);
 }
 
 /* Open and check the directory of path; *name points into path. 0, or -1 with err. */
@@ -499,6 +514,11 @@ static int out_dir_of(const char *path, cw_outdir_t *dir, const char **name, cw_
 	return cw_outdir_open(d, false, dir, err);
 }
 
+int cw_out_create(const cw_outdir_t *dir, const char *name, mode_t mode, cw_out_t *out, cw_err_t *err)
+{
+	return create_in(dir, name, NULL, mode, out, err);
+}
+
 int cw_out_open(const char *path, mode_t mode, cw_out_t *out, cw_err_t *err)
 {
 	cw_outdir_t dir;
@@ -507,7 +527,7 @@ int cw_out_open(const char *path, mode_t mode, cw_out_t *out, cw_err_t *err)
 
 	out_reset(out);
 	if (out_dir_of(path, &dir, &name, err) < 0) return -1;
-	rc = cw_out_create(&dir, name, mode, out, err);
+	rc = create_in(&dir, name, path, mode, out, err);
 	cw_outdir_close(&dir);
 	return rc;
 }

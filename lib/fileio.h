@@ -91,6 +91,10 @@ typedef struct cw_out {
 	char	path[PATH_MAX + NAME_MAX + 2];	//!< directory/name, for messages
 } cw_out_t;
 
+/* Initialisers: cw_out_abort and cw_outdir_close are no-ops on these. */
+#define CW_OUTDIR_INIT { .fd = -1 }
+#define CW_OUT_INIT { .dirfd = -1, .fd = -1 }
+
 /*
  * Open the output directory path after checking the rule above; with
  * create, make it (mode 0700) when missing. 0, or -1 with err. Close with
@@ -132,8 +136,9 @@ int cw_out_write(cw_out_t *out, const void *data, size_t len, cw_err_t *err);
 
 /*
  * Finish: fsync the file, rename it into place (replace mode), fsync the
- * directory, close both. On failure the file is removed as by cw_out_abort.
- * 0, or -1 with err.
+ * directory, close both. On failure the file is removed as by cw_out_abort
+ * (in replace mode only before the rename: once in place the new file
+ * stays). Either way out is finished. 0, or -1 with err.
  */
 int cw_out_commit(cw_out_t *out, cw_err_t *err);
 
