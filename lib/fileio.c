@@ -361,7 +361,9 @@ static int dir_trusted(const char *dir, const struct stat *st, bool last, cw_err
  * Open the canonical (absolute, link-free) directory canon by walking it
  * from / with O_NOFOLLOW, checking each directory on the way (the last one
  * with last_rule). A link or a swapped component met on the way is refused.
- * The descriptor, or -1 with err.
+ * The way is walked with O_PATH (search permission is enough, as for a
+ * path); the directory itself is opened for reading at the end (fsync
+ * needs that). The descriptor, or -1 with err.
  */
 static int walk_checked(const char *canon, bool last_rule, cw_err_t *err)
 {
@@ -374,7 +376,7 @@ static int walk_checked(const char *canon, bool last_rule, cw_err_t *err)
 		cw_err_set(err, "%s: not a usable directory", canon);
 		return -1;
 	}
-	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		cw_err_set(err, "opening /: %s", strerror(errno));
 		if (fd >= 0) close(fd);
@@ -383,7 +385,7 @@ static int walk_checked(const char *canon, bool last_rule, cw_err_t *err)
 	for (comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
 		if (dir_trusted(shown[0] ? shown : "/", &st, false, err) < 0) goto fail;
 		(void)cw_snprintf(shown + strlen(shown), sizeof(shown) - strlen(shown), "/%s", comp);
-		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0) {
 			cw_err_set(err, "%s: %s", shown, errno == ELOOP || errno == ENOTDIR ?
 				   "changed while it was being checked (now a link or not a directory)" : strerror(errno));
@@ -397,7 +399,13 @@ static int walk_checked(const char *canon, bool last_rule, cw_err_t *err)
 		}
 	}
 	if (dir_trusted(shown[0] ? shown : "/", &st, last_rule, err) < 0) goto fail;
-	return fd;
+	next = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (next < 0) {
+		cw_err_set(err, "%s: %s", shown[0] ? shown : "/", strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	return next;
 
 fail:
 	close(fd);
