@@ -26,48 +26,86 @@
 #define P12_PASSWORD_GROUP_LEN 5
 #define P12_PASSWORD_LEN (P12_PASSWORD_GROUPS * (P12_PASSWORD_GROUP_LEN + 1))
 
-struct outfiles {
-	char	key[4096];
-	char	pem[4096];
-	char	p12[4096];
+/* The three files of a certificate, made through the checked --out directory (fileio.h). */
+enum { OUT_KEY, OUT_PEM, OUT_P12, OUT_N };
+
+static const struct {
+	const char	*suffix;
+	mode_t		mode;
+} out_defs[OUT_N] = {
+	[OUT_KEY] = { ".key", 0600 },
+	[OUT_PEM] = { ".pem", 0644 },
+	[OUT_P12] = { ".p12", 0600 },
 };
 
+struct outfiles {
+	cw_outdir_t	dir;			//!< --out, opened once and checked
+	char		name[OUT_N][NAME_MAX + 1];	//!< MEMBER.key, .pem, .p12
+	char		path[OUT_N][4096];	//!< DIR/NAME as reported
+	cw_out_t	out[OUT_N];		//!< open from write_outputs to commit or remove
+};
+
+#define OUTFILES_INIT { CW_OUTDIR_INIT, { "" }, { "" }, { CW_OUT_INIT, CW_OUT_INIT, CW_OUT_INIT } }
+
+/* Open (creating it 0700 if missing) and check --out; none of the files may exist. EXIT_OK or EXIT_FAIL. */
 static int out_paths(const char *dir, const char *member, struct outfiles *o)
 {
-	struct stat st;
+	cw_err_t e;
+	int exists;
 
-	if (cw_snprintf(o->key, sizeof(o->key), "%s/%s.key", dir, member) < 0 ||
-	    cw_snprintf(o->pem, sizeof(o->pem), "%s/%s.pem", dir, member) < 0 ||
-	    cw_snprintf(o->p12, sizeof(o->p12), "%s/%s.p12", dir, member) < 0) {
-		return cli_fail("--out path is too long");
+	for (int i = 0; i < OUT_N; i++) {
+		if (cw_snprintf(o->name[i], sizeof(o->name[i]), "%s%s", member, out_defs[i].suffix) < 0 ||
+		    cw_snprintf(o->path[i], sizeof(o->path[i]), "%s/%s", dir, o->name[i]) < 0) {
+			return cli_fail("--out path is too long");
+		}
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) return cli_fail("creating %s: %s", dir, strerror(errno));
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) return cli_fail("--out %s is not a directory", dir);
-	for (const char *p = o->key; p; p = p == o->key ? o->pem : p == o->pem ? o->p12 : NULL) {
-		if (lstat(p, &st) == 0) return cli_fail("%s already exists: choose another --out or move it away", p);
+	if (cw_outdir_open(dir, true, &o->dir, &e) < 0) return cli_fail("--out: %s", e.msg);
+	for (int i = 0; i < OUT_N; i++) {
+		if ((exists = cw_outdir_check_absent(&o->dir, o->name[i], &e)) < 0) return cli_fail("%s", e.msg);
+		if (exists) return cli_fail("%s already exists: choose another --out or move it away", o->path[i]);
 	}
 	return EXIT_OK;
 }
 
-static void remove_outputs(const struct outfiles *o)
+/* Remove what write_outputs made and did not commit (only our own inodes, through the directory). */
+static void remove_outputs(struct outfiles *o)
 {
-	(void)unlink(o->key);
-	(void)unlink(o->pem);
-	(void)unlink(o->p12);
+	for (int i = 0; i < OUT_N; i++) cw_out_abort(&o->out[i]);
 }
 
-/* Write key, certificate and PKCS#12; all or none. */
-static int write_outputs(const struct outfiles *o, const cw_issued_t *is, const unsigned char *p12, size_t p12_len)
+/* Write key, certificate and PKCS#12, left open for commit_outputs; all or none. */
+static int write_outputs(struct outfiles *o, const cw_issued_t *is, const unsigned char *p12, size_t p12_len)
+{
+	const void *data[OUT_N] = { is->key_pem, is->cert_pem, p12 };
+	size_t len[OUT_N] = { is->key_pem_len, is->cert_pem_len, p12_len };
+	cw_err_t e;
+
+	for (int i = 0; i < OUT_N; i++) {
+		if (cw_out_create(&o->dir, o->name[i], out_defs[i].mode, &o->out[i], &e) < 0 ||
+		    cw_out_write(&o->out[i], data[i], len[i], &e) < 0) {
+			remove_outputs(o);
+			return cli_fail("%s", e.msg);
+		}
+	}
+	return EXIT_OK;
+}
+
+/* Sync and close every file, the onboarding ones too, once the certificate is recorded. */
+static int commit_outputs(struct outfiles *o, onboard_t *ob, const char *serial)
 {
 	cw_err_t e;
 
-	if (cw_file_write_new(o->key, is->key_pem, is->key_pem_len, 0600, CW_NO_GID, &e) < 0 ||
-	    cw_file_write_new(o->pem, is->cert_pem, is->cert_pem_len, 0644, CW_NO_GID, &e) < 0 ||
-	    cw_file_write_new(o->p12, p12, p12_len, 0600, CW_NO_GID, &e) < 0) {
-		remove_outputs(o);
-		return cli_fail("%s", e.msg);
+	for (int i = 0; i < OUT_N; i++) {
+		if (cw_out_commit(&o->out[i], &e) < 0) {
+			remove_outputs(o);
+			onboard_remove(ob);
+			goto fail;
+		}
 	}
-	return EXIT_OK;
+	if (onboard_commit(ob, &e) == 0) return EXIT_OK;
+fail:
+	return cli_fail("%s (certificate %s is recorded but its files are incomplete: revoke it with "
+			"`coworkctl cert revoke %s` and issue again)", e.msg, serial, serial);
 }
 
 static void record_from(cw_cert_record_t *rec, const char *member, const cw_cert_info_t *info, int64_t now)
@@ -176,9 +214,9 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 		json_kv_time(&j, "not_before", info->not_before);
 		json_kv_time(&j, "not_after", info->not_after);
 		json_kv_string(&j, "sha256", info->sha256);
-		json_kv_string(&j, "key_file", f->key);
-		json_kv_string(&j, "cert_file", f->pem);
-		json_kv_string(&j, "p12_file", f->p12);
+		json_kv_string(&j, "key_file", f->path[OUT_KEY]);
+		json_kv_string(&j, "cert_file", f->path[OUT_PEM]);
+		json_kv_string(&j, "p12_file", f->path[OUT_P12]);
 		json_kv_string(&j, "p12_password", password);
 		if (o->old) print_renewed_json(&j, o, now);
 		onboard_json(o->onboard, &j);
@@ -189,7 +227,8 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
 	printf("serial: %s\n", info->serial);
 	printf("certificate for %s, valid until %s\n", o->member, cli_date(info->not_after, until));
 	if (o->old) print_renewed(o);
-	printf("  key          %s\n  certificate  %s\n  PKCS#12      %s\n", f->key, f->pem, f->p12);
+	printf("  key          %s\n  certificate  %s\n  PKCS#12      %s\n", f->path[OUT_KEY], f->path[OUT_PEM],
+	       f->path[OUT_P12]);
 	printf("PKCS#12 password: %s\n", password);
 	printf("(shown only now: give it to the member with the .p12 file, by another channel)\n");
 	onboard_print(o->onboard);
@@ -202,10 +241,10 @@ static void print_issued(const struct issue_opts *o, const struct outfiles *f, c
  */
 static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct issue_opts *o, int64_t limit)
 {
-	struct outfiles f;
+	struct outfiles f = OUTFILES_INIT;
 	int rc;
 
-	if ((rc = out_paths(o->out, o->member, &f)) != EXIT_OK) return rc;
+	if ((rc = out_paths(o->out, o->member, &f)) != EXIT_OK) goto done;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		char password[P12_PASSWORD_LEN];
 		unsigned char *p12 = NULL;
@@ -223,10 +262,11 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 			cw_issued_clear(&is);
 			free(p12);
 			cw_wipe(password, sizeof(password));
-			return cli_fail("%s", e.msg);
+			rc = cli_fail("%s", e.msg);
+			goto done;
 		}
 		rc = write_outputs(&f, &is, p12, p12_len);
-		if (rc == EXIT_OK && (rc = onboard_write(o->onboard, p12, p12_len, password)) != EXIT_OK) {
+		if (rc == EXIT_OK && (rc = onboard_write(o->onboard, &f.dir, p12, p12_len, password)) != EXIT_OK) {
 			remove_outputs(&f);
 		}
 		free(p12);
@@ -234,17 +274,27 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 		cw_issued_clear(&is);
 		if (rc != EXIT_OK) {
 			cw_wipe(password, sizeof(password));
-			return rc;
+			goto done;
 		}
 		ins = record_issued(reg, ca, o, &info, cli->now, &e);
-		if (ins == 0) print_issued(o, &f, &info, password, cli->now);
+		if (ins == 0 && (rc = commit_outputs(&f, o->onboard, info.serial)) == EXIT_OK) {
+			print_issued(o, &f, &info, password, cli->now);
+		}
 		cw_wipe(password, sizeof(password));
-		if (ins == 0) return EXIT_OK;
+		if (ins == 0) goto done;
 		remove_outputs(&f);
 		onboard_remove(o->onboard);
-		if (ins != CW_ADMIN_DUPLICATE) return cli_fail("%s", e.msg);
+		if (ins != CW_ADMIN_DUPLICATE) {
+			rc = cli_fail("%s", e.msg);
+			goto done;
+		}
 	}
-	return cli_fail("three serial collisions in a row: the random number generator is broken");
+	rc = cli_fail("three serial collisions in a row: the random number generator is broken");
+done:
+	remove_outputs(&f);	/* no-op for committed files */
+	onboard_remove(o->onboard);	/* likewise */
+	cw_outdir_close(&f.dir);
+	return rc;
 }
 
 /*
@@ -586,7 +636,8 @@ static const cli_cmd_t cert_cmds[] = {
 	  "Issue a certificate to a member: DIR/MEMBER.key (0600), DIR/MEMBER.pem and DIR/MEMBER.p12\n"
 	  "(0600, with the CA certificate inside). Prints the serial and the PKCS#12 password, once.\n"
 	  "The certificate ends at the earliest of --days, the end of the membership and the CA's expiry.\n\n"
-	  "  --out DIR       where to write the files (created 0700 if missing; files are never overwritten)\n"
+	  "  --out DIR       where to write the files (created 0700 if missing; files are never overwritten);\n"
+	  "                  DIR must belong to root or you and not be writable by others\n"
 	  "  --days N        validity in days, 1-825 (default 365)\n"
 	  "  --legacy-p12    3DES/SHA-1 PKCS#12 for devices that cannot read AES (macOS before 14, old Android);\n"
 	  "                  --p12-legacy is the same\n"
@@ -602,7 +653,8 @@ static const cli_cmd_t cert_cmds[] = {
 	  "Issue a new key and certificate to the member who holds certificate SERIAL (an active member;\n"
 	  "a revoked SERIAL may be renewed too), recorded as its renewal, into DIR/MEMBER.key, .pem\n"
 	  "and .p12 like cert issue. The old certificate stays valid until it expires, unless --revoke-old.\n\n"
-	  "  --out DIR       where to write the files (default: the current directory; never overwritten)\n"
+	  "  --out DIR       where to write the files (default: the current directory; never overwritten;\n"
+	  "                  it must belong to root or you and not be writable by others)\n"
 	  "  --days N        validity in days, 1-825 (default 365), never past the membership\n"
 	  "  --revoke-old    revoke the old certificate (reason superseded) in the same transaction, then\n"
 	  "                  send its live sessions a Disconnect-Request, as cert revoke does\n"

@@ -22,7 +22,8 @@ static const cli_cmd_t crl_cmd = {
 	"Write an X.509 v2 CRL signed by the member CA: every revoked certificate with its revocation\n"
 	"date and reason, and the certificates of suspended members as certificateHold (they leave the\n"
 	"CRL when the member is resumed). thisUpdate is now, nextUpdate now + N days; each CRL gets the\n"
-	"next cRLNumber. FILE is replaced atomically (mode 0644). Run it daily from cron.\n\n"
+	"next cRLNumber. FILE is replaced atomically (mode 0644). Run it daily from cron.\n"
+	"FILE's directory must belong to root or you and not be writable by others.\n\n"
 	"  --out FILE   where to write the CRL (required)\n"
 	"  --days N     validity, 1-7 days (default 7): consumers refuse a CRL past its nextUpdate\n"
 	"  --der        DER instead of PEM\n"
@@ -73,13 +74,14 @@ static int write_crl(const cli_t *cli, const struct crl_opts *o)
 	cw_err_t e;
 
 	/* The CA and the output first: a missing key or a wrong --out costs no CRL number. */
-	if (cw_file_replace_check(o->out, &e) < 0) return cli_fail("%s", e.msg);
+	if (cw_file_replace_check(o->out, &e) < 0) return cli_fail("--out: %s", e.msg);
 	if ((rc = cli_load_ca(cli, &ca)) != EXIT_OK) return rc;
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) goto done;
 	if (cw_admin_crl_prepare(reg, cli->now, o->days, &c, &e) < 0) {
 		rc = cli_fail("%s", e.msg);
 		goto done;
 	}
+	/* Replaced through the checked directory's descriptor: renameat never follows a link at FILE. */
 	if (cw_crl_build(ca, &c, o->der, &buf, &len, &e) < 0 || cw_file_replace(o->out, buf, len, 0644, &e) < 0) {
 		/* The number stays taken: CRL numbers must grow, gaps are allowed (RFC 5280 5.2.3). */
 		rc = cli_fail("%s (CRL number %llu is used up; the next run takes the next one)", e.msg,

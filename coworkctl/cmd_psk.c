@@ -5,6 +5,7 @@
  * with --print, hands it to --notify-cmd on standard input, and show is
  * what reception runs after checking an ID.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "fileio.h"
 #include "json.h"
 #include "notify.h"
 #include "qr.h"
@@ -141,32 +143,51 @@ static int psk_rotate(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	return o.rc;
 }
 
+/*
+ * Write the QR code as SVG to the new file dest, 0600 (it holds the
+ * passphrase), through its checked directory (fileio.h: no planted link
+ * followed, no directory others can write). Never overwrites a file.
+ * 0, or -1 with e.
+ */
+static int qr_to_file(const char *dest, const char *payload, cw_err_t *e)
+{
+	cw_out_t out;
+	FILE *f;
+	int fd, rc;
+
+	if (cw_out_open(dest, 0600, &out, e) < 0) return -1;
+	fd = dup(out.fd);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		cw_err_set(e, "writing %s: %s", dest, strerror(errno));
+		if (fd >= 0) close(fd);
+		cw_out_abort(&out);
+		return -1;
+	}
+	rc = qr_write_svg(f, payload, e);
+	if (fclose(f) != 0 && rc == 0) {
+		cw_err_set(e, "writing %s: %s", dest, strerror(errno));
+		rc = -1;
+	}
+	if (rc < 0) {
+		cw_out_abort(&out);
+		return -1;
+	}
+	return cw_out_commit(&out, e);
+}
+
 /* Write the QR code to a file (or the terminal for "-"). */
 static int show_qr(const char *dest, const char *ssid, const char *passphrase)
 {
 	char payload[512];
 	cw_err_t e;
-	FILE *f;
 	int rc;
 
 	if (cw_wifi_qr_payload(ssid, passphrase, payload, sizeof(payload)) < 0) return cli_fail("SSID too long for a QR code");
-	if (strcmp(dest, "-") == 0) {
-		rc = qr_write_terminal(stdout, payload, &e);
-	} else {
-		/* A new file, 0600: it holds the passphrase. Never overwrite one. */
-		int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-		f = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!f) {
-			if (fd >= 0) close(fd);
-			cw_wipe(payload, sizeof(payload));
-			return cli_fail("cannot create %s (it must not exist yet): %m", dest);
-		}
-		rc = qr_write_svg(f, payload, &e);
-		if (fclose(f) != 0) rc = -1;
-	}
+	if (strcmp(dest, "-") == 0) rc = qr_write_terminal(stdout, payload, &e);
+	else rc = qr_to_file(dest, payload, &e);
 	cw_wipe(payload, sizeof(payload));
-	if (rc < 0) return cli_fail("%s", e.msg);
+	if (rc < 0) return cli_fail("--qr: %s", e.msg);
 	return EXIT_OK;
 }
 
@@ -319,7 +340,8 @@ static const cli_cmd_t psk_cmds[] = {
 	  "Show the passphrase in force, for reception after an ID check.\n\n"
 	  "  --ssid SSID     the guest SSID\n"
 	  "  --qr FILE.svg   write the Wi-Fi QR code (WIFI:T:WPA;S:...;P:...;;) as SVG (a new file);\n"
-	  "                  - draws it on the terminal\n"
+	  "                  - draws it on the terminal; FILE's directory must belong to root or you\n"
+	  "                  and not be writable by others\n"
 	  "  --json          as JSON\n" },
 	{ "policy", psk_policy, "psk policy --ssid SSID [--period monthly|weekly|Nd] [--grace DUR] [--warn DUR] [--json]",
 	  "Show or set how a guest SSID's passphrase rotates; changes apply from the next rotation.\n\n"

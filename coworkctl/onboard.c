@@ -43,6 +43,7 @@ int onboard_parse(onboard_t *ob, const char *profile_list, const char *ssid, con
 	cw_err_t e;
 
 	memset(ob, 0, sizeof(*ob));
+	for (int i = 0; i < ONBOARD_NFILES; i++) ob->files[i].out = (cw_out_t)CW_OUT_INIT;
 	if (!profile_list) {
 		if (ssid) return cli_usage(cmd, "--ssid only chooses the SSID of --profile files: add --profile LIST");
 		return EXIT_OK;
@@ -142,27 +143,39 @@ static int load_ca_der(onboard_t *ob, const cli_t *cli)
 	return rc < 0 ? cli_fail("%s: %s", path, e.msg) : EXIT_OK;
 }
 
-/* The paths of the files asked for, none of which may exist. EXIT_OK or EXIT_FAIL, printed. */
+/*
+ * The paths of the files asked for, none of which may exist, in a --out
+ * that passes fileio's rule if it exists already (cert issue makes it
+ * otherwise). A check before anything is issued: the files are made later
+ * with O_EXCL in the directory's checked descriptor in any case. EXIT_OK or
+ * EXIT_FAIL, printed.
+ */
 static int plan_files(onboard_t *ob, const char *dir, const char *member)
 {
+	cw_outdir_t d = CW_OUTDIR_INIT;
 	struct stat st;
+	int rc = EXIT_OK, exists;
+	cw_err_t e;
 
 	if (cw_snprintf(ob->dir, sizeof(ob->dir), "%s", dir) < 0 ||
 	    cw_snprintf(ob->member, sizeof(ob->member), "%s", member) < 0) {
 		return cli_fail("--out path or member id too long");
 	}
-	for (int i = 0; i < ONBOARD_NFILES; i++) {
+	if (stat(dir, &st) == 0 && cw_outdir_open(dir, false, &d, &e) < 0) return cli_fail("--out: %s", e.msg);
+	for (int i = 0; i < ONBOARD_NFILES && rc == EXIT_OK; i++) {
 		onboard_file_t *f = &ob->files[i];
 
 		if (!(file_defs[i].kinds & ob->kinds)) continue;
-		if (cw_snprintf(f->path, sizeof(f->path), "%s/%s%s", dir, member, file_defs[i].suffix) < 0) {
-			return cli_fail("--out path is too long");
-		}
-		if (lstat(f->path, &st) == 0) {
-			return cli_fail("%s already exists: choose another --out or move it away", f->path);
+		if (cw_snprintf(f->path, sizeof(f->path), "%s/%s%s", dir, member, file_defs[i].suffix) < 0 ||
+		    cw_snprintf(f->name, sizeof(f->name), "%s%s", member, file_defs[i].suffix) < 0) {
+			rc = cli_fail("--out path is too long");
+		} else if (d.fd >= 0 && (exists = cw_outdir_check_absent(&d, f->name, &e)) != 0) {
+			rc = exists < 0 ? cli_fail("%s", e.msg) :
+					  cli_fail("%s already exists: choose another --out or move it away", f->path);
 		}
 	}
-	return EXIT_OK;
+	cw_outdir_close(&d);
+	return rc;
 }
 
 int onboard_prepare(onboard_t *ob, const cli_t *cli, cw_registry_t *reg, const cli_cmd_t *cmd, const char *dir,
@@ -234,21 +247,26 @@ static int build_file(int i, const cw_profile_in_t *in, char **out, size_t *len,
 	return 0;
 }
 
-/* Build file i and write it new with its mode; the text is wiped after. 0, or -1 with e. */
-static int write_one(onboard_t *ob, int i, const cw_profile_in_t *in, cw_err_t *e)
+/* Build file i and write it new in dir with its mode; the text is wiped after. 0, or -1 with e. */
+static int write_one(onboard_t *ob, const cw_outdir_t *dir, int i, const cw_profile_in_t *in, cw_err_t *e)
 {
+	onboard_file_t *f = &ob->files[i];
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (build_file(i, in, &text, &len, e) < 0) return -1;
-	rc = cw_file_write_new(ob->files[i].path, text, len, file_defs[i].mode, CW_NO_GID, e);
+	rc = cw_out_create(dir, f->name, file_defs[i].mode, &f->out, e);
+	if (rc == 0) {
+		f->written = true;
+		rc = cw_out_write(&f->out, text, len, e);
+	}
 	cw_secret_free(text, len);
-	if (rc == 0) ob->files[i].written = true;
 	return rc;
 }
 
-int onboard_write(onboard_t *ob, const unsigned char *p12, size_t p12_len, const char *p12_password)
+int onboard_write(onboard_t *ob, const cw_outdir_t *dir, const unsigned char *p12, size_t p12_len,
+		  const char *p12_password)
 {
 	struct paths p;
 	cw_profile_in_t in;
@@ -258,7 +276,7 @@ int onboard_write(onboard_t *ob, const unsigned char *p12, size_t p12_len, const
 	if (builder_input(ob, p12, p12_len, p12_password, &p, &in, &e) < 0) return cli_fail("%s", e.msg);
 	for (int i = 0; i < ONBOARD_NFILES; i++) {
 		if (!ob->files[i].path[0]) continue;
-		if (write_one(ob, i, &in, &e) < 0) {
+		if (write_one(ob, dir, i, &in, &e) < 0) {
 			onboard_remove(ob);
 			return cli_fail("%s", e.msg);
 		}
@@ -266,12 +284,26 @@ int onboard_write(onboard_t *ob, const unsigned char *p12, size_t p12_len, const
 	return EXIT_OK;
 }
 
+int onboard_commit(onboard_t *ob, cw_err_t *err)
+{
+	if (!ob) return 0;
+	for (int i = 0; i < ONBOARD_NFILES; i++) {
+		if (!ob->files[i].written) continue;
+		if (cw_out_commit(&ob->files[i].out, err) < 0) {
+			ob->files[i].written = false;
+			onboard_remove(ob);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void onboard_remove(onboard_t *ob)
 {
 	if (!ob) return;
 	for (int i = 0; i < ONBOARD_NFILES; i++) {
 		if (!ob->files[i].written) continue;
-		(void)unlink(ob->files[i].path);
+		cw_out_abort(&ob->files[i].out);	/* a no-op once committed */
 		ob->files[i].written = false;
 	}
 }

@@ -9,8 +9,12 @@
  *   onboard_prepare  with the registry open, BEFORE issuing: the member SSID,
  *                    the server name, the CA, and that no output file exists;
  *   onboard_write    after MEMBER.p12 was written and BEFORE the certificate
- *                    is recorded: every file, all or none;
- *   onboard_remove   when recording the certificate failed afterwards.
+ *                    is recorded: every file, all or none, created through
+ *                    the --out directory's checked descriptor (fileio.h);
+ *   onboard_commit   once the certificate is recorded: sync and close them;
+ *   onboard_remove   when recording the certificate failed instead (each
+ *                    file is unlinked through that descriptor, and only if
+ *                    its name still holds the file we created).
  *
  * onboard_print/onboard_json report what was written; onboard_free frees.
  * An onboard_t whose kinds is 0 (no --profile) makes every step a no-op, and
@@ -24,6 +28,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "json.h"
 #include "registry.h"
 
@@ -40,8 +45,10 @@ enum {
 };
 
 typedef struct onboard_file {
-	char	path[4096];	//!< DIR/MEMBER<suffix>; "" when not asked for
-	bool	written;	//!< by onboard_write (onboard_remove unlinks these)
+	char		path[4096];		//!< DIR/MEMBER<suffix>; "" when not asked for
+	char		name[NAME_MAX + 1];	//!< MEMBER<suffix>, its name in DIR
+	bool		written;		//!< created by onboard_write (out valid)
+	cw_out_t	out;			//!< the file being written, until commit or remove
 } onboard_file_t;
 
 typedef struct onboard {
@@ -76,12 +83,18 @@ int onboard_prepare(onboard_t *ob, const cli_t *cli, cw_registry_t *reg, const c
 
 /*
  * Write the files for the PKCS#12 just written to DIR/MEMBER.p12 (its
- * bytes and password): new files only (O_EXCL), secret ones 0600. On
- * failure removes what it wrote. EXIT_OK or EXIT_FAIL, printed.
+ * bytes and password) in dir, the checked --out directory: new files only
+ * (O_EXCL|O_NOFOLLOW), secret ones 0600. On failure removes what it wrote.
+ * The files stay open until onboard_commit or onboard_remove. EXIT_OK or
+ * EXIT_FAIL, printed.
  */
-int onboard_write(onboard_t *ob, const unsigned char *p12, size_t p12_len, const char *p12_password);
+int onboard_write(onboard_t *ob, const cw_outdir_t *dir, const unsigned char *p12, size_t p12_len,
+		  const char *p12_password);
 
-/* Unlink every file onboard_write wrote. */
+/* Sync and close every file onboard_write wrote. 0, or -1 with err (the rest are removed). */
+int onboard_commit(onboard_t *ob, cw_err_t *err);
+
+/* Remove every file onboard_write wrote and that is not committed (cw_out_abort). */
 void onboard_remove(onboard_t *ob);
 
 /* The files written and what to do with them, for people. */

@@ -92,7 +92,7 @@ run_rc 0 "psk show --qr FILE.svg" cowork psk show --ssid CoworkGuest --qr "$TMP/
 has "... writes an SVG" "^<svg xmlns=\"http://www.w3.org/2000/svg\"" "$TMP/guest.svg"
 [ "$(stat -c %a "$TMP/guest.svg")" = 600 ] && ok "... readable by its owner only (it holds the passphrase)" ||
 	not_ok "... readable by its owner only (it holds the passphrase)" "mode $(stat -c %a "$TMP/guest.svg")"
-refused 1 "psk show --qr refuses to overwrite a file" "must not exist yet" psk show --ssid CoworkGuest --qr "$TMP/guest.svg"
+refused 1 "psk show --qr refuses to overwrite a file" "guest.svg already exists: choose another name or remove it" psk show --ssid CoworkGuest --qr "$TMP/guest.svg"
 run_rc 0 "psk show --qr - draws on the terminal" cowork psk show --ssid CoworkGuest --qr -
 has "... with half blocks, black on white" "$(printf '\033')\\[30;47m.*(▀|▄|█)" "$TMP/out"
 
