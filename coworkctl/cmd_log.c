@@ -376,50 +376,14 @@ static int got_count(int rc, statedir_bytes_t *got, int64_t *n)
 	return rc;
 }
 
-/* A new 0600 file for the export: never an existing name, never through a symbolic link. */
-typedef struct cw_out {
-	int	fd;
-} cw_out_t;
-
-static int cw_out_open(const char *path, mode_t mode, cw_out_t *o, cw_err_t *e)
+/* The audit row of an export. 0, or -1 with err. */
+static int export_record(const cli_t *cli, cw_registry_t *reg, const struct export_opts *o, int64_t rows,
+			 cw_err_t *err)
 {
-	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (o->fd < 0) {
-		cw_err_set(e, "cannot create %s (it must not exist yet): %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int cw_out_commit(cw_out_t *o, cw_err_t *e)
-{
-	if (close(o->fd) < 0) {
-		cw_err_set(e, "writing the export: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void cw_out_abort(cw_out_t *o)
-{
-	close(o->fd);
-}
-
-/* The audit row is written before any data leaves: an export is never unrecorded. */
-static int export_run(const cli_t *cli, struct export_opts *o)
-{
-	cw_registry_t *reg = NULL;
 	cw_log_export_t x = { 0 };
-	statedir_bytes_t got;
-	cw_out_t out;
 	char dev[CW_DEVICE_HASH_HEX];
-	int64_t written = 0;
-	int rc;
-	cw_err_t e;
 
-	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	rc = got_count(cli_accesslog_run(cli, true, NULL, export_count_job, o, &got), &got, &x.rows);
-	if (rc != EXIT_OK) goto done;
+	x.rows = rows;
 	x.at = cli->now;
 	operator_name(x.operator_name, sizeof(x.operator_name));
 	(void)cw_snprintf(x.case_ref, sizeof(x.case_ref), "%s", o->case_ref);
@@ -429,29 +393,46 @@ static int export_run(const cli_t *cli, struct export_opts *o)
 	(void)cw_snprintf(x.filter, sizeof(x.filter), "%s%s", o->member ? "member " : o->mac ? "device " : "all",
 			  o->member ? o->member : o->mac ? dev : "");
 	(void)cw_snprintf(x.format, sizeof(x.format), "%s", o->format);
-	if (cw_admin_log_export_record(reg, &x, &e) < 0) {
-		rc = cli_fail("%s", e.msg);
-		goto done;
-	}
-	memset(&out, 0, sizeof(out));
+	return cw_admin_log_export_record(reg, &x, err);
+}
+
+/*
+ * The output file is made first (a refused path records nothing), then
+ * the audit row, before any data leaves: an export is never unrecorded.
+ */
+static int export_run(const cli_t *cli, struct export_opts *o)
+{
+	cw_registry_t *reg = NULL;
+	statedir_bytes_t got;
+	cw_out_t out = CW_OUT_INIT;
+	int64_t rows = 0, written = 0;
+	int rc;
+	cw_err_t e;
+
+	if (o->out && strcmp(o->out, "-") == 0) o->out = NULL;
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	rc = got_count(cli_accesslog_run(cli, true, NULL, export_count_job, o, &got), &got, &rows);
+	if (rc != EXIT_OK) goto done;
 	o->fd = STDOUT_FILENO;
-	if (o->out && strcmp(o->out, "-") != 0) {
+	if (o->out) {
 		if (cw_out_open(o->out, 0600, &out, &e) < 0) {
 			rc = cli_fail("%s", e.msg);
 			goto done;
 		}
 		o->fd = out.fd;
-	} else {
-		o->out = NULL;
+	}
+	if (export_record(cli, reg, o, rows, &e) < 0) {
+		rc = cli_fail("%s", e.msg);
+		goto done;
 	}
 	rc = got_count(cli_accesslog_run(cli, true, NULL, export_rows_job, o, &got), &got, &written);
 	if (o->out && rc == EXIT_OK && cw_out_commit(&out, &e) < 0) rc = cli_fail("%s", e.msg);
-	if (o->out && rc != EXIT_OK) cw_out_abort(&out);
 	if (rc == EXIT_OK) {
 		fprintf(stderr, "exported %lld rows for case %s (recorded: coworkctl log show --exports)\n",
 			(long long)written, o->case_ref);
 	}
 done:
+	cw_out_abort(&out);
 	cw_registry_close(reg);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Output paths: coworkctl runs as root and writes where the admin says
-# (cert issue --out DIR, psk show --qr FILE, crl --out FILE). Here another
+# (cert issue --out DIR, psk show --qr FILE, crl --out FILE, log export
+# --out FILE). Here another
 # user (nobody) plays the attacker: in a directory it owns it plants links
 # named like the outputs, pointing at a root-owned canary in a root-only
 # directory. Each command must refuse (exit 1, a message naming the
@@ -42,7 +43,7 @@ as_attacker() {
 EVIL=$TMP/evil
 mkdir -m 0755 "$EVIL"
 chown "$ATTACKER" "$EVIL"
-for f in alice.key alice.pem alice.p12 alice.mobileconfig alice.nmconnection guest.svg crl.pem; do
+for f in alice.key alice.pem alice.p12 alice.mobileconfig alice.nmconnection guest.svg crl.pem export.csv; do
 	as_attacker ln -s "$VAULT/canary" "$EVIL/$f" || { not_ok "the attacker plants $f"; exit 1; }
 done
 
@@ -55,6 +56,10 @@ canary_ok
 refused 1 "psk show --qr FILE in it is refused" "$OWNED" cowork psk show --ssid CoworkGuest --qr "$EVIL/guest.svg"
 canary_ok
 refused 1 "crl --out FILE in it is refused (no CRL number taken)" "$OWNED" cowork crl --out "$EVIL/crl.pem"
+canary_ok
+TODAY=$(date +%Y-%m-%d)
+refused 1 "log export --out FILE in it is refused (no export recorded)" "$OWNED" \
+	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$EVIL/export.csv"
 canary_ok
 
 # A root-owned directory below the attacker's: the attacker could rename it away and plant its own.
@@ -77,6 +82,8 @@ refused 1 "cert issue --out into a group-writable directory is refused" "$GWMSG"
 refused 1 "psk show --qr into a group-writable directory is refused" "$GWMSG" \
 	cowork psk show --ssid CoworkGuest --qr "$GW/guest.svg"
 refused 1 "crl --out into a group-writable directory is refused" "$GWMSG" cowork crl --out "$GW/crl.pem"
+refused 1 "log export --out into a group-writable directory is refused" "$GWMSG" \
+	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$GW/export.csv"
 [ -z "$(ls -A "$GW")" ] && ok "... and nothing was written in it" || not_ok "... and nothing was written in it" "$(ls -la "$GW")"
 STICKY=$TMP/sticky
 mkdir "$STICKY"
@@ -116,6 +123,12 @@ run_rc 0 "... and again: replaced atomically" cowork crl --out "$SAFE/crl.pem"
 [ "$(stat -c %a "$SAFE/crl.pem")" = 644 ] && ok "... 0644" || not_ok "... 0644" "$(stat -c %a "$SAFE/crl.pem")"
 [ -z "$(ls -A "$SAFE" | grep '^\.')" ] && ok "... and no temporary file is left" || not_ok "... and no temporary file is left" "$(ls -A "$SAFE")"
 run_rc 0 "psk show --qr - still draws on the terminal" cowork psk show --ssid CoworkGuest --qr -
+run_rc 0 "log export --out FILE there works" \
+	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$SAFE/export.csv"
+[ "$(stat -c '%a %u' "$SAFE/export.csv")" = "600 0" ] && has "... a CSV, 0600, root's" "^time,clock_synced," "$SAFE/export.csv" ||
+	not_ok "... a CSV, 0600, root's" "$(stat -c '%a %u' "$SAFE/export.csv")"
+refused 1 "log export --out an existing file is refused (no export recorded)" "export.csv already exists" \
+	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$SAFE/export.csv"
 NEW=$TMP/made/
 run_rc 0 "cert issue --out a missing directory creates it" cowork cert issue alice --out "$NEW"
 [ "$(stat -c '%a %u' "$NEW")" = "700 0" ] && ok "... 0700, root's" || not_ok "... 0700, root's" "$(stat -c '%a %u' "$NEW")"
