@@ -9,21 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "notify.h"
 #include "timeutil.h"
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR) continue;
-		if (n < 0) return -1;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static void child(int in, const char *cmd, const char *ssid, const char *until)
 {
@@ -75,7 +63,7 @@ int notify_run(const char *cmd, const char *ssid, const char *passphrase, int64_
 	}
 	close(fds[0]);
 	old_pipe = signal(SIGPIPE, SIG_IGN);	/* a command that does not read its input */
-	wrote = write_all(fds[1], passphrase, strlen(passphrase)) == 0 && write_all(fds[1], "\n", 1) == 0;
+	wrote = cw_write_all(fds[1], passphrase, strlen(passphrase)) == 0 && cw_write_all(fds[1], "\n", 1) == 0;
 	close(fds[1]);
 	signal(SIGPIPE, old_pipe);
 	if (wait_bounded(pid, &status) < 0) {

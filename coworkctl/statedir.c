@@ -277,17 +277,7 @@ fail:
 
 int statedir_log_send(int out_fd, const void *data, size_t len)
 {
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(out_fd, p, len);
-
-		if (n < 0 && errno == EINTR) continue;
-		if (n < 0) return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return cw_write_all(out_fd, data, len);
 }
 
 static int wait_child(pid_t pid)

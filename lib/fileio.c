@@ -13,7 +13,7 @@
 #include "fileio.h"
 #include "rand.h"
 
-static int write_all(int fd, const void *data, size_t len)
+int cw_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -113,7 +113,7 @@ fail:
 
 int cw_out_write(cw_out_t *out, const void *data, size_t len, cw_err_t *err)
 {
-	if (out->fd < 0 || write_all(out->fd, data, len) < 0) {
+	if (out->fd < 0 || cw_write_all(out->fd, data, len) < 0) {
 		cw_err_set(err, "writing %s: %s", out->path, out->fd < 0 ? "not open" : strerror(errno));
 		return -1;
 	}

@@ -14,6 +14,9 @@
 /* "No group": leave the group of a new file or directory as it comes. */
 #define CW_NO_GID ((gid_t)-1)
 
+/* write(2) all of data to fd, again after EINTR and short writes. 0, or -1 with errno. */
+int cw_write_all(int fd, const void *data, size_t len);
+
 /*
  * Create a new file with exactly `mode` (umask does not apply) and the
  * given group (CW_NO_GID: unchanged), write data, fsync and close it.
