@@ -10,10 +10,12 @@
 /* Usage and help of `cert ocsp-sign`, for the cert command table. */
 #define CERT_OCSP_SIGN_USAGE "cert ocsp-sign [SERIAL...] [--all] [--json]"
 #define CERT_OCSP_SIGN_HELP \
-	"Sign, with the CA key, the OCSP answer \"good\" that the module's responder serves during the\n" \
-	"TLS handshake while a certificate may connect. `cert issue` signs one for each new certificate;\n" \
-	"certificates issued by an older version have none and are refused in the handshake until this\n" \
-	"has run. Without arguments: every certificate (not revoked, not expired) that lacks one.\n\n" \
+	"Sign, with the CA key, the OCSP answer \"good\" that the module's OCSP responder serves during\n" \
+	"the TLS handshake while a certificate may connect. Needed only with the OCSP alternative\n" \
+	"(ocsp_port; the shipped set-up checks the registry in the handshake instead). `cert issue`\n" \
+	"signs one for each new certificate; certificates issued by an older version have none, and\n" \
+	"the OCSP alternative refuses them in the handshake until this has run. Without arguments:\n" \
+	"every certificate (not revoked, not expired) that lacks one.\n\n" \
 	"  SERIAL...   (re-)sign these certificates' answers\n" \
 	"  --all       re-sign every certificate that is not revoked and not expired\n" \
 	"  --json      print what was signed as JSON\n"

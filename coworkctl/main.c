@@ -14,7 +14,7 @@
 #include "commands.h"
 
 static const cli_cmd_t commands[] = {
-	{ "init", cmd_init, "init --org NAME --server-name DNSNAME [--group GROUP]",
+	{ "init", cmd_init, "init --org NAME --server-name DNSNAME [--group GROUP] [--user USER] [--server-days N]",
 	  "Create the state directory, the member CA and the RADIUS server certificate.\n" },
 	{ "vlan", cmd_vlan, "vlan set|show ...", "Define or show the VLAN plan.\n" },
 	{ "ssid", cmd_ssid, "ssid add|remove|list ...", "Declare the SSIDs and their class.\n" },

@@ -7,6 +7,7 @@ set -eu
 # files with python3's parsers and with NetworkManager's own keyfile reader (libnm).
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
+# groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
 packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
@@ -15,6 +16,7 @@ packages="
 	ca-certificates tzdata xz-utils
 	python3 python3-gi gir1.2-nm-1.0
 	strace clang libclang-rt-14-dev
+	groff-base man-db
 "
 
 if [ "$(id -u)" -eq 0 ]; then
