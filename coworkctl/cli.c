@@ -11,6 +11,7 @@
 
 #include "ca.h"
 #include "cli.h"
+#include "registry_write.h"
 #include "statedir.h"
 #include "timeutil.h"
 

@@ -135,7 +135,7 @@ struct issue_opts {
 };
 
 /*
- * Record a new certificate with its pre-signed OCSP answer (certs/ocsp.h),
+ * Record a new certificate with its pre-signed OCSP answer (lib/ca/ocsp.h),
  * both in one transaction: a certificate without its answer would fail the
  * TLS handshake. A renewal records what it replaces (and revokes it with
  * --revoke-old) in that same transaction. cw_admin_cert_insert's result, or

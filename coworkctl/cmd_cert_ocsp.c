@@ -13,6 +13,7 @@
 #include "json.h"
 #include "ocsp.h"
 #include "registry_ocsp.h"
+#include "registry_write.h"
 
 typedef struct target {
 	cw_ocsp_cert_t	cert;

@@ -1,6 +1,6 @@
 /*
  * cmd_cert_ocsp.h - coworkctl cert ocsp-sign: the pre-signed OCSP answers
- * that certificates issued before them lack (see certs/ocsp.h).
+ * that certificates issued before them lack (see lib/ca/ocsp.h).
  */
 #ifndef COWORKCTL_CMD_CERT_OCSP_H
 #define COWORKCTL_CMD_CERT_OCSP_H

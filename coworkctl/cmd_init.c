@@ -30,6 +30,7 @@
 #include "fileio.h"
 #include "names.h"
 #include "registry_admin.h"
+#include "registry_write.h"
 #include "statedir.h"
 
 struct init_opts {

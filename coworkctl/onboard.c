@@ -1,6 +1,6 @@
 /*
  * onboard.c - writes the device onboarding files of an issued certificate
- * (the texts themselves come from certs/profile.c).
+ * (the texts themselves come from lib/ca/profile.c).
  */
 #include <errno.h>
 #include <limits.h>

@@ -20,7 +20,7 @@
  *    with the passphrases in force (Tunnel-Password, or a vendor's
  *    attribute), the guest VLAN and a Session-Timeout.
  *
- * Every decision is written to the access log (one row, lib/logq.c): a
+ * Every decision is written to the access log (one row, lib/server/logq.c): a
  * decision that cannot be logged does not grant access.
  *
  * Sessions (for Disconnect-Requests, RFC 5176):
@@ -29,7 +29,7 @@
  *    its accounting; the tag is an HMAC under a key derived from the device
  *    key, so no client can forge a session for a serial it guessed;
  *  - accounting records Start/Interim-Update/Stop of those sessions, and
- *    Accounting-On/Off, synchronously in the access log file (lib/session.c)
+ *    Accounting-On/Off, synchronously in the access log file (lib/server/session.c)
  *    before the Accounting-Response goes out; accounting whose Class does
  *    not verify is logged and ignored, and so is a new session beyond
  *    max_sessions_per_nas live ones of its NAS.
@@ -41,10 +41,10 @@
  * handshake with a TLS alert the device sees. A handshake refused that way
  * never reaches check-eap-tls: post-auth REJECT logs its row.
  * Alternatively (ocsp_port), the module runs an OCSP responder on
- * 127.0.0.1 (lib/ocsp_server.c) that cowork_eap's ocsp section can ask; it
+ * 127.0.0.1 (lib/server/ocsp_server.c) that cowork_eap's ocsp section can ask; it
  * answers from the registry with the answers coworkctl pre-signed.
  *
- * Every decision is made by libcowork (lib/member.c, lib/guest.c); this
+ * Every decision is made by lib/server (lib/server/member.c, lib/server/guest.c); this
  * file only moves attributes in and out and maps results to return codes.
  */
 #include <freeradius/radiusd.h>

@@ -13,6 +13,7 @@
 
 #include "registry.h"
 #include "registry_admin.h"
+#include "registry_write.h"
 #include "vlan.h"
 
 /* 2026-11-22T00:00:00Z: the harnesses' "now". */

@@ -11,6 +11,7 @@
 
 #include "fileio.h"
 #include "fixture.h"
+#include "registry_write.h"
 #include "timeutil.h"
 
 static int add_cert(fixture_t *f, const char *serial, const char *member, cw_err_t *e)

@@ -1,7 +1,7 @@
 /*
- * test_accesslog.c - unit tests for lib/accesslog.c (the access log
+ * test_accesslog.c - unit tests for lib/server/accesslog.c (the access log
  * database: retention, append, purge, WAL truncation, query, open) and
- * lib/logq.c (the module's writer thread, its retention timer), on the
+ * lib/server/logq.c (the module's writer thread, its retention timer), on the
  * fixture's registry and access log in a temporary directory.
  *
  * The logq tests run the real writer thread; every wait is bounded (a few
@@ -28,6 +28,7 @@
 #include "devhash.h"
 #include "fixture.h"
 #include "logq.h"
+#include "registry_write.h"
 
 #define DAY_MS		(86400 * (int64_t)1000)
 #define T0		((int64_t)1767225600000)	/* 2026-01-01 00:00:00 UTC, in ms */

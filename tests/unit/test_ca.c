@@ -1,5 +1,5 @@
 /*
- * test_ca.c - unit tests for certs/ca.c.
+ * test_ca.c - unit tests for lib/ca/ca.c.
  *
  * Everything the CA produces is parsed back with OpenSSL itself and
  * checked there, rather than trusting the cw_cert_info_t it reports.

@@ -1,5 +1,5 @@
 /*
- * test_clock.c - unit tests for lib/clock.c.
+ * test_clock.c - unit tests for lib/core/clock.c.
  *
  * Classification is tested from given adjtimex values, as the kernel would
  * report them under ntpd, chrony (with and without rtcsync) and no daemon.

@@ -1,5 +1,5 @@
 /*
- * test_crl.c - unit tests for certs/crl.c.
+ * test_crl.c - unit tests for lib/ca/crl.c.
  *
  * Every CRL is parsed back with OpenSSL and checked there: version,
  * issuer, dates, entries with their reason codes, extensions, and the

@@ -1,5 +1,5 @@
 /*
- * test_devhash.c - unit tests for lib/devhash.c.
+ * test_devhash.c - unit tests for lib/core/devhash.c.
  *
  * The known answer was computed independently of libcowork, once, with
  *   printf '\xaa\xbb\xcc\xdd\xee\xff' | openssl dgst -sha256 -mac HMAC \

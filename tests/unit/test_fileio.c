@@ -1,5 +1,5 @@
 /*
- * test_fileio.c - unit tests for lib/fileio.c: the atomic file
+ * test_fileio.c - unit tests for lib/core/fileio.c: the atomic file
  * replacement (cw_file_replace, cw_file_replace_check) and the output
  * files root writes where an admin says (cw_out_*: refusals of directories
  * others control, planted links, swapped names). Some need root (chown).

@@ -1,8 +1,8 @@
 /*
- * test_guest.c - unit tests for lib/guest.c: the guest path's decision on
+ * test_guest.c - unit tests for lib/server/guest.c: the guest path's decision on
  * hostapd's MAC authentication requests, against the fixture registry
  * with passphrases made by cw_admin_psk_rotate at chosen instants, and
- * for the rotation and policy functions of lib/registry_admin.c it serves.
+ * for the rotation and policy functions of lib/admin/registry_admin.c it serves.
  *
  * Time is only what the tests pass as `now`; TZ is set where the calendar
  * matters and restored by teardown.

@@ -1,5 +1,5 @@
 /*
- * test_mac.c - unit tests for lib/mac.c.
+ * test_mac.c - unit tests for lib/core/mac.c.
  */
 #include <stdarg.h>
 #include <stddef.h>

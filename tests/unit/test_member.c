@@ -1,5 +1,5 @@
 /*
- * test_member.c - unit tests for lib/member.c: the member path's decision,
+ * test_member.c - unit tests for lib/server/member.c: the member path's decision,
  * against the fixture registry (cw_member_decide) and on hand-built rows
  * (cw_member_evaluate).
  */

@@ -1,5 +1,5 @@
 /*
- * test_names.c - unit tests for lib/names.c: what admins may call things.
+ * test_names.c - unit tests for lib/core/names.c: what admins may call things.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * test_ocsp_http.c - unit tests for lib/ocsp_http.c: the HTTP framing of
+ * test_ocsp_http.c - unit tests for lib/server/ocsp_http.c: the HTTP framing of
  * the OCSP responder, from the exact request FreeRADIUS's client sends to
  * every way of being refused.
  */

@@ -1,11 +1,11 @@
 /*
- * test_ocsp_responder.c - unit tests for lib/ocsp_responder.c (the answer
- * for each registry state and each malformed request) and lib/ocsp_server.c
+ * test_ocsp_responder.c - unit tests for lib/server/ocsp_responder.c (the answer
+ * for each registry state and each malformed request) and lib/server/ocsp_server.c
  * (the listener: HTTP on a real loopback socket, bounded connections, the
  * port shared across a HUP, a port already taken).
  *
  * The registry is the fixture's (tests/unit/fixture.h) with a real CA from
- * certs/ca.c and answers signed by certs/ocsp.c; requests are built and
+ * lib/ca/ca.c and answers signed by lib/ca/ocsp.c; requests are built and
  * answers checked with OpenSSL, as FreeRADIUS does.
  */
 #ifndef OPENSSL_NO_DEPRECATED
@@ -45,6 +45,7 @@
 #include "ocsp_responder.h"
 #include "ocsp_server.h"
 #include "registry_ocsp.h"
+#include "registry_write.h"
 
 /* Ports of this project's OCSP tests (18240-18249): the unit tests take the last two. */
 #define PORT		18248

@@ -1,5 +1,5 @@
 /*
- * test_ocsp_sign.c - unit tests for certs/ocsp.c: the pre-signed answers.
+ * test_ocsp_sign.c - unit tests for lib/ca/ocsp.c: the pre-signed answers.
  *
  * Each answer is checked the way FreeRADIUS 3.2.1's ocsp_check() checks
  * it, with OpenSSL's own functions: OCSP_basic_verify against a store

@@ -1,5 +1,5 @@
 /*
- * test_profile.c - unit tests for certs/profile.c: the onboarding files.
+ * test_profile.c - unit tests for lib/ca/profile.c: the onboarding files.
  *
  * The texts are checked here for what each format needs (keys, escapes,
  * cross-references, refusals); tests/integration/profiles.sh reads the same

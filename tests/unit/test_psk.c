@@ -1,5 +1,5 @@
 /*
- * test_psk.c - unit tests for lib/psk.c.
+ * test_psk.c - unit tests for lib/core/psk.c.
  *
  * Expected instants were computed with GNU date, e.g.
  * TZ=Asia/Tokyo date -d '2027-01-01 00:00' +%s. Every test that reads the

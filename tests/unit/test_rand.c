@@ -1,5 +1,5 @@
 /*
- * test_rand.c - unit tests for lib/rand.c.
+ * test_rand.c - unit tests for lib/core/rand.c.
  */
 #include <stdarg.h>
 #include <stddef.h>

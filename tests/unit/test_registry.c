@@ -1,6 +1,6 @@
 /*
- * test_registry.c - unit tests for lib/registry.c, lib/registry_admin.c
- * and lib/regpool.c against a real SQLite file (see fixture.h).
+ * test_registry.c - unit tests for lib/server/registry.c, lib/admin/registry_admin.c
+ * and lib/server/regpool.c against a real SQLite file (see fixture.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "registry_write.h"
 #include "regpool.h"
 
 /* --- helpers ------------------------------------------------------------------ */

@@ -1,5 +1,5 @@
 /*
- * test_serial.c - unit tests for lib/serial.c.
+ * test_serial.c - unit tests for lib/core/serial.c.
  */
 #include <stdarg.h>
 #include <stddef.h>

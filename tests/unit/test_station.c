@@ -1,5 +1,5 @@
 /*
- * test_station.c - unit tests for lib/station.c.
+ * test_station.c - unit tests for lib/core/station.c.
  */
 #include <stdarg.h>
 #include <stddef.h>

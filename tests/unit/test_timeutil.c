@@ -1,5 +1,5 @@
 /*
- * test_timeutil.c - unit tests for lib/timeutil.c.
+ * test_timeutil.c - unit tests for lib/core/timeutil.c.
  *
  * Expected instants were computed with GNU date, e.g.
  * TZ=Europe/Berlin date -d '2026-03-29 00:00' +%s.

@@ -1,5 +1,5 @@
 /*
- * test_vlan.c - unit tests for lib/vlan.c.
+ * test_vlan.c - unit tests for lib/core/vlan.c.
  */
 #include <stdarg.h>
 #include <stddef.h>

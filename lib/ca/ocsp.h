@@ -5,7 +5,7 @@
  * signing key. Instead coworkctl signs, with the CA key, one OCSP answer
  * "good" per member certificate when it issues it (and `cert ocsp-sign`
  * for older ones); the registry keeps it (table cert_ocsp), and the
- * module's responder (lib/ocsp_responder.h) hands it out only while the
+ * module's responder (lib/server/ocsp_responder.h) hands it out only while the
  * registry says the certificate may connect.
  */
 #ifndef COWORK_OCSP_H

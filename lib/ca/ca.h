@@ -3,7 +3,7 @@
  *
  * Only coworkctl links this; the RADIUS module never opens the CA key.
  * Everything here works in memory: callers write the PEM/DER results to
- * files themselves (see lib/fileio.h), so that file modes, O_EXCL and the
+ * files themselves (see lib/core/fileio.h), so that file modes, O_EXCL and the
  * order of "files, then registry" are decided in one place.
  *
  * Keys are ECDSA P-256, signatures ECDSA with SHA-256. Every serial is 16

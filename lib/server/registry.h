@@ -32,15 +32,6 @@ int cw_registry_schema_version(void);
 #define CW_REGISTRY_BUSY_MS_DEFAULT 2000
 
 /*
- * Open the registry for coworkctl: read-write, creating the file (mode
- * 0600, or 0640 when the caller prepared a group; see coworkctl init) when
- * create is true, and bring its schema up to date inside one transaction.
- * Refuses a registry whose schema is newer than this build.
- * 0 with *out set, or -1 with err.
- */
-int cw_registry_open_admin(const char *path, bool create, cw_registry_t **out, cw_err_t *err);
-
-/*
  * Open the registry for the module: read-only (SQLITE_OPEN_READONLY), and
  * only when its schema version is exactly this build's. busy_ms bounds the
  * wait for coworkctl's write lock. 0 with *out set, or -1 with err.
@@ -66,13 +57,7 @@ int cw_registry_reader_fd(const cw_registry_t *reg);
 /* The underlying connection, for the admin queries in registry_admin.c. */
 sqlite3 *cw_registry_db(cw_registry_t *reg);
 
-/*
- * BEGIN IMMEDIATE / COMMIT / ROLLBACK. 0 or -1 with err. Between begin and
- * commit or rollback, SIGINT, SIGTERM, SIGHUP and SIGQUIT are held (they
- * arrive once the transaction is over).
- */
-int cw_registry_begin(cw_registry_t *reg, cw_err_t *err);
-int cw_registry_commit(cw_registry_t *reg, cw_err_t *err);
+/* End a write transaction left open (lib/admin's registry_write.h begins them); releases held signals. */
 void cw_registry_rollback(cw_registry_t *reg);
 
 /* Set err from the connection's last error, prefixed by what was being done. */
@@ -164,7 +149,5 @@ int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw
 /* A setting: 1 found (copied into buf, truncation is an error), 0 absent, -1 error. */
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err);
 
-/* Insert or replace a setting (admin connections only). 0 or -1. */
-int cw_registry_setting_set(cw_registry_t *reg, const char *key, const char *value, cw_err_t *err);
 
 #endif

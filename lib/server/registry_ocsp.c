@@ -9,11 +9,6 @@
 
 static const char sql_get[] = "SELECT response FROM cert_ocsp WHERE serial = ?1";
 
-/* Only for a certificate that is recorded and not revoked, in one statement. */
-static const char sql_put[] =
-	"INSERT OR REPLACE INTO cert_ocsp (serial, response, produced_at)"
-	" SELECT serial, ?2, ?3 FROM cert WHERE serial = ?1 AND revoked_at IS NULL";
-
 static const char sql_certs[] =
 	"SELECT c.serial, m.name, c.not_after, o.produced_at"
 	" FROM cert c JOIN member m ON m.id = c.member_id LEFT JOIN cert_ocsp o ON o.serial = c.serial"
@@ -71,30 +66,6 @@ sql_error:
 	cw_registry_err(reg, err, doing);
 	sqlite3_finalize(st);
 	return -1;
-}
-
-int cw_registry_ocsp_put(cw_registry_t *reg, const char *serial, const uint8_t *der, size_t len,
-			 int64_t produced_at, cw_err_t *err)
-{
-	static const char doing[] = "storing a certificate's OCSP answer";
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!der || len == 0 || len > CW_OCSP_STORED_MAX) {
-		cw_err_set(err, "OCSP answer of %s: %zu bytes, must be 1 to %d", serial, len, CW_OCSP_STORED_MAX);
-		return -1;
-	}
-	if (!(st = prepare(reg, sql_put, doing, err))) return -1;
-	if (sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 2, der, (int)len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, produced_at) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		cw_registry_err(reg, err, doing);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	rc = sqlite3_changes(cw_registry_db(reg)) > 0 ? 1 : 0;
-	sqlite3_finalize(st);
-	return rc;
 }
 
 static void ocsp_cert_of(sqlite3_stmt *st, cw_ocsp_cert_t *c)

@@ -3,7 +3,7 @@
  * cert_ocsp, schema 4).
  *
  * coworkctl stores one DER BasicOCSPResponse "good" per member certificate,
- * signed by the CA (certs/ocsp.h); the module's OCSP responder reads it
+ * signed by the CA (lib/ca/ocsp.h); the module's OCSP responder reads it
  * and serves it only while the certificate may connect.
  */
 #ifndef COWORK_REGISTRY_OCSP_H
@@ -26,15 +26,6 @@
  */
 int cw_registry_ocsp_get(cw_registry_t *reg, const char *serial, uint8_t *buf, size_t cap, size_t *len,
 			 cw_err_t *err);
-
-/*
- * Store (or replace) the answer of a certificate that is recorded and not
- * revoked, inside the caller's write transaction (cw_registry_begin, or
- * cw_admin_cert_insert's). 1 stored, 0 when the certificate is unknown or
- * revoked (nothing stored), -1 with err.
- */
-int cw_registry_ocsp_put(cw_registry_t *reg, const char *serial, const uint8_t *der, size_t len,
-			 int64_t produced_at, cw_err_t *err);
 
 /* A certificate that may still connect, as `cert ocsp-sign` and `status` see it. */
 typedef struct cw_ocsp_cert {

@@ -15,6 +15,7 @@
 
 #include "psk.h"
 #include "registry.h"
+#include "registry_write.h"
 
 /* --- VLAN plan ------------------------------------------------------------- */
 

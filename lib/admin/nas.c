@@ -7,6 +7,7 @@
 
 #include "names.h"
 #include "nas.h"
+#include "registry_write.h"
 #include "sqlutil.h"
 
 int cw_nas_address(const char *in, char out[CW_NAS_ADDRESS_MAX + 1], cw_err_t *err)

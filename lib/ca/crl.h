@@ -4,7 +4,7 @@
  * RadSec peers and other RADIUS servers that trust our member CA.
  *
  * What goes into the CRL (entries, dates, number) is decided from the
- * registry by cw_admin_crl_prepare (lib/registry_admin.h); this file only
+ * registry by cw_admin_crl_prepare (lib/admin/registry_admin.h); this file only
  * encodes and signs it.
  */
 #ifndef COWORK_CRL_H

@@ -10,6 +10,7 @@
 #include "accesslog.h"
 #include "registry_admin.h"
 #include "registry_ocsp.h"
+#include "registry_write.h"
 
 const char *const cw_revoke_reasons[] = {
 	"unspecified", "key-compromise", "affiliation-changed", "superseded", "cessation-of-operation",

@@ -1,6 +1,8 @@
 /*
- * registry.c - opening the registry, its schema migrations, and the
- * queries the member path runs on every authentication.
+ * registry.c - reading the registry: the read-only connection radiusd
+ * uses, and the queries the member and guest paths run on every
+ * authentication. Opening it for changes, its migrations and every write
+ * are in lib/admin (registry_write.c), which the module does not link.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,11 +15,11 @@
 #include <sqlite3.h>
 
 #include "registry.h"
+#include "registry_internal.h"
 #include "fileio.h"
 #include "sqlutil.h"
 
 /* Generated from sql/registry/NNNN_*.sql by build-aux/sql2c.sh. */
-extern const char *const cw_registry_migrations[];
 extern const size_t cw_registry_migrations_count;
 
 /*
@@ -56,20 +58,6 @@ typedef struct memo {
 	ssid_memo_t	ssids[MEMO_SSIDS];
 } memo_t;
 
-struct cw_registry {
-	sqlite3		*db;
-	bool		admin;
-	bool		masked;		//!< termination signals held during a write transaction
-	sigset_t	saved_mask;	//!< the signal mask to restore after it
-	int		fd;		//!< readers: the file, for its change counter; -1 otherwise
-	memo_t		*memo;		//!< readers only
-	sqlite3_stmt	*cert_lookup;
-	sqlite3_stmt	*ssid_class;
-	sqlite3_stmt	*vlan_plan;
-	sqlite3_stmt	*setting_get;
-	sqlite3_stmt	*guest_psks;
-	sqlite3_stmt	*guest_last;
-};
 
 static const char sql_cert_lookup[] =
 	"SELECT c.serial, c.subject, c.issuer, c.not_before, c.not_after,"
@@ -120,7 +108,7 @@ void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing)
 	cw_sql_err(reg->db, err, doing);
 }
 
-static int exec_sql(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
+int cw_registry_exec(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
 {
 	if (sqlite3_exec(reg->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		cw_registry_err(reg, err, doing);
@@ -136,7 +124,7 @@ static int exec_sql(cw_registry_t *reg, const char *sql, const char *doing, cw_e
  * transaction is over. (SIGKILL and power loss cannot be held; the next
  * coworkctl command recovers, and radiusd fails closed meanwhile.)
  */
-static void hold_signals(cw_registry_t *reg)
+void cw_registry_hold_signals(cw_registry_t *reg)
 {
 	sigset_t block;
 
@@ -148,48 +136,17 @@ static void hold_signals(cw_registry_t *reg)
 	reg->masked = pthread_sigmask(SIG_BLOCK, &block, &reg->saved_mask) == 0;
 }
 
-static void release_signals(cw_registry_t *reg)
+void cw_registry_release_signals(cw_registry_t *reg)
 {
 	if (!reg->masked) return;
 	reg->masked = false;
 	(void)pthread_sigmask(SIG_SETMASK, &reg->saved_mask, NULL);
 }
 
-int cw_registry_begin(cw_registry_t *reg, cw_err_t *err)
-{
-	hold_signals(reg);
-	if (exec_sql(reg, "BEGIN IMMEDIATE", "starting a registry transaction", err) < 0) {
-		release_signals(reg);
-		return -1;
-	}
-	return 0;
-}
-
-int cw_registry_commit(cw_registry_t *reg, cw_err_t *err)
-{
-	if (exec_sql(reg, "COMMIT", "committing to the registry", err) < 0) {
-		cw_registry_rollback(reg);
-		return -1;
-	}
-	release_signals(reg);
-	return 0;
-}
-
 void cw_registry_rollback(cw_registry_t *reg)
 {
 	if (!sqlite3_get_autocommit(reg->db)) (void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
-	release_signals(reg);
-}
-
-/* Bring the registry's schema up to date, with termination signals held. */
-static int migrate(cw_registry_t *reg, const char *path, cw_err_t *err)
-{
-	int rc;
-
-	hold_signals(reg);
-	rc = cw_sql_migrate(reg->db, cw_registry_migrations, cw_registry_migrations_count, path, "registry", err);
-	release_signals(reg);
-	return rc;
+	cw_registry_release_signals(reg);
 }
 
 static int prepare(cw_registry_t *reg, sqlite3_stmt **st, const char *sql, cw_err_t *err)
@@ -201,7 +158,7 @@ static int prepare(cw_registry_t *reg, sqlite3_stmt **st, const char *sql, cw_er
 	return 0;
 }
 
-static int prepare_all(cw_registry_t *reg, cw_err_t *err)
+int cw_registry_prepare_all(cw_registry_t *reg, cw_err_t *err)
 {
 	if (prepare(reg, &reg->cert_lookup, sql_cert_lookup, err) < 0) return -1;
 	if (prepare(reg, &reg->ssid_class, sql_ssid_class, err) < 0) return -1;
@@ -213,7 +170,7 @@ static int prepare_all(cw_registry_t *reg, cw_err_t *err)
 }
 
 
-static int open_db(const char *path, int flags, cw_registry_t **out, cw_err_t *err)
+int cw_registry_open_db(const char *path, int flags, cw_registry_t **out, cw_err_t *err)
 {
 	cw_registry_t *reg;
 	struct stat st;
@@ -251,39 +208,15 @@ static int open_db(const char *path, int flags, cw_registry_t **out, cw_err_t *e
 	return 0;
 }
 
-int cw_registry_open_admin(const char *path, bool create, cw_registry_t **out, cw_err_t *err)
-{
-	cw_registry_t *reg = NULL;
-	struct stat st;
-
-	*out = NULL;
-	if (create && lstat(path, &st) < 0 && errno == ENOENT &&
-	    cw_file_write_new(path, "", 0, 0600, CW_NO_GID, err) < 0) return -1;
-	if (open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
-	reg->admin = true;
-	sqlite3_busy_timeout(reg->db, 10000);
-	if (exec_sql(reg, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;"
-		     " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON",
-		     "configuring the registry connection", err) < 0) goto fail;
-	if (migrate(reg, path, err) < 0) goto fail;
-	if (prepare_all(reg, err) < 0) goto fail;
-	*out = reg;
-	return 0;
-
-fail:
-	cw_registry_close(reg);
-	return -1;
-}
-
 int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **out, cw_err_t *err)
 {
 	cw_registry_t *reg = NULL;
 	int version;
 
 	*out = NULL;
-	if (open_db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
+	if (cw_registry_open_db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &reg, err) < 0) return -1;
 	sqlite3_busy_timeout(reg->db, (int)busy_ms);
-	if (exec_sql(reg, "PRAGMA query_only = ON", "configuring the registry connection", err) < 0) goto fail;
+	if (cw_registry_exec(reg, "PRAGMA query_only = ON", "configuring the registry connection", err) < 0) goto fail;
 	if (cw_sql_user_version(reg->db, &version, err) < 0) goto fail;
 	if (version != cw_registry_schema_version()) {
 		cw_err_set(err, "registry %s has schema version %d, this module needs %d%s", path, version,
@@ -292,7 +225,7 @@ int cw_registry_open_reader(const char *path, unsigned busy_ms, cw_registry_t **
 								  : " (upgrade rlm_cowork)");
 		goto fail;
 	}
-	if (prepare_all(reg, err) < 0) goto fail;
+	if (cw_registry_prepare_all(reg, err) < 0) goto fail;
 	reg->memo = calloc(1, sizeof(*reg->memo));
 	reg->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (!reg->memo || reg->fd < 0) {
@@ -699,27 +632,5 @@ int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-int cw_registry_setting_set(cw_registry_t *reg, const char *key, const char *value, cw_err_t *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (!reg->admin) {
-		cw_err_set(err, "the registry is open read-only");
-		return -1;
-	}
-	if (sqlite3_prepare_v2(reg->db, "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)", -1, &st,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		cw_registry_err(reg, err, "writing a setting");
-		goto done;
-	}
-	rc = 0;
-done:
-	sqlite3_finalize(st);
 	return rc;
 }

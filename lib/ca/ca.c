@@ -44,7 +44,7 @@
 #include "names.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
-#  error "certs/ca.c needs OpenSSL 3.0 or later"
+#  error "lib/ca/ca.c needs OpenSSL 3.0 or later"
 #endif
 
 struct cw_ca {
