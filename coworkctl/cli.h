@@ -16,7 +16,7 @@
 #include "registry.h"
 #include "statedir.h"
 
-/* Exit codes scripts can rely on (documented in the README). */
+/* Exit codes scripts can rely on (documented in coworkctl(8), EXIT STATUS). */
 #define EXIT_OK		0	//!< Done.
 #define EXIT_FAIL	1	//!< Refused or failed; the message says why; nothing changed.
 #define EXIT_USAGE	2	//!< Unknown command or option, or a malformed argument.

@@ -324,7 +324,7 @@ fail:
 static const cli_cmd_t psk_cmds[] = {
 	{ "rotate", psk_rotate,
 	  "psk rotate --ssid SSID|--all [--force [--expire-old]] [--print] [--notify-cmd CMD] [--json]",
-	  "Give a guest SSID a new passphrase for the current period (cron runs this; see the README).\n"
+	  "Give a guest SSID a new passphrase for the current period (cron runs this; see docs/operations.md).\n"
 	  "Nothing changes while a passphrase is in force for this period, unless --force. The new one\n"
 	  "is served from now to the end of the period plus the grace (see psk policy); the previous\n"
 	  "one stays served during its grace. The passphrase is not printed unless asked.\n\n"

@@ -68,7 +68,7 @@ Try it from another terminal:
       -> SUCCESS, VLAN 100 (Tunnel-Private-Group-Id in the Access-Accept)
   $coworkctl -d $state cert list
   $coworkctl -d $state cert revoke SERIAL --reason key-compromise
-      -> the same eapol_test now ends in FAILURE, inside the TLS handshake (OCSP), no restart
+      -> the same eapol_test now ends in FAILURE, inside the TLS handshake (a TLS alert), no restart
   $coworkctl -d $state psk show --ssid CoworkGuest
   echo 'User-Name = "aabbccddeeff", User-Password = "aabbccddeeff", Calling-Station-Id = "AA-BB-CC-DD-EE-FF", Called-Station-Id = "02-00-00-00-00-01:CoworkGuest", Message-Authenticator = 0x00' |
       radclient -x 127.0.0.1 auth testing123

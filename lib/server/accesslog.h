@@ -6,7 +6,7 @@
  * thread (logq.h) appends in batches and deletes what is past retention as
  * it goes and on a timer; coworkctl reads, exports and purges. The file lives in its own
  * directory, the only one radiusd may write: the registry's directory must
- * stay read-only to radiusd (see README, "State directory").
+ * stay read-only to radiusd (see docs/install.md, "State directory").
  */
 #ifndef COWORK_ACCESSLOG_H
 #define COWORK_ACCESSLOG_H

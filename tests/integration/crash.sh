@@ -10,7 +10,7 @@
 # its access-log row (the same device hash, NAS and result). The module
 # queues the row before the reply leaves, and the writer commits a batch at
 # the latest log_flush_interval (100 ms) after its first row, plus the time
-# of the commit itself; README, "The access log", states that bound.
+# of the commit itself; docs/design.md, "Access log minimality", states that bound.
 #
 # coworkctl: psk rotate --all (several SSIDs), cert revoke, member suspend
 # and member remove (several certificates) are killed on entering each of
