@@ -8,6 +8,8 @@ set -eu
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
+# debhelper, dpkg-dev, fakeroot, devscripts: build the Debian package (docs/INSTALL-DEBIAN.md;
+# tests/integration/debian.sh builds, installs and purges it).
 packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
@@ -17,6 +19,7 @@ packages="
 	python3 python3-gi gir1.2-nm-1.0
 	strace clang libclang-rt-14-dev
 	groff-base man-db
+	debhelper dpkg-dev fakeroot devscripts
 "
 
 if [ "$(id -u)" -eq 0 ]; then
