@@ -126,7 +126,10 @@ void cw_out_abort(cw_out_t *out)
 	struct stat st;
 
 	if (out->fd >= 0) {
-		(void)ftruncate(out->fd, 0);	/* what was written may be a secret */
+		/* What was written may be a secret. Should this fail, the file is still removed below. */
+		if (ftruncate(out->fd, 0) < 0) {
+			/* nothing more to do here */
+		}
 		close(out->fd);
 	}
 	if (out->dirfd >= 0) {
