@@ -387,6 +387,34 @@ static void record(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *
 	RERROR("this refusal could not be logged: %s", e.msg);
 }
 
+/* --- the registry ------------------------------------------------------------- */
+
+/* A decision made with a registry connection: it fills its decision (arg) and returns its result. */
+typedef cw_decide_result_t (*decide_fn_t)(cw_registry_t *reg, void *arg);
+
+/*
+ * Decide with a connection borrowed from the pool: decide(reg, arg) fills
+ * its decision and returns its result; the connection goes back, closed
+ * after an internal error (it may be broken). Without a connection:
+ * *result is CW_DECIDE_INTERNAL, reason the pool's message, and false.
+ */
+static bool with_registry(rlm_cowork_t const *inst, decide_fn_t decide, void *arg,
+			  cw_decide_result_t *result, char *reason, size_t reason_len)
+{
+	cw_regconn_t *conn;
+	cw_err_t e;
+
+	conn = cw_regpool_get(inst->pool, &e);
+	if (!conn) {
+		*result = CW_DECIDE_INTERNAL;
+		strlcpy(reason, e.msg, reason_len);
+		return false;
+	}
+	*result = decide(conn->reg, arg);
+	cw_regpool_put(inst->pool, conn, *result == CW_DECIDE_INTERNAL);
+	return true;
+}
+
 /* --- OCSP responder ---------------------------------------------------------- */
 
 /* The responder's news, from its thread: answers (debug), refusals (with the reason). */
@@ -510,13 +538,27 @@ static int handshake_x509_error(cw_decide_result_t r)
 	}
 }
 
+/* cw_member_decide_serial as a decide_fn_t. */
+typedef struct {
+	char const		*serial;	//!< The certificate's serial, in hex.
+	int64_t			now;		//!< The handshake's time.
+	cw_member_decision_t	*d;		//!< Filled in.
+} serial_call_t;
+
+static cw_decide_result_t serial_call(cw_registry_t *reg, void *arg)
+{
+	serial_call_t *call = arg;
+
+	cw_member_decide_serial(reg, call->serial, call->now, call->d);
+	return call->d->result;
+}
+
 /* The registry's decision on the certificate being verified. */
 static void handshake_decide(rlm_cowork_t *inst, X509 *cert, REQUEST *request, cw_member_decision_t *d)
 {
 	ASN1_INTEGER const *sn = cert ? X509_get0_serialNumber(cert) : NULL;
 	char serial[CW_SERIAL_HEX_MAX + 1];
-	cw_regconn_t *conn;
-	cw_err_t e;
+	serial_call_t call = { .serial = serial, .d = d };
 
 	memset(d, 0, sizeof(*d));
 	if (!inst) {
@@ -531,16 +573,9 @@ static void handshake_decide(rlm_cowork_t *inst, X509 *cert, REQUEST *request, c
 		strlcpy(d->reason, "the client certificate's serial number is negative or too long", sizeof(d->reason));
 		return;
 	}
-	conn = cw_regpool_get(inst->pool, &e);
-	if (!conn) {
-		d->result = CW_DECIDE_INTERNAL;
-		strlcpy(d->serial, serial, sizeof(d->serial));
-		strlcpy(d->reason, e.msg, sizeof(d->reason));
-		return;
-	}
-	cw_member_decide_serial(conn->reg, serial, (request ? (int64_t)request->timestamp : (int64_t)time(NULL)) +
-				inst->clock_offset, d);
-	cw_regpool_put(inst->pool, conn, d->result == CW_DECIDE_INTERNAL);
+	call.now = (request ? (int64_t)request->timestamp : (int64_t)time(NULL)) + inst->clock_offset;
+	strlcpy(d->serial, serial, sizeof(d->serial));	/* a refusal without a connection names it too */
+	(void)with_registry(inst, serial_call, &call, &d->result, d->reason, sizeof(d->reason));
 }
 
 /*
@@ -989,23 +1024,30 @@ static void member_input(rlm_cowork_t const *inst, REQUEST *request, cw_member_i
 	attr_text(request, NULL, PW_CALLED_STATION_ID, &in->called_station, &in->called_station_len);
 }
 
+/* cw_member_decide as a decide_fn_t. */
+typedef struct {
+	cw_member_input_t const	*in;	//!< The request's certificate attributes.
+	int64_t			now;	//!< The request's time.
+	cw_member_decision_t	*d;	//!< Filled in.
+} member_call_t;
+
+static cw_decide_result_t member_call(cw_registry_t *reg, void *arg)
+{
+	member_call_t *call = arg;
+
+	cw_member_decide(reg, call->in, call->now, call->d);
+	return call->d->result;
+}
+
 /* Decide with a pooled registry connection. */
 static void member_decide(rlm_cowork_t const *inst, REQUEST *request, cw_member_decision_t *d)
 {
 	cw_member_input_t in;
-	cw_regconn_t *conn;
-	cw_err_t e;
+	member_call_t call = { .in = &in, .now = clock_now(inst, request), .d = d };
 
 	member_input(inst, request, &in);
-	conn = cw_regpool_get(inst->pool, &e);
-	if (!conn) {
-		memset(d, 0, sizeof(*d));
-		d->result = CW_DECIDE_INTERNAL;
-		strlcpy(d->reason, e.msg, sizeof(d->reason));
-		return;
-	}
-	cw_member_decide(conn->reg, &in, clock_now(inst, request), d);
-	cw_regpool_put(inst->pool, conn, d->result == CW_DECIDE_INTERNAL);
+	memset(d, 0, sizeof(*d));
+	(void)with_registry(inst, member_call, &call, &d->result, d->reason, sizeof(d->reason));
 }
 
 /*
@@ -1132,14 +1174,29 @@ static void warn_expiring(rlm_cowork_t *inst, REQUEST *request, cw_guest_decisio
 	      d->ssid, (long long)((d->expires_at - now + 59) / 60), d->ssid);
 }
 
+/* cw_guest_decide as a decide_fn_t. */
+typedef struct {
+	cw_guest_input_t const	*in;	//!< What the AP sent.
+	int64_t			now;	//!< The request's time.
+	cw_guest_decision_t	*d;	//!< Filled in.
+} guest_call_t;
+
+static cw_decide_result_t guest_call(cw_registry_t *reg, void *arg)
+{
+	guest_call_t *call = arg;
+
+	cw_guest_decide(reg, call->in, call->now, call->d);
+	return call->d->result;
+}
+
+/* authorize without a client certificate: only MAC authentication is ours. */
 static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 {
 	cw_guest_decision_t d;
 	cw_access_row_t row;
 	cw_guest_input_t in;
-	cw_regconn_t *conn;
 	int64_t now = clock_now(inst, request);
-	cw_err_t e;
+	guest_call_t call = { .in = &in, .now = now, .d = &d };
 
 	memset(&in, 0, sizeof(in));
 	in.eap = fr_pair_find_by_num(request->packet->vps, PW_EAP_MESSAGE, 0, TAG_ANY) != NULL;
@@ -1149,15 +1206,8 @@ static rlm_rcode_t guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 	attr_text(request, NULL, PW_CALLED_STATION_ID, &in.called_station, &in.called_station_len);
 	if (in.eap || !in.user_name) return RLM_MODULE_NOOP;	/* no registry access for what is not ours */
 
-	conn = cw_regpool_get(inst->pool, &e);
-	if (!conn) {
-		memset(&d, 0, sizeof(d));
-		d.result = CW_DECIDE_INTERNAL;
-		strlcpy(d.reason, e.msg, sizeof(d.reason));
-	} else {
-		cw_guest_decide(conn->reg, &in, now, &d);
-		cw_regpool_put(inst->pool, conn, d.result == CW_DECIDE_INTERNAL);
-	}
+	memset(&d, 0, sizeof(d));
+	(void)with_registry(inst, guest_call, &call, &d.result, d.reason, sizeof(d.reason));
 	if (d.result == CW_DECIDE_NOT_OURS) {
 		RDEBUG2("%s", d.reason);
 		return RLM_MODULE_NOOP;
