@@ -99,44 +99,49 @@ typedef struct {
 } expiry_warning_t;
 
 typedef struct rlm_cowork_t {
-	char const	*name;			//!< Instance name.
+	/* Configuration, as parsed (module_config). */
 	char const	*state_dir;		//!< Holds registry.db, ca/, server/.
 	uint32_t	busy_timeout;		//!< Milliseconds to wait for coworkctl's write lock.
 	uint32_t	max_idle;		//!< Registry connections kept open between requests.
 	char const	*psk_cisco;		//!< First psk_cisco item (all are read in instantiate).
 	char const	*psk_aruba;		//!< First psk_aruba item (likewise).
-	int32_t		clock_offset;		//!< Tests only: seconds added to the clock.
 	uint32_t	flush_ms;		//!< Longest an access log row waits in memory.
 	uint32_t	purge_interval;		//!< Seconds between retention passes of the log writer, even idle.
 	uint32_t	clock_max_error;	//!< ms: a larger kernel maxerror means "not synchronised".
+	int32_t		clock_offset;		//!< Tests only: seconds added to the clock.
+	uint32_t	interim_interval;	//!< Acct-Interim-Interval in members' Accepts (0: none).
+	uint32_t	ocsp_port;		//!< OCSP responder on 127.0.0.1:ocsp_port; 0: none.
+	char const	*eap_module;		//!< The eap module whose TLS handshakes we check; "": none.
+	uint32_t	max_live;		//!< Live sessions kept per NAS (max_sessions_per_nas).
+
+	/* Derived in mod_instantiate, then read-only. */
+	char const	*name;			//!< Instance name.
+	CONF_SECTION	*cs;			//!< Our configuration, for the psk_* lists.
 	char		*registry_path;		//!< state_dir/registry.db
 	char		*key_path;		//!< state_dir/device.key
-	cw_logq_t	*logq;			//!< The access log writer.
-	cw_regpool_t	*pool;			//!< Read-only registry connections.
-	CONF_SECTION	*cs;			//!< Our configuration, for the psk_* lists.
+	char		*log_path;		//!< state_dir/log/accesslog.db
 	DICT_ATTR const	*da_serial;		//!< TLS-Client-Cert-Serial
 	DICT_ATTR const	*da_issuer;		//!< TLS-Client-Cert-Issuer
 	DICT_ATTR const	*da_subject;		//!< TLS-Client-Cert-Subject
 	DICT_ATTR const	*da_expiration;		//!< TLS-Client-Cert-Expiration
+	DICT_ATTR const	*da_ocsp_valid;		//!< TLS-OCSP-Cert-Valid
 	DICT_ATTR const	*da_cisco_avpair;	//!< Cisco-AVPair, when psk_cisco is used
 	DICT_ATTR const	*da_aruba_mpsk;		//!< Aruba-MPSK-Passphrase, when psk_aruba is used
+	SSL_CTX		*handshake_ctx;		//!< eap_module's TLS context; NULL: none (see claim_handshake).
+
+	/* Runtime state. */
+	cw_regpool_t	*pool;			//!< Read-only registry connections.
+	cw_logq_t	*logq;			//!< The access log writer.
+	cw_ocsp_service_t *ocsp;		//!< The responder's registration; NULL without one.
 	pthread_mutex_t	warn_lock;		//!< Guards warned[], the clock and the device key.
 	expiry_warning_t warned[EXPIRY_WARNING_SLOTS];	//!< Last expiry warning per SSID.
 	int64_t		clock_packed;		//!< Kernel NTP state: (maxerror + 1) << 1 | synced...
 	int64_t		clock_read;		//!< ...as read at this second (both atomic).
 	int64_t		clock_warned;		//!< Last "not synchronised" line (atomic).
 	cw_device_hasher_t *hasher;		//!< Keyed HMAC for device hashes; NULL until the key loads.
-	uint32_t	interim_interval;	//!< Acct-Interim-Interval in members' Accepts (0: none).
-	char		*log_path;		//!< state_dir/log/accesslog.db
+	uint8_t		class_key[CW_CLASS_KEY_LEN];	//!< Class MAC key; valid once hasher is set (same lock).
 	pthread_mutex_t	session_lock;		//!< Guards sessions: accounting is written one request at a time.
 	cw_accesslog_t	*sessions;		//!< Our own access log connection for sessions; NULL until opened.
-	uint32_t	ocsp_port;		//!< OCSP responder on 127.0.0.1:ocsp_port; 0: none.
-	cw_ocsp_service_t *ocsp;		//!< The responder's registration; NULL without one.
-	DICT_ATTR const	*da_ocsp_valid;		//!< TLS-OCSP-Cert-Valid
-	char const	*eap_module;		//!< The eap module whose TLS handshakes we check; "": none.
-	uint32_t	max_live;		//!< Live sessions kept per NAS (max_sessions_per_nas).
-	uint8_t		class_key[CW_CLASS_KEY_LEN];	//!< Class MAC key; valid once hasher is set (same lock).
-	SSL_CTX		*handshake_ctx;		//!< eap_module's TLS context; NULL: none (see claim_handshake).
 } rlm_cowork_t;
 
 static const CONF_PARSER module_config[] = {
