@@ -4,7 +4,7 @@
 #
 # Source after tests/integration/harness.sh. Needs RADLOAD (make bench sets it).
 
-RADLOAD=${RADLOAD:-$top_builddir/tests/bench/radload}
+RADLOAD=${RADLOAD:-$top_builddir/tests/tools/radload}
 TICK=$(getconf CLK_TCK)
 
 # cpu PID: utime + stime + cutime + cstime of radiusd (all its threads), in ticks.

@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18150
-RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
+RADTEST=${RADTEST:-$top_builddir/tests/tools/radtest}
 CERTS=$TMP/certs
 mkdir -p "$CERTS"
 

@@ -3,7 +3,7 @@
 # attributes, SSIDs with bytes outside printable ASCII (NUL included, which
 # must not truncate an SSID into a guest one), SQL and LIKE metacharacters,
 # malformed MACs, duplicated attributes, garbage EAP, a wrong secret. Each
-# request is sent raw by tests/integration/radtest; the server must answer
+# request is sent raw by tests/tools/radtest; the server must answer
 # Access-Reject without a passphrase (or drop the request where RADIUS says
 # so), say why in its log, stay up, and leave the registry and the access
 # log intact. Ports: 18420 (auth), 18421 (acct).

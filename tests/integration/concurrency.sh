@@ -1,6 +1,6 @@
 #!/bin/sh
 # Concurrency (issue 7): coworkctl revokes, suspends, rotates and purges
-# while radiusd is under load, guests (tests/bench/radload, MAC
+# while radiusd is under load, guests (tests/tools/radload, MAC
 # authentication) and a member (eapol_test, EAP-TLS) at once.
 #
 # - No authentication of the load fails: every guest request is accepted
@@ -16,7 +16,7 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18410
-RADLOAD=${RADLOAD:-$top_builddir/tests/bench/radload}
+RADLOAD=${RADLOAD:-$top_builddir/tests/tools/radload}
 ROUNDS=${CONCURRENCY_ROUNDS:-5}
 OLD_ROWS=300000
 GUEST=02-11-22-33-44-55:CoworkGuest

@@ -3,7 +3,7 @@
 # guest MAC-authentication load with the access log on, and coworkctl killed
 # with SIGKILL in the middle of its registry writes.
 #
-# radiusd: each cycle runs tests/bench/radload (one NAS-Identifier per cycle,
+# radiusd: each cycle runs tests/tools/radload (one NAS-Identifier per cycle,
 # every Accept noted with its wall-clock time of receipt) and kills radiusd at
 # a random moment. Afterwards both databases pass PRAGMA integrity_check and
 # every Accept the client received more than LOSS_BOUND_MS before the kill has
@@ -22,7 +22,7 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18400
-RADLOAD=${RADLOAD:-$top_builddir/tests/bench/radload}
+RADLOAD=${RADLOAD:-$top_builddir/tests/tools/radload}
 SERVER_KILLS=${CRASH_SERVER_KILLS:-20}
 FLUSH_MS=100
 LOSS_BOUND_MS=$((FLUSH_MS + 400))	# flush interval + one commit on a loaded CI machine

@@ -2,7 +2,7 @@
 # The guest path end to end: hostapd-style MAC authentication (macaddr_acl=2,
 # wpa_psk_radius=2) against a real radiusd with rlm_cowork, with the
 # passphrases made by `coworkctl psk rotate`. The replies are checked from
-# the raw packets by tests/integration/radtest (RFC 2868 decoding of
+# the raw packets by tests/tools/radtest (RFC 2868 decoding of
 # Tunnel-Password, Response and Message-Authenticator), and with radclient.
 . "$top_srcdir/tests/integration/harness.sh"
 

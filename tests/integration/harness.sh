@@ -338,9 +338,9 @@ eap_reject() {
 	fi
 }
 
-# --- MAC authentication with our own client (tests/integration/radtest) ---
+# --- MAC authentication with our own client (tests/tools/radtest) ---
 
-RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
+RADTEST=${RADTEST:-$top_builddir/tests/tools/radtest}
 
 # mac_auth NAME [radtest options]: one request as hostapd sends it; the
 # decoded reply is in $TMP/NAME.out, radtest's exit status is returned.
