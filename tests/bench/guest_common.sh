@@ -2,9 +2,8 @@
 # guest_growth.sh): radiusd's CPU time, one load run with radload, and the
 # derivation of a stock radiusd config dir from rlm_cowork's.
 #
-# Source after tests/integration/harness.sh. Needs RADLOAD (make bench sets it).
+# Source after tests/integration/harness.sh (which sets RADLOAD unless make did).
 
-RADLOAD=${RADLOAD:-$top_builddir/tests/bench/radload}
 TICK=$(getconf CLK_TCK)
 
 # cpu PID: utime + stime + cutime + cstime of radiusd (all its threads), in ticks.

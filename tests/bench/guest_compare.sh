@@ -28,7 +28,7 @@ PORT_FILES=18310
 PORT_SQL=18312
 
 init_state "$TMP/state" >/dev/null &&
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
+vlan_plan &&
 cowork ssid add CoworkGuest --class guest >/dev/null &&
 cowork psk rotate --ssid CoworkGuest >/dev/null || { not_ok "set-up"; exit 1; }
 PSK=$(cowork psk show --ssid CoworkGuest | sed -n 's/^passphrase  //p')

@@ -39,7 +39,7 @@ DAY_MS=86400000
 
 # The base state: CA, VLAN plan, guest SSID and passphrase.
 init_state "$TMP/base" >/dev/null &&
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
+vlan_plan &&
 cowork ssid add CoworkGuest --class guest >/dev/null &&
 cowork tenant add Bench >/dev/null 2>&1
 cowork psk rotate --ssid CoworkGuest >/dev/null || { not_ok "set-up"; exit 1; }

@@ -203,11 +203,7 @@ measure() {
 	n=$(load "$1" "$REPEATS")
 	t1=$(date +%s.%N)
 	c1=$(cpu "$pid")
-	pct=$(sort -n "$TMP/lat.$1" | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "- -"; exit }
-		i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5)
-		if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
-		print v[i50], v[i99] }')
+	pct=$(percentiles "$TMP/lat.$1")
 	cat "$TMP/lat.$1" >>"$TMP/lat-all.$1"
 	echo "$((c1 - c0)) $n $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') $pct"
 }
@@ -229,4 +225,35 @@ percentiles() {
 		i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5)
 		if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
 		print v[i50], v[i99] }'
+}
+
+# rounds WIDTH: ROUNDS rounds of measure over every setup of SETUPS, a table
+# line each (the setup column WIDTH wide); $TMP/results gets
+# "setup cpu_ticks successes" per line.
+rounds() {
+	rd_width=$1
+	: >"$TMP/results"
+	printf "%-6s %-${rd_width}s %6s %8s %9s %8s %8s\n" round setup auths "wall(s)" "ms CPU/a" "p50 ms" "p99 ms"
+	r=0
+	while [ $r -lt "$ROUNDS" ]; do
+		r=$((r + 1))
+		for s in $SETUPS; do
+			set -- $(measure "$s")
+			echo "$s $1 $2" >>"$TMP/results"
+			echo "$r $s $2 $3 $1 $TICK $4 $5" | awk -v w="$rd_width" '{
+				printf "%-6s %-" w "s %6d %8s %9s %8s %8s\n", $1, $2, $3, $4,
+					$3 ? sprintf("%.3f", $5 / $6 * 1000 / $3) : "-", $7, $8 }'
+		done
+	done
+}
+
+# all_authenticated: ok when every setup had at least 99% of AUTHS
+# authentications in every round of $TMP/results.
+all_authenticated() {
+	bad=$(awk -v want="$AUTHS" '$3 < want * 0.99 { print $1 }' "$TMP/results" | sort -u | tr '\n' ' ')
+	if [ -z "$bad" ]; then
+		ok "every setup authenticated (at least 99% of $AUTHS per round)"
+	else
+		not_ok "every setup authenticated (at least 99% of $AUTHS per round)" "short: $bad"
+	fi
 }

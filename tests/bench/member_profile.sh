@@ -17,9 +17,7 @@ SETUPS=${PROFILE_SETUPS:-stock cowork cowork-ocsp}
 mkdir -p "$PROFILE_OUT"
 
 init_state "$TMP/state" >/dev/null &&
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork member add alice >/dev/null && mkdir -p "$TMP/certs" &&
+member_space alice && mkdir -p "$TMP/certs" &&
 cowork cert issue alice --out "$TMP/certs/alice" >/dev/null || { not_ok "set-up"; exit 1; }
 . "$top_srcdir/tests/bench/member_lib.sh"
 

@@ -6,14 +6,11 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18150
-RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
 CERTS=$TMP/certs
 mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork ssid add CoworkGuest --class guest >/dev/null &&
+base_space &&
 cowork ssid add Staff --class staff >/dev/null &&
 cowork ssid add OldGuestMarker --class guest >/dev/null &&
 cowork tenant add acme >/dev/null &&

@@ -19,7 +19,7 @@ mount -t tmpfs -o size=3m,mode=0755 cowork-badcli "$DISK" || { not_ok "mount a 3
 trap 'umount -l "$DISK" 2>/dev/null; finish' EXIT
 
 init_state "$DISK/state" >/dev/null || { not_ok "coworkctl init on the tmpfs"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
+vlan_plan &&
 cowork ssid add CoworkGuest --class guest >/dev/null &&
 cowork member add alice >/dev/null &&
 cowork psk rotate --ssid CoworkGuest >/dev/null || { not_ok "registry set-up"; exit 1; }

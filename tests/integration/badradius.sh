@@ -3,7 +3,7 @@
 # attributes, SSIDs with bytes outside printable ASCII (NUL included, which
 # must not truncate an SSID into a guest one), SQL and LIKE metacharacters,
 # malformed MACs, duplicated attributes, garbage EAP, a wrong secret. Each
-# request is sent raw by tests/integration/radtest; the server must answer
+# request is sent raw by tests/tools/radtest; the server must answer
 # Access-Reject without a passphrase (or drop the request where RADIUS says
 # so), say why in its log, stay up, and leave the registry and the access
 # log intact. Ports: 18420 (auth), 18421 (acct).
@@ -14,11 +14,9 @@ STA=AA-BB-CC-DD-EE-FF
 GUEST=02-00-00-00-00-01:CoworkGuest
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork ssid add CoworkGuest --class guest >/dev/null &&
+base_space &&
 cowork ssid add Staff --class staff >/dev/null &&
-cowork member add alice >/dev/null &&
+add_members alice &&
 cowork psk rotate --ssid CoworkGuest >/dev/null || { not_ok "registry set-up"; exit 1; }
 server_start "$TMP/state" $PORT || { not_ok "radiusd starts"; exit 1; }
 

@@ -17,10 +17,7 @@ chmod 0600 "$SECRET_FILE"
 mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork member add alice >/dev/null && cowork member add bob >/dev/null && cowork member add carol >/dev/null ||
-	{ not_ok "registry set-up"; exit 1; }
+member_space alice bob carol || { not_ok "registry set-up"; exit 1; }
 
 issue alice "$CERTS/alice" && ALICE=$SERIAL && issue alice "$CERTS/alice2" && ALICE2=$SERIAL &&
 	issue bob "$CERTS/bob" && BOB=$SERIAL && issue carol "$CERTS/carol" && CAROL=$SERIAL ||

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Concurrency (issue 7): coworkctl revokes, suspends, rotates and purges
-# while radiusd is under load, guests (tests/bench/radload, MAC
+# while radiusd is under load, guests (tests/tools/radload, MAC
 # authentication) and a member (eapol_test, EAP-TLS) at once.
 #
 # - No authentication of the load fails: every guest request is accepted
@@ -16,7 +16,6 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18410
-RADLOAD=${RADLOAD:-$top_builddir/tests/bench/radload}
 ROUNDS=${CONCURRENCY_ROUNDS:-5}
 OLD_ROWS=300000
 GUEST=02-11-22-33-44-55:CoworkGuest
@@ -24,12 +23,7 @@ CERTS=$TMP/certs
 mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-	cowork ssid add CoworkMembers --class member >/dev/null &&
-	cowork ssid add CoworkGuest --class guest >/dev/null &&
-	cowork psk rotate --ssid CoworkGuest >/dev/null &&
-	cowork member add alice >/dev/null &&
-	cowork member add sam >/dev/null || { not_ok "registry set-up"; exit 1; }
+standard_space alice sam || { not_ok "registry set-up"; exit 1; }
 
 issue alice && issue sam || { not_ok "cert issue"; exit 1; }
 k=1

@@ -3,7 +3,7 @@
 # guest MAC-authentication load with the access log on, and coworkctl killed
 # with SIGKILL in the middle of its registry writes.
 #
-# radiusd: each cycle runs tests/bench/radload (one NAS-Identifier per cycle,
+# radiusd: each cycle runs tests/tools/radload (one NAS-Identifier per cycle,
 # every Accept noted with its wall-clock time of receipt) and kills radiusd at
 # a random moment. Afterwards both databases pass PRAGMA integrity_check and
 # every Accept the client received more than LOSS_BOUND_MS before the kill has
@@ -22,7 +22,6 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18400
-RADLOAD=${RADLOAD:-$top_builddir/tests/bench/radload}
 SERVER_KILLS=${CRASH_SERVER_KILLS:-20}
 FLUSH_MS=100
 LOSS_BOUND_MS=$((FLUSH_MS + 400))	# flush interval + one commit on a loaded CI machine
@@ -48,10 +47,7 @@ command -v python3 >/dev/null 2>&1 ||
 	{ not_ok "python3 (scripts/install-deps.sh) is here to check the device hashes"; exit 1; }
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-	cowork ssid add CoworkMembers --class member >/dev/null &&
-	cowork ssid add CoworkGuest --class guest >/dev/null &&
-	cowork psk rotate --ssid CoworkGuest >/dev/null || { not_ok "registry set-up"; exit 1; }
+standard_space || { not_ok "registry set-up"; exit 1; }
 LOGDB=$STATE/log/accesslog.db
 server_config "$STATE" $PORT || { not_ok "radiusd configuration"; exit 1; }
 grep -q "log_flush_interval" "$CONF/mods-enabled/cowork" &&

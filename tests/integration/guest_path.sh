@@ -2,7 +2,7 @@
 # The guest path end to end: hostapd-style MAC authentication (macaddr_acl=2,
 # wpa_psk_radius=2) against a real radiusd with rlm_cowork, with the
 # passphrases made by `coworkctl psk rotate`. The replies are checked from
-# the raw packets by tests/integration/radtest (RFC 2868 decoding of
+# the raw packets by tests/tools/radtest (RFC 2868 decoding of
 # Tunnel-Password, Response and Message-Authenticator), and with radclient.
 . "$top_srcdir/tests/integration/harness.sh"
 
@@ -11,9 +11,7 @@ STA=AA-BB-CC-DD-EE-FF
 GUEST=02-00-00-00-00-01:CoworkGuest
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork ssid add CoworkGuest --class guest >/dev/null &&
+base_space &&
 cowork ssid add Staff --class staff >/dev/null &&
 cowork ssid add CiscoGuest --class guest >/dev/null &&
 cowork ssid add ArubaGuest --class guest >/dev/null || { not_ok "registry set-up"; exit 1; }

@@ -6,13 +6,10 @@
 CERTS=$TMP/certs
 mkdir -p "$CERTS"
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
+member_space &&
 cowork tenant add acme >/dev/null &&
 cowork member add alice --tenant acme >/dev/null &&
-cowork member add bob >/dev/null &&
-cowork member add carol >/dev/null &&
-cowork member add dave >/dev/null || { not_ok "registry set-up"; exit 1; }
+add_members bob carol dave || { not_ok "registry set-up"; exit 1; }
 
 issue alice && ALICE=$SERIAL && issue bob && BOB=$SERIAL && issue carol && CAROL=$SERIAL &&
 	issue dave && DAVE=$SERIAL || { not_ok "cert issue"; exit 1; }

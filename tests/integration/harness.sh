@@ -151,6 +151,40 @@ init_state() {
 	fi
 }
 
+# The registry most tests start from, in steps, on $STATE (after init_state);
+# each is quiet and fails on the first coworkctl command that fails.
+
+# vlan_plan: staff VLANs 10 and 20, tenants 100-189, shared members 190, guests 300.
+vlan_plan() {
+	cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null
+}
+
+# add_members NAME...: `member add NAME` for each (no tenant, no end date).
+add_members() {
+	for am_name in "$@"; do
+		cowork member add "$am_name" >/dev/null || return 1
+	done
+}
+
+# member_space [MEMBER...]: the VLAN plan, the SSID CoworkMembers (class
+# member) and MEMBERs.
+member_space() {
+	vlan_plan && cowork ssid add CoworkMembers --class member >/dev/null && add_members "$@"
+}
+
+# base_space: the VLAN plan and the two SSIDs, CoworkMembers (member) and
+# CoworkGuest (guest, no passphrase yet).
+base_space() {
+	vlan_plan && cowork ssid add CoworkMembers --class member >/dev/null &&
+		cowork ssid add CoworkGuest --class guest >/dev/null
+}
+
+# standard_space [MEMBER...]: base_space, a passphrase on CoworkGuest
+# (`psk rotate`) and MEMBERs.
+standard_space() {
+	base_space && cowork psk rotate --ssid CoworkGuest >/dev/null && add_members "$@"
+}
+
 # as_server CMD...: run CMD as radiusd's user (ourselves when not root), so
 # that the SQLite files it makes beside the access log stay radiusd's.
 as_server() {
@@ -338,9 +372,11 @@ eap_reject() {
 	fi
 }
 
-# --- MAC authentication with our own client (tests/integration/radtest) ---
+# --- MAC authentication with our own client (tests/tools/radtest) ---
 
-RADTEST=${RADTEST:-$top_builddir/tests/integration/radtest}
+RADTEST=${RADTEST:-$top_builddir/tests/tools/radtest}
+# The load generator (crash.sh, concurrency.sh and the guest benchmarks).
+RADLOAD=${RADLOAD:-$top_builddir/tests/tools/radload}
 
 # mac_auth NAME [radtest options]: one request as hostapd sends it; the
 # decoded reply is in $TMP/NAME.out, radtest's exit status is returned.

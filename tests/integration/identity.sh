@@ -20,9 +20,7 @@ CERTS=$TMP/certs
 mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork member add alice >/dev/null && cowork member add bob >/dev/null || { not_ok "registry set-up"; exit 1; }
+member_space alice bob || { not_ok "registry set-up"; exit 1; }
 issue alice && ALICE=$SERIAL && issue bob && BOB=$SERIAL || { not_ok "cert issue"; exit 1; }
 A="$CERTS/alice/alice.pem $CERTS/alice/alice.key"
 

@@ -12,13 +12,10 @@ mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
 ERIN_UNTIL=$(date -d tomorrow +%F)
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
+member_space &&
 cowork tenant add acme >/dev/null &&
 cowork member add alice --tenant acme >/dev/null &&
-cowork member add bob >/dev/null &&
-cowork member add carol >/dev/null &&
-cowork member add dave >/dev/null &&
+add_members bob carol dave &&
 cowork member add erin --until "$ERIN_UNTIL" >/dev/null || { not_ok "registry set-up"; exit 1; }
 
 issue alice "$CERTS/a1" --days 10 && A1=$SERIAL &&

@@ -9,14 +9,11 @@ CERTS=$TMP/certs
 mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork ssid add CoworkGuest --class guest >/dev/null &&
+base_space &&
 cowork ssid add Staff --class staff >/dev/null &&
 cowork tenant add acme >/dev/null &&
 cowork member add alice --tenant acme --until 2027-12-31 >/dev/null &&
-cowork member add bob >/dev/null &&
-cowork member add dora >/dev/null || { not_ok "registry set-up"; exit 1; }
+add_members bob dora || { not_ok "registry set-up"; exit 1; }
 
 issue alice "$CERTS/alice" && ALICE=$SERIAL &&
 issue bob "$CERTS/bob" && issue dora "$CERTS/dora" && DORA=$SERIAL ||

@@ -20,12 +20,11 @@ OUT=$TMP/files
 mkdir -p "$OUT"
 
 init_state "$TMP/state" "$ORG" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
+vlan_plan &&
 cowork ssid add CoworkGuest --class guest >/dev/null &&
 cowork tenant add acme >/dev/null &&
 cowork member add alice --tenant acme >/dev/null &&
-cowork member add bob >/dev/null &&
-cowork member add carol >/dev/null || { not_ok "registry set-up"; exit 1; }
+add_members bob carol || { not_ok "registry set-up"; exit 1; }
 "$OPENSSL" x509 -in "$STATE/ca/ca.pem" -outform DER -out "$TMP/ca.der" || { not_ok "the CA as DER"; exit 1; }
 # Windows' form of the thumbprint: SHA-1 of the DER, lowercase hex.
 THUMB=$("$OPENSSL" x509 -in "$STATE/ca/ca.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')

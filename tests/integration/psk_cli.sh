@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
+vlan_plan &&
 cowork ssid add CoworkGuest --class guest >/dev/null &&
 cowork ssid add Lounge --class guest >/dev/null &&
 cowork ssid add CoworkMembers --class member >/dev/null || { not_ok "registry set-up"; exit 1; }

@@ -16,11 +16,7 @@ MD5_PASSWORD=md5-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 mkdir -p "$CERTS"
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork ssid add CoworkGuest --class guest >/dev/null &&
-cowork psk rotate --ssid CoworkGuest >/dev/null &&
-cowork member add alice >/dev/null || { not_ok "registry set-up"; exit 1; }
+standard_space alice || { not_ok "registry set-up"; exit 1; }
 issue alice && ALICE=$SERIAL || { not_ok "cert issue"; exit 1; }
 
 # undecided_config: the shipped configuration plus EAP-MD5 for `intruder-md5`

@@ -77,10 +77,7 @@ wired_stop() {
 trap 'wired_stop; finish' EXIT
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-cowork vlan set --staff 10,20 --members 100-189 --shared 190 --guest 300 >/dev/null &&
-cowork ssid add CoworkMembers --class member >/dev/null &&
-cowork member add alice >/dev/null && cowork member add bob >/dev/null && cowork member add carol >/dev/null ||
-	{ not_ok "registry set-up"; exit 1; }
+member_space alice bob carol || { not_ok "registry set-up"; exit 1; }
 for m in alice bob carol; do
 	cowork cert issue $m --out "$CERTS/$m" >"$TMP/issue-$m.out" || { not_ok "cert issue $m"; exit 1; }
 done

@@ -1,6 +1,6 @@
 /*
  * radpkt.h - RADIUS packet encoding and checking shared by the test and
- * benchmark clients (tests/integration/radtest, tests/bench/radload):
+ * benchmark clients (tests/tools/radtest, tests/tools/radload):
  * RFC 2865 attributes, User-Password hiding and Response Authenticator,
  * RFC 3579 3.2 Message-Authenticator. OpenSSL for MD5 and HMAC-MD5.
  *
