@@ -159,8 +159,10 @@ lacks "no maintainer scripts" "(pre|post)(inst|rm)" "$W/info"
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$W/contents"
 for f in /usr/lib/freeradius/rlm_cowork.so /usr/share/man/man8/coworkctl.8.gz \
 	/usr/share/doc/rlm-cowork/examples/coworkctl /usr/share/doc/rlm-cowork/examples/coworkctl-daily.service \
-	/usr/share/doc/rlm-cowork/examples/coworkctl-daily.timer /usr/share/doc/rlm-cowork/copyright; do
-	has "the package holds $f" "^$f$" "$W/contents"
+	/usr/share/doc/rlm-cowork/examples/coworkctl-daily.timer /usr/share/doc/rlm-cowork/copyright \
+	/usr/share/doc/rlm-cowork/README.md /usr/share/doc/rlm-cowork/README.ja.md /usr/share/doc/rlm-cowork/install.md \
+	/usr/share/doc/rlm-cowork/operations.md /usr/share/doc/rlm-cowork/INSTALL-DEBIAN.md; do
+	has "the package holds $f" "^$f(\.gz)?$" "$W/contents"
 done
 has "the package holds coworkctl in /usr/bin or /usr/sbin" "^/usr/s?bin/coworkctl$" "$W/contents"
 lacks "nothing in /usr/local, no libtool archive, no header, no state" \
