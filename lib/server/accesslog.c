@@ -140,6 +140,8 @@ static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_
 	return 0;
 }
 
+static const char doing_prepare[] = "preparing access log statements (is this an access log?)";
+
 int cw_accesslog_open(const char *path, bool create, cw_accesslog_t **out, cw_err_t *err)
 {
 	cw_accesslog_t *log;
@@ -168,12 +170,8 @@ int cw_accesslog_open(const char *path, bool create, cw_accesslog_t **out, cw_er
 		goto fail;
 	}
 	if (configure(log, path, create, err) < 0) goto fail;
-	if (sqlite3_prepare_v3(log->db, sql_insert, -1, SQLITE_PREPARE_PERSISTENT, &log->insert, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(log->db, sql_purge_some, -1, SQLITE_PREPARE_PERSISTENT, &log->purge_some, NULL) !=
-		    SQLITE_OK) {
-		cw_sql_err(log->db, err, "preparing access log statements (is this an access log?)");
-		goto fail;
-	}
+	if (cw_sql_prepare_kept(log->db, sql_insert, &log->insert, doing_prepare, err) < 0 ||
+	    cw_sql_prepare_kept(log->db, sql_purge_some, &log->purge_some, doing_prepare, err) < 0) goto fail;
 	*out = log;
 	return 0;
 
@@ -316,10 +314,7 @@ static void read_row(sqlite3_stmt *st, cw_access_row_t *r)
 	(void)cw_sql_column_text(st, 5, cls, sizeof(cls));
 	r->member = strcmp(cls, "member") == 0;
 	(void)cw_sql_column_text(st, 6, r->member_id, sizeof(r->member_id));
-	if (sqlite3_column_bytes(st, 7) == CW_DEVICE_HASH_LEN) {
-		r->has_device = true;
-		memcpy(r->device, sqlite3_column_blob(st, 7), CW_DEVICE_HASH_LEN);
-	}
+	r->has_device = cw_sql_column_blob(st, 7, r->device, CW_DEVICE_HASH_LEN);
 	(void)cw_sql_column_text(st, 8, r->nas, sizeof(r->nas));
 	(void)cw_sql_column_text(st, 9, r->ssid, sizeof(r->ssid));
 	r->vlan = (uint16_t)sqlite3_column_int(st, 10);

@@ -172,11 +172,11 @@ void cw_registry_rollback(cw_registry_t *reg)
 
 static int prepare(cw_registry_t *reg, sqlite3_stmt **st, const char *sql, cw_err_t *err)
 {
-	if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
-		cw_registry_err(reg, err, "preparing a registry query (is this a registry file?)");
-		return -1;
-	}
-	return 0;
+	static const char doing[] = "preparing a registry query (is this a registry file?)";
+
+	if (cw_sql_prepare_kept(reg->db, sql, st, doing, NULL) == 0) return 0;
+	cw_registry_err(reg, err, doing);
+	return -1;
 }
 
 int cw_registry_prepare_all(cw_registry_t *reg, cw_err_t *err)

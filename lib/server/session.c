@@ -449,10 +449,7 @@ static void read_session(sqlite3_stmt *st, cw_session_t *s)
 	(void)cw_sql_column_text(st, 3, s->acct_session_id, sizeof(s->acct_session_id));
 	(void)cw_sql_column_text(st, 4, s->user_name, sizeof(s->user_name));
 	(void)cw_sql_column_text(st, 5, s->calling_station, sizeof(s->calling_station));
-	if (sqlite3_column_bytes(st, 6) == CW_DEVICE_HASH_LEN) {
-		s->has_device = true;
-		memcpy(s->device, sqlite3_column_blob(st, 6), CW_DEVICE_HASH_LEN);
-	}
+	s->has_device = cw_sql_column_blob(st, 6, s->device, CW_DEVICE_HASH_LEN);
 	(void)cw_sql_column_text(st, 7, s->member, sizeof(s->member));
 	(void)cw_sql_column_text(st, 8, s->serial, sizeof(s->serial));
 	s->started_ms = sqlite3_column_int64(st, 9);

@@ -25,14 +25,25 @@ void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing)
 	cw_err_set(err, "%s: %s", doing, sqlite3_errmsg(db));
 }
 
-int cw_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err)
+static int prepare_flags(sqlite3 *db, const char *sql, unsigned flags, sqlite3_stmt **st, const char *doing,
+			 cw_err_t *err)
 {
 	*st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK) return 0;
+	if (sqlite3_prepare_v3(db, sql, -1, flags, st, NULL) == SQLITE_OK) return 0;
 	cw_sql_err(db, err, doing);
 	sqlite3_finalize(*st);
 	*st = NULL;
 	return -1;
+}
+
+int cw_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err)
+{
+	return prepare_flags(db, sql, 0, st, doing, err);
+}
+
+int cw_sql_prepare_kept(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err)
+{
+	return prepare_flags(db, sql, SQLITE_PREPARE_PERSISTENT, st, doing, err);
 }
 
 int cw_sql_bind_text(sqlite3_stmt *st, int i, const char *s, int rc)
@@ -99,6 +110,15 @@ int cw_sql_column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
 	const unsigned char *s = sqlite3_column_text(st, col);
 
 	return cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
+}
+
+bool cw_sql_column_blob(sqlite3_stmt *st, int col, void *buf, size_t len)
+{
+	const void *p = sqlite3_column_blob(st, col);
+
+	if (!p || (size_t)sqlite3_column_bytes(st, col) != len) return false;
+	memcpy(buf, p, len);
+	return true;
 }
 
 int cw_sql_exec(sqlite3 *db, const char *sql, const char *doing, cw_err_t *err)

@@ -7,6 +7,7 @@
 #ifndef COWORK_SQLUTIL_H
 #define COWORK_SQLUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ void cw_sql_err(sqlite3 *db, cw_err_t *err, const char *doing);
  * The caller finalizes *st.
  */
 int cw_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err);
+
+/* cw_sql_prepare for a statement kept for the connection's life (SQLITE_PREPARE_PERSISTENT). */
+int cw_sql_prepare_kept(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err);
 
 /*
  * Bind helpers, chained through rc: each does nothing and returns rc unless
@@ -67,6 +71,9 @@ int cw_sql_step_done(sqlite3_stmt *st, int rc, const char *doing, cw_err_t *err)
  * when it was longer and was cut (callers that refuse a long value check it).
  */
 int cw_sql_column_text(sqlite3_stmt *st, int col, char *buf, size_t len);
+
+/* Copy a blob column of exactly len bytes into buf: true; false (buf untouched) for NULL or any other size. */
+bool cw_sql_column_blob(sqlite3_stmt *st, int col, void *buf, size_t len);
 
 /* Run SQL without results. 0, or -1 with err. */
 int cw_sql_exec(sqlite3 *db, const char *sql, const char *doing, cw_err_t *err);
