@@ -40,64 +40,42 @@ int cw_nas_secret_check(const char *secret, size_t len, cw_err_t *err)
 	return 0;
 }
 
-/* Prepare sql on reg's connection; NULL with err. */
-static sqlite3_stmt *prepare(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(cw_registry_db(reg), sql, -1, &st, NULL) != SQLITE_OK) {
-		cw_registry_err(reg, err, doing);
-		return NULL;
-	}
-	return st;
-}
-
 /* Which NAS already has this name or address: 1 (message in err), 0 none, -1 error. */
 static int taken(cw_registry_t *reg, const char *name, const char *address, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(reg, "SELECT name, address FROM nas WHERE name = ?1 OR address = ?2 LIMIT 1",
-				   "looking up NAS definitions", err);
+	static const char doing[] = "looking up NAS definitions";
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st) return -1;
-	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC) != SQLITE_OK) {
-		rc = SQLITE_ERROR;
-	} else {
-		rc = sqlite3_step(st);
-	}
-	if (rc == SQLITE_ROW) {
+	if (cw_registry_prepare(reg, "SELECT name, address FROM nas WHERE name = ?1 OR address = ?2 LIMIT 1", &st,
+				doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, name, SQLITE_OK);
+	rc = cw_registry_step_row(reg, st, cw_sql_bind_text(st, 2, address, rc), doing, err);
+	if (rc == 1) {
 		cw_err_set(err, "NAS %s (%s) already has that %s: remove it first (coworkctl nas remove %s)",
 			   sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
 			   strcmp((const char *)sqlite3_column_text(st, 0), name) == 0 ? "name" : "address",
 			   sqlite3_column_text(st, 0));
-	} else if (rc != SQLITE_DONE) {
-		cw_registry_err(reg, err, "looking up NAS definitions");
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static int insert(cw_registry_t *reg, const char *name, const char *address, unsigned port, const char *secret,
 		  size_t secret_len, int64_t now, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(reg, "INSERT INTO nas (name, address, coa_port, secret, created_at)"
-				   " VALUES (?1, ?2, ?3, ?4, ?5)", "adding the NAS", err);
-	int rc = SQLITE_OK;
+	static const char doing[] = "adding the NAS";
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st) return -1;
-	rc |= sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc |= sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
-	rc |= sqlite3_bind_int(st, 3, (int)port);
-	rc |= sqlite3_bind_text(st, 4, secret, (int)secret_len, SQLITE_STATIC);
-	rc |= sqlite3_bind_int64(st, 5, now);
-	if (rc == SQLITE_OK) rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		cw_registry_err(reg, err, "adding the NAS");
-		return -1;
-	}
-	return 0;
+	if (cw_registry_prepare(reg, "INSERT INTO nas (name, address, coa_port, secret, created_at)"
+				" VALUES (?1, ?2, ?3, ?4, ?5)", &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, name, SQLITE_OK);
+	rc = cw_sql_bind_text(st, 2, address, rc);
+	rc = cw_sql_bind_int64(st, 3, port, rc);
+	rc = cw_sql_bind_text_len(st, 4, secret, secret_len, rc);
+	rc = cw_sql_bind_int64(st, 5, now, rc);
+	return cw_registry_step_done(reg, st, rc, doing, err) < 0 ? -1 : 0;
 }
 
 int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
@@ -125,16 +103,14 @@ int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsign
 /* Delete the row of name, inside the caller's transaction. 0, or -1 with err. */
 static int delete_row(cw_registry_t *reg, const char *name, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(reg, "DELETE FROM nas WHERE name = ?1", "removing the NAS", err);
-	int rc;
+	static const char doing[] = "removing the NAS";
+	sqlite3_stmt *st;
+	int n;
 
-	if (!st) return -1;
-	rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK) rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) cw_registry_err(reg, err, "removing the NAS");
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) return -1;
-	if (sqlite3_changes(cw_registry_db(reg)) != 1) {
+	if (cw_registry_prepare(reg, "DELETE FROM nas WHERE name = ?1", &st, doing, err) < 0) return -1;
+	n = cw_registry_step_done(reg, st, cw_sql_bind_text(st, 1, name, SQLITE_OK), doing, err);
+	if (n < 0) return -1;
+	if (n != 1) {
 		cw_err_set(err, "unknown NAS %s (see coworkctl nas list)", name);
 		return -1;
 	}
@@ -156,8 +132,8 @@ static void read_nas(sqlite3_stmt *st, cw_nas_t *n, bool with_secret)
 	const unsigned char *s;
 
 	memset(n, 0, sizeof(*n));
-	cw_sql_column_text(st, 0, n->name, sizeof(n->name));
-	cw_sql_column_text(st, 1, n->address, sizeof(n->address));
+	(void)cw_sql_column_text(st, 0, n->name, sizeof(n->name));
+	(void)cw_sql_column_text(st, 1, n->address, sizeof(n->address));
 	n->coa_port = (unsigned)sqlite3_column_int(st, 2);
 	n->created_at = sqlite3_column_int64(st, 3);
 	if (!with_secret) return;
@@ -169,43 +145,39 @@ static void read_nas(sqlite3_stmt *st, cw_nas_t *n, bool with_secret)
 
 int cw_nas_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_nas_t *nas), void *arg, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(reg, "SELECT name, address, coa_port, created_at FROM nas ORDER BY name",
-				   "listing NAS definitions", err);
+	static const char doing[] = "listing NAS definitions";
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st) return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at FROM nas ORDER BY name", &st, doing,
+				err) < 0) return -1;
+	while ((rc = cw_registry_step_row(reg, st, SQLITE_OK, doing, err)) == 1) {
 		cw_nas_t n;
 
 		read_nas(st, &n, false);
 		rc = fn(arg, &n);
-		if (rc != 0) {
-			sqlite3_finalize(st);
-			return rc;
-		}
+		if (rc != 0) break;
 	}
-	if (rc != SQLITE_DONE) cw_registry_err(reg, err, "listing NAS definitions");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int cw_nas_find(cw_registry_t *reg, const char *address, cw_nas_t *out, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(reg, "SELECT name, address, coa_port, created_at, secret FROM nas WHERE address = ?1",
-				   "looking up the NAS", err);
+	static const char doing[] = "looking up the NAS";
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!st) return -1;
-	rc = sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK) rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) read_nas(st, out, true);
-	else if (rc != SQLITE_DONE) cw_registry_err(reg, err, "looking up the NAS");
+	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at, secret FROM nas WHERE address = ?1",
+				&st, doing, err) < 0) return -1;
+	rc = cw_registry_step_row(reg, st, cw_sql_bind_text(st, 1, address, SQLITE_OK), doing, err);
+	if (rc == 1) read_nas(st, out, true);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW && out->secret_len == 0) {
+	if (rc == 1 && out->secret_len == 0) {
 		cw_err_set(err, "NAS %s has an unusable secret in the registry: define it again", out->name);
 		cw_wipe(out, sizeof(*out));
 		return -1;
 	}
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }

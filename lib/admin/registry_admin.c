@@ -11,6 +11,7 @@
 #include "registry_admin.h"
 #include "registry_ocsp.h"
 #include "registry_write.h"
+#include "sqlutil.h"
 
 const char *const cw_revoke_reasons[] = {
 	"unspecified", "key-compromise", "affiliation-changed", "superseded", "cessation-of-operation",
@@ -19,59 +20,50 @@ const char *const cw_revoke_reasons[] = {
 
 /*
  * Prepare sql and bind the arguments described by types: 't' a string
- * (const char *, NULL binds NULL), 'i' an int64_t. NULL with err on failure.
+ * (const char *, NULL binds NULL; bound without a copy, so it must outlive
+ * the statement), 'i' an int64_t. 0 with *st to finalize, or -1 with err.
  */
-static sqlite3_stmt *prep(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types,
-			  va_list ap)
+static int prepare_bound(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **st, const char *doing, const char *sql,
+			 const char *types, va_list ap)
 {
-	sqlite3 *db = cw_registry_db(reg);
-	sqlite3_stmt *st = NULL;
-	int i, rc = SQLITE_OK;
+	int rc = SQLITE_OK;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) goto fail;
-	for (i = 0; types[i] && rc == SQLITE_OK; i++) {
+	if (cw_registry_prepare(reg, sql, st, doing, err) < 0) return -1;
+	for (int i = 0; types[i]; i++) {
 		if (types[i] == 't') {
-			const char *s = va_arg(ap, const char *);
-
-			rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
+			rc = cw_sql_bind_text(*st, i + 1, va_arg(ap, const char *), rc);
 		} else {
-			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			rc = cw_sql_bind_int64(*st, i + 1, va_arg(ap, int64_t), rc);
 		}
 	}
-	if (rc == SQLITE_OK) return st;
-
-fail:
+	if (rc == SQLITE_OK) return 0;
 	cw_registry_err(reg, err, doing);
-	sqlite3_finalize(st);
-	return NULL;
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return -1;
 }
 
-/* Run a statement that returns no rows. Rows changed, or -1. */
-static int run(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types, ...)
+/* Run a statement that returns no rows (arguments as prepare_bound). Rows changed, or -1 with err. */
+static int exec_bound(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
 	int rc;
 
 	va_start(ap, types);
-	st = prep(reg, err, doing, sql, types, ap);
+	rc = prepare_bound(reg, err, &st, doing, sql, types, ap);
 	va_end(ap);
-	if (!st) return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		cw_registry_err(reg, err, doing);
-		return -1;
-	}
-	return sqlite3_changes(cw_registry_db(reg));
+	if (rc < 0) return -1;
+	return cw_registry_step_done(reg, st, SQLITE_OK, doing, err);
 }
 
 /*
- * Run a query and leave its first row in *out: 1 with *out to finalize,
- * 0 when there is no row, -1 on error.
+ * Run a query (arguments as prepare_bound) and leave its first row in *out:
+ * 1 with *out to finalize (step on with cw_registry_step_row), 0 when there
+ * is no row, -1 on error.
  */
-static int row(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, const char *doing, const char *sql,
-	       const char *types, ...)
+static int query_first(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, const char *doing, const char *sql,
+		       const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
@@ -79,36 +71,49 @@ static int row(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, const char
 
 	*out = NULL;
 	va_start(ap, types);
-	st = prep(reg, err, doing, sql, types, ap);
+	rc = prepare_bound(reg, err, &st, doing, sql, types, ap);
 	va_end(ap);
-	if (!st) return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc < 0) return -1;
+	rc = cw_registry_step_row(reg, st, SQLITE_OK, doing, err);
+	if (rc == 1) {
 		*out = st;
 		return 1;
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE) return 0;
-	cw_registry_err(reg, err, doing);
-	return -1;
+	return rc;
 }
 
-/* Step to the next row of a listing: 1 row, 0 end, -1 error. */
-static int next(cw_registry_t *reg, sqlite3_stmt *st, cw_err_t *err, const char *doing)
+/*
+ * The first column of a one-row lookup (arguments as prepare_bound), as
+ * text in buf: 1 found, 0 no row, -1 on error. What "refuse if it exists"
+ * and "refuse if unknown" checks share; the caller words the refusal.
+ */
+static int lookup_text(cw_registry_t *reg, cw_err_t *err, char *buf, size_t len, const char *doing, const char *sql,
+		       const char *types, ...)
 {
-	int rc = sqlite3_step(st);
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
 
-	if (rc == SQLITE_ROW) return 1;
-	if (rc == SQLITE_DONE) return 0;
-	cw_registry_err(reg, err, doing);
-	return -1;
+	buf[0] = '\0';
+	va_start(ap, types);
+	rc = prepare_bound(reg, err, &st, doing, sql, types, ap);
+	va_end(ap);
+	if (rc < 0) return -1;
+	rc = cw_registry_step_row(reg, st, SQLITE_OK, doing, err);
+	if (rc == 1) (void)cw_sql_column_text(st, 0, buf, len);
+	sqlite3_finalize(st);
+	return rc;
 }
 
-static void text(sqlite3_stmt *st, int col, char *buf, size_t len)
+/* A member's status text: 1, or -1 with err ("unknown member" when there is none). */
+static int member_status_text(cw_registry_t *reg, const char *name, char status[16], cw_err_t *err)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
+	int rc = lookup_text(reg, err, status, 16, "looking up the member", "SELECT status FROM member WHERE name = ?1",
+			     "t", name);
 
-	(void)cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
+	if (rc == 0) cw_err_set(err, "unknown member %s", name);
+	return rc == 1 ? 1 : -1;
 }
 
 /* Run fn(arg) inside a write transaction; commit on 0, roll back otherwise. */
@@ -131,8 +136,9 @@ static int in_txn(cw_registry_t *reg, cw_err_t *err, int (*fn)(cw_registry_t *, 
 static int insert_ranges(cw_registry_t *reg, const char *kind, const cw_vlan_set_t *s, cw_err_t *err)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		if (run(reg, err, "writing the VLAN plan", "INSERT INTO vlan_range (kind, lo, hi) VALUES (?1, ?2, ?3)",
-			"tii", kind, (int64_t)s->r[i].lo, (int64_t)s->r[i].hi) < 0) return -1;
+		if (exec_bound(reg, err, "writing the VLAN plan",
+			       "INSERT INTO vlan_range (kind, lo, hi) VALUES (?1, ?2, ?3)",
+			       "tii", kind, (int64_t)s->r[i].lo, (int64_t)s->r[i].hi) < 0) return -1;
 	}
 	return 0;
 }
@@ -145,7 +151,7 @@ static int vlan_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	int rc;
 
 	/* A tenant outside the new pool would keep a VLAN the plan no longer gives members. */
-	rc = row(reg, err, &st, "reading tenants", "SELECT name, vlan FROM tenant ORDER BY vlan", "");
+	rc = query_first(reg, err, &st, "reading tenants", "SELECT name, vlan FROM tenant ORDER BY vlan", "");
 	while (rc == 1) {
 		unsigned vlan = (unsigned)sqlite3_column_int(st, 1);
 
@@ -155,12 +161,12 @@ static int vlan_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 			sqlite3_finalize(st);
 			return -1;
 		}
-		rc = next(reg, st, err, "reading tenants");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "reading tenants", err);
 	}
 	sqlite3_finalize(st);
 	if (rc < 0) return -1;
 
-	if (run(reg, err, "clearing the VLAN plan", "DELETE FROM vlan_range", "") < 0) return -1;
+	if (exec_bound(reg, err, "clearing the VLAN plan", "DELETE FROM vlan_range", "") < 0) return -1;
 	if (insert_ranges(reg, "staff", &plan->staff, err) < 0) return -1;
 	if (insert_ranges(reg, "members", &plan->members, err) < 0) return -1;
 	single.n = 1;
@@ -187,18 +193,15 @@ struct ssid_add {
 static int ssid_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct ssid_add *a = arg;
-	sqlite3_stmt *st;
+	char cls[16];
 	int rc;
 
-	rc = row(reg, err, &st, "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1", "t", a->name);
-	if (rc == 1) {
-		cw_err_set(err, "SSID \"%s\" already exists (class %s)", a->name, sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		return -1;
-	}
-	if (rc < 0) return -1;
-	return run(reg, err, "adding the SSID", "INSERT INTO ssid (name, class, created_at) VALUES (?1, ?2, ?3)", "tti",
-		   a->name, cw_ssid_class_name(a->cls), a->now) < 0 ? -1 : 0;
+	rc = lookup_text(reg, err, cls, sizeof(cls), "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1",
+			 "t", a->name);
+	if (rc == 1) cw_err_set(err, "SSID \"%s\" already exists (class %s)", a->name, cls);
+	if (rc != 0) return -1;
+	return exec_bound(reg, err, "adding the SSID", "INSERT INTO ssid (name, class, created_at) VALUES (?1, ?2, ?3)",
+			  "tti", a->name, cw_ssid_class_name(a->cls), a->now) < 0 ? -1 : 0;
 }
 
 int cw_admin_ssid_add(cw_registry_t *reg, const char *name, cw_ssid_class_t cls, int64_t now, cw_err_t *err)
@@ -213,11 +216,11 @@ static int ssid_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	const char *name = arg;
 	int n;
 
-	if (run(reg, err, "removing the SSID's guest passphrases", "DELETE FROM guest_psk WHERE ssid = ?1", "t",
-		name) < 0 ||
-	    run(reg, err, "removing the SSID's passphrase policy", "DELETE FROM guest_policy WHERE ssid = ?1", "t",
-		name) < 0) return -1;
-	n = run(reg, err, "removing the SSID", "DELETE FROM ssid WHERE name = ?1", "t", name);
+	if (exec_bound(reg, err, "removing the SSID's guest passphrases", "DELETE FROM guest_psk WHERE ssid = ?1", "t",
+		       name) < 0 ||
+	    exec_bound(reg, err, "removing the SSID's passphrase policy", "DELETE FROM guest_policy WHERE ssid = ?1",
+		       "t", name) < 0) return -1;
+	n = exec_bound(reg, err, "removing the SSID", "DELETE FROM ssid WHERE name = ?1", "t", name);
 	if (n == 0) cw_err_set(err, "unknown SSID \"%s\"", name);
 	return n == 1 ? 0 : -1;
 }
@@ -231,17 +234,18 @@ int cw_admin_ssid_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_ssid_ro
 		       cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "listing SSIDs", "SELECT name, class, created_at FROM ssid ORDER BY name", "");
+	int rc = query_first(reg, err, &st, "listing SSIDs", "SELECT name, class, created_at FROM ssid ORDER BY name",
+			     "");
 
 	while (rc == 1) {
 		cw_ssid_row_t r;
 
-		text(st, 0, r.name, sizeof(r.name));
+		(void)cw_sql_column_text(st, 0, r.name, sizeof(r.name));
 		if (cw_ssid_class_parse((const char *)sqlite3_column_text(st, 1), &r.cls) < 0) r.cls = CW_SSID_STAFF;
 		r.created_at = sqlite3_column_int64(st, 2);
 		rc = fn(arg, &r);
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing SSIDs");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing SSIDs", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -261,13 +265,13 @@ static int free_tenant_vlan(cw_registry_t *reg, const cw_vlan_plan_t *plan, unsi
 {
 	uint64_t used[(CW_VLAN_MAX + 64) / 64] = { 0 };
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "reading tenant VLANs", "SELECT vlan FROM tenant", "");
+	int rc = query_first(reg, err, &st, "reading tenant VLANs", "SELECT vlan FROM tenant", "");
 
 	while (rc == 1) {
 		unsigned v = (unsigned)sqlite3_column_int(st, 0);
 
 		if (v <= CW_VLAN_MAX) used[v / 64] |= UINT64_C(1) << (v % 64);
-		rc = next(reg, st, err, "reading tenant VLANs");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "reading tenant VLANs", err);
 	}
 	sqlite3_finalize(st);
 	if (rc < 0) return -1;
@@ -287,7 +291,7 @@ static int tenant_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct tenant_add *a = arg;
 	cw_vlan_plan_t plan;
-	sqlite3_stmt *st;
+	char found[CW_ID_MAX + 1];
 	unsigned vlan = a->vlan;
 	int rc;
 
@@ -297,13 +301,10 @@ static int tenant_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "no VLAN plan yet: run `coworkctl vlan set` before adding tenants");
 		return -1;
 	}
-	rc = row(reg, err, &st, "looking up the tenant", "SELECT vlan FROM tenant WHERE name = ?1", "t", a->name);
-	if (rc == 1) {
-		cw_err_set(err, "tenant %s already exists (VLAN %d)", a->name, sqlite3_column_int(st, 0));
-		sqlite3_finalize(st);
-		return -1;
-	}
-	if (rc < 0) return -1;
+	rc = lookup_text(reg, err, found, sizeof(found), "looking up the tenant",
+			 "SELECT vlan FROM tenant WHERE name = ?1", "t", a->name);
+	if (rc == 1) cw_err_set(err, "tenant %s already exists (VLAN %s)", a->name, found);
+	if (rc != 0) return -1;
 
 	if (vlan == 0) {
 		if (free_tenant_vlan(reg, &plan, &vlan, err) < 0) return -1;
@@ -317,19 +318,15 @@ static int tenant_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 			cw_err_set(err, "VLAN %u is not in the members pool", vlan);
 			return -1;
 		}
-		rc = row(reg, err, &st, "looking up the VLAN", "SELECT name FROM tenant WHERE vlan = ?1", "i",
-			 (int64_t)vlan);
-		if (rc == 1) {
-			cw_err_set(err, "VLAN %u already belongs to tenant %s", vlan, sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
-			return -1;
-		}
-		if (rc < 0) return -1;
+		rc = lookup_text(reg, err, found, sizeof(found), "looking up the VLAN",
+				 "SELECT name FROM tenant WHERE vlan = ?1", "i", (int64_t)vlan);
+		if (rc == 1) cw_err_set(err, "VLAN %u already belongs to tenant %s", vlan, found);
+		if (rc != 0) return -1;
 	}
 	/* Redundant with the plan's validation; kept because this is the property that matters. */
 	if (cw_vlan_check_member(&plan, vlan, err) < 0) return -1;
-	if (run(reg, err, "adding the tenant", "INSERT INTO tenant (name, vlan, created_at) VALUES (?1, ?2, ?3)",
-		"tii", a->name, (int64_t)vlan, a->now) < 0) return -1;
+	if (exec_bound(reg, err, "adding the tenant", "INSERT INTO tenant (name, vlan, created_at) VALUES (?1, ?2, ?3)",
+		       "tii", a->name, (int64_t)vlan, a->now) < 0) return -1;
 	*a->vlan_out = (uint16_t)vlan;
 	return 0;
 }
@@ -348,9 +345,9 @@ static int tenant_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	sqlite3_stmt *st;
 	int rc, members;
 
-	rc = row(reg, err, &st, "looking up the tenant",
-		 "SELECT (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
-		 " FROM tenant t WHERE t.name = ?1", "t", name);
+	rc = query_first(reg, err, &st, "looking up the tenant",
+			 "SELECT (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
+			 " FROM tenant t WHERE t.name = ?1", "t", name);
 	if (rc == 0) cw_err_set(err, "unknown tenant %s", name);
 	if (rc <= 0) return -1;
 	members = sqlite3_column_int(st, 0);
@@ -359,10 +356,11 @@ static int tenant_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "tenant %s still has %d member(s): remove them or move them first", name, members);
 		return -1;
 	}
-	if (run(reg, err, "detaching removed members",
-		"UPDATE member SET tenant_id = NULL WHERE tenant_id = (SELECT id FROM tenant WHERE name = ?1)", "t",
-		name) < 0) return -1;
-	return run(reg, err, "removing the tenant", "DELETE FROM tenant WHERE name = ?1", "t", name) < 0 ? -1 : 0;
+	if (exec_bound(reg, err, "detaching removed members",
+		       "UPDATE member SET tenant_id = NULL WHERE tenant_id = (SELECT id FROM tenant WHERE name = ?1)", "t",
+		       name) < 0) return -1;
+	return exec_bound(reg, err, "removing the tenant", "DELETE FROM tenant WHERE name = ?1", "t",
+			  name) < 0 ? -1 : 0;
 }
 
 int cw_admin_tenant_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
@@ -374,21 +372,21 @@ int cw_admin_tenant_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_tenan
 			 cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "listing tenants",
-		     "SELECT t.name, t.vlan, t.created_at,"
-		     " (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
-		     " FROM tenant t ORDER BY t.name", "");
+	int rc = query_first(reg, err, &st, "listing tenants",
+			     "SELECT t.name, t.vlan, t.created_at,"
+			     " (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
+			     " FROM tenant t ORDER BY t.name", "");
 
 	while (rc == 1) {
 		cw_tenant_row_t r;
 
-		text(st, 0, r.name, sizeof(r.name));
+		(void)cw_sql_column_text(st, 0, r.name, sizeof(r.name));
 		r.vlan = (uint16_t)sqlite3_column_int(st, 1);
 		r.created_at = sqlite3_column_int64(st, 2);
 		r.members = (unsigned)sqlite3_column_int(st, 3);
 		rc = fn(arg, &r);
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing tenants");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing tenants", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -408,27 +406,24 @@ struct member_add {
 static int member_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct member_add *a = arg;
-	sqlite3_stmt *st;
+	char status[16], tenant_id[24];
 	int rc;
 
-	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t", a->name);
-	if (rc == 1) {
-		cw_err_set(err, "member %s already exists (%s)", a->name, sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		return -1;
-	}
-	if (rc < 0) return -1;
+	rc = lookup_text(reg, err, status, sizeof(status), "looking up the member",
+			 "SELECT status FROM member WHERE name = ?1", "t", a->name);
+	if (rc == 1) cw_err_set(err, "member %s already exists (%s)", a->name, status);
+	if (rc != 0) return -1;
 	if (a->tenant) {
-		rc = row(reg, err, &st, "looking up the tenant", "SELECT id FROM tenant WHERE name = ?1", "t", a->tenant);
+		rc = lookup_text(reg, err, tenant_id, sizeof(tenant_id), "looking up the tenant",
+				 "SELECT id FROM tenant WHERE name = ?1", "t", a->tenant);
 		if (rc == 0) cw_err_set(err, "unknown tenant %s (add it with `coworkctl tenant add %s`)", a->tenant,
 					a->tenant);
 		if (rc <= 0) return -1;
-		sqlite3_finalize(st);
 	}
-	return run(reg, err, "adding the member",
-		   "INSERT INTO member (name, tenant_id, valid_from, valid_until, until_date, created_at)"
-		   " VALUES (?1, (SELECT id FROM tenant WHERE name = ?2), ?3, nullif(?4, 0), ?5, ?6)",
-		   "ttiiti", a->name, a->tenant, a->from, a->until, a->until_date, a->now) < 0 ? -1 : 0;
+	return exec_bound(reg, err, "adding the member",
+			  "INSERT INTO member (name, tenant_id, valid_from, valid_until, until_date, created_at)"
+			  " VALUES (?1, (SELECT id FROM tenant WHERE name = ?2), ?3, nullif(?4, 0), ?5, ?6)",
+			  "ttiiti", a->name, a->tenant, a->from, a->until, a->until_date, a->now) < 0 ? -1 : 0;
 }
 
 int cw_admin_member_add(cw_registry_t *reg, const char *name, const char *tenant, int64_t valid_from,
@@ -463,15 +458,9 @@ static int member_status_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct member_status *a = arg;
 	cw_member_status_t from = a->status == CW_MEMBER_ACTIVE ? CW_MEMBER_SUSPENDED : CW_MEMBER_ACTIVE;
-	sqlite3_stmt *st;
 	char now_status[16];
-	int rc;
 
-	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t", a->name);
-	if (rc == 0) cw_err_set(err, "unknown member %s", a->name);
-	if (rc <= 0) return -1;
-	text(st, 0, now_status, sizeof(now_status));
-	sqlite3_finalize(st);
+	if (member_status_text(reg, a->name, now_status, err) < 0) return -1;
 	if (strcmp(now_status, cw_member_status_name(a->status)) == 0) {
 		cw_err_set(err, "member %s is already %s", a->name, now_status);
 		return -1;
@@ -486,8 +475,8 @@ static int member_status_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 			   cw_member_status_name(a->status));
 		return -1;
 	}
-	return run(reg, err, "changing the member's status", "UPDATE member SET status = ?2 WHERE name = ?1", "tt",
-		   a->name, cw_member_status_name(a->status)) == 1 ? 0 : -1;
+	return exec_bound(reg, err, "changing the member's status", "UPDATE member SET status = ?2 WHERE name = ?1",
+			  "tt", a->name, cw_member_status_name(a->status)) == 1 ? 0 : -1;
 }
 
 int cw_admin_member_set_status(cw_registry_t *reg, const char *name, cw_member_status_t status, cw_err_t *err)
@@ -511,13 +500,13 @@ static void member_row(sqlite3_stmt *st, cw_member_row_t *r)
 {
 	char status[16];
 
-	text(st, 0, r->name, sizeof(r->name));
-	text(st, 1, r->tenant, sizeof(r->tenant));
-	text(st, 2, status, sizeof(status));
+	(void)cw_sql_column_text(st, 0, r->name, sizeof(r->name));
+	(void)cw_sql_column_text(st, 1, r->tenant, sizeof(r->tenant));
+	(void)cw_sql_column_text(st, 2, status, sizeof(status));
 	r->status = status_of(status);
 	r->valid_from = sqlite3_column_int64(st, 3);
 	r->valid_until = sqlite3_column_int64(st, 4);
-	text(st, 5, r->until_date, sizeof(r->until_date));
+	(void)cw_sql_column_text(st, 5, r->until_date, sizeof(r->until_date));
 	r->created_at = sqlite3_column_int64(st, 6);
 	r->certs_valid = (unsigned)sqlite3_column_int(st, 7);
 	r->tenant_vlan = (uint16_t)sqlite3_column_int(st, 8);
@@ -530,7 +519,7 @@ int cw_admin_member_get(cw_registry_t *reg, const char *name, int64_t now, cw_me
 	int rc;
 
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE m.name = ?2", sql_member_rows);
-	rc = row(reg, err, &st, "looking up the member", sql, "it", now, name);
+	rc = query_first(reg, err, &st, "looking up the member", sql, "it", now, name);
 	if (rc == 1) {
 		member_row(st, r);
 		sqlite3_finalize(st);
@@ -546,14 +535,14 @@ int cw_admin_member_list(cw_registry_t *reg, int64_t now, int (*fn)(void *arg, c
 	int rc;
 
 	(void)cw_snprintf(sql, sizeof(sql), "%s ORDER BY m.name", sql_member_rows);
-	rc = row(reg, err, &st, "listing members", sql, "i", now);
+	rc = query_first(reg, err, &st, "listing members", sql, "i", now);
 	while (rc == 1) {
 		cw_member_row_t r;
 
 		member_row(st, &r);
 		rc = fn(arg, &r);
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing members");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing members", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -578,24 +567,20 @@ static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	char status[16];
 	int rc;
 
-	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t",
-		 rec->member);
-	if (rc == 0) cw_err_set(err, "unknown member %s", rec->member);
-	if (rc <= 0) return -1;
-	text(st, 0, status, sizeof(status));
-	sqlite3_finalize(st);
+	if (member_status_text(reg, rec->member, status, err) < 0) return -1;
 	if (cw_admin_member_may_issue(rec->member, status_of(status), err) < 0) return -1;
-	rc = row(reg, err, &st, "checking the serial", "SELECT 1 FROM cert WHERE serial = ?1", "t", rec->serial);
+	rc = query_first(reg, err, &st, "checking the serial", "SELECT 1 FROM cert WHERE serial = ?1", "t",
+			 rec->serial);
 	if (rc == 1) {
 		sqlite3_finalize(st);
 		return CW_ADMIN_DUPLICATE;
 	}
 	if (rc < 0) return -1;
-	if (run(reg, err, "recording the certificate",
-		"INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
-		" replaces) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))",
-		"ttttiitit", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
-		rec->sha256, rec->issued_at, rec->replaces) < 0) return -1;
+	if (exec_bound(reg, err, "recording the certificate",
+		       "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
+		       " replaces) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))",
+		       "ttttiitit", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
+		       rec->sha256, rec->issued_at, rec->replaces) < 0) return -1;
 	if (!rec->ocsp) return 0;
 	rc = cw_registry_ocsp_put(reg, rec->serial, rec->ocsp, rec->ocsp_len, rec->issued_at, err);
 	if (rc == 0) cw_err_set(err, "certificate %s: its OCSP answer could not be stored", rec->serial);
@@ -615,17 +600,17 @@ static const char sql_cert_rows[] =
 
 static void cert_record(sqlite3_stmt *st, cw_cert_record_t *r)
 {
-	text(st, 0, r->serial, sizeof(r->serial));
-	text(st, 1, r->member, sizeof(r->member));
-	text(st, 2, r->subject, sizeof(r->subject));
-	text(st, 3, r->issuer, sizeof(r->issuer));
+	(void)cw_sql_column_text(st, 0, r->serial, sizeof(r->serial));
+	(void)cw_sql_column_text(st, 1, r->member, sizeof(r->member));
+	(void)cw_sql_column_text(st, 2, r->subject, sizeof(r->subject));
+	(void)cw_sql_column_text(st, 3, r->issuer, sizeof(r->issuer));
 	r->not_before = sqlite3_column_int64(st, 4);
 	r->not_after = sqlite3_column_int64(st, 5);
-	text(st, 6, r->sha256, sizeof(r->sha256));
+	(void)cw_sql_column_text(st, 6, r->sha256, sizeof(r->sha256));
 	r->issued_at = sqlite3_column_int64(st, 7);
 	r->revoked_at = sqlite3_column_int64(st, 8);
-	text(st, 9, r->revoke_reason, sizeof(r->revoke_reason));
-	text(st, 10, r->replaces, sizeof(r->replaces));
+	(void)cw_sql_column_text(st, 9, r->revoke_reason, sizeof(r->revoke_reason));
+	(void)cw_sql_column_text(st, 10, r->replaces, sizeof(r->replaces));
 }
 
 int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *rec, cw_err_t *err)
@@ -635,7 +620,7 @@ int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *
 	int rc;
 
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE c.serial = ?1", sql_cert_rows);
-	rc = row(reg, err, &st, "looking up the certificate", sql, "t", serial);
+	rc = query_first(reg, err, &st, "looking up the certificate", sql, "t", serial);
 	if (rc == 1) {
 		cert_record(st, rec);
 		sqlite3_finalize(st);
@@ -658,9 +643,9 @@ static int cert_revoke_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	if (rc == 0) cw_err_set(err, "unknown certificate serial %s", a->serial);
 	if (rc <= 0) return -1;
 	if (a->rec->revoked_at != 0) return 1;
-	if (run(reg, err, "revoking the certificate",
-		"UPDATE cert SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL", "tit",
-		a->serial, a->now, a->reason) != 1) return -1;
+	if (exec_bound(reg, err, "revoking the certificate",
+		       "UPDATE cert SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL", "tit",
+		       a->serial, a->now, a->reason) != 1) return -1;
 	a->rec->revoked_at = a->now;
 	(void)cw_snprintf(a->rec->revoke_reason, sizeof(a->rec->revoke_reason), "%s", a->reason);
 	return 0;
@@ -683,7 +668,7 @@ static int member_known(cw_registry_t *reg, const char *member, cw_err_t *err)
 	int rc;
 
 	if (!member) return 1;
-	rc = row(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
+	rc = query_first(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
 	if (rc == 0) cw_err_set(err, "unknown member %s", member);
 	if (rc == 1) sqlite3_finalize(st);
 	return rc;
@@ -699,14 +684,14 @@ int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *a
 	if (member_known(reg, member, err) <= 0) return -1;
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE ?1 IS NULL OR m.name = ?1 ORDER BY c.issued_at DESC, c.serial",
 			  sql_cert_rows);
-	rc = row(reg, err, &st, "listing certificates", sql, "t", member);
+	rc = query_first(reg, err, &st, "listing certificates", sql, "t", member);
 	while (rc == 1) {
 		cw_cert_record_t r;
 
 		cert_record(st, &r);
 		rc = fn(arg, &r);
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing certificates");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing certificates", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -746,9 +731,9 @@ static int cert_renew_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	}
 	rc = cert_insert_txn(reg, (void *)a->rec, err);
 	if (rc != 0 || !a->revoke_old || old.revoked_at != 0) return rc;
-	return run(reg, err, "revoking the old certificate",
-		   "UPDATE cert SET revoked_at = ?2, revoke_reason = 'superseded' WHERE serial = ?1 AND revoked_at IS NULL",
-		   "ti", old.serial, a->now) == 1 ? 0 : -1;
+	return exec_bound(reg, err, "revoking the old certificate",
+			  "UPDATE cert SET revoked_at = ?2, revoke_reason = 'superseded' WHERE serial = ?1 AND revoked_at IS NULL",
+			  "ti", old.serial, a->now) == 1 ? 0 : -1;
 }
 
 int cw_admin_cert_renew(cw_registry_t *reg, const cw_cert_record_t *rec, bool revoke_old, int64_t now,
@@ -767,17 +752,17 @@ int cw_admin_cert_renew(cw_registry_t *reg, const cw_cert_record_t *rec, bool re
 static int newest_successor(cw_registry_t *reg, const char *serial, int64_t now, cw_cert_expiring_t *r, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "looking for renewals",
-		     "WITH RECURSIVE succ(serial) AS (SELECT serial FROM cert WHERE replaces = ?1"
-		     " UNION SELECT c.serial FROM cert c JOIN succ s ON c.replaces = s.serial)"
-		     " SELECT c.serial, c.not_after FROM cert c JOIN succ s ON s.serial = c.serial"
-		     " WHERE c.revoked_at IS NULL AND c.not_after >= ?2 ORDER BY c.issued_at DESC, c.serial LIMIT 1",
-		     "ti", serial, now);
+	int rc = query_first(reg, err, &st, "looking for renewals",
+			     "WITH RECURSIVE succ(serial) AS (SELECT serial FROM cert WHERE replaces = ?1"
+			     " UNION SELECT c.serial FROM cert c JOIN succ s ON c.replaces = s.serial)"
+			     " SELECT c.serial, c.not_after FROM cert c JOIN succ s ON s.serial = c.serial"
+			     " WHERE c.revoked_at IS NULL AND c.not_after >= ?2 ORDER BY c.issued_at DESC, c.serial LIMIT 1",
+			     "ti", serial, now);
 
 	r->renewed_by[0] = '\0';
 	r->renewed_until = 0;
 	if (rc <= 0) return rc;
-	text(st, 0, r->renewed_by, sizeof(r->renewed_by));
+	(void)cw_sql_column_text(st, 0, r->renewed_by, sizeof(r->renewed_by));
 	r->renewed_until = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	return 0;
@@ -790,10 +775,10 @@ static int expiring_row(cw_registry_t *reg, sqlite3_stmt *st, int64_t now, cw_ce
 
 	memset(r, 0, sizeof(*r));
 	cert_record(st, &r->cert);
-	text(st, 11, status, sizeof(status));
+	(void)cw_sql_column_text(st, 11, status, sizeof(status));
 	r->member_status = status_of(status);
 	r->member_until = sqlite3_column_int64(st, 12);
-	text(st, 13, r->until_date, sizeof(r->until_date));
+	(void)cw_sql_column_text(st, 13, r->until_date, sizeof(r->until_date));
 	r->ends_with_membership = r->member_until != 0 && r->member_until - 1 <= r->cert.not_after;
 	return newest_successor(reg, r->cert.serial, now, r, err);
 }
@@ -812,7 +797,8 @@ int cw_admin_cert_expiring(cw_registry_t *reg, const char *member, int64_t now, 
 	if (member_known(reg, member, err) <= 0) return -1;
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE c.revoked_at IS NULL AND c.not_after >= ?1 AND c.not_after < ?2"
 			  " AND (?3 IS NULL OR m.name = ?3) ORDER BY c.not_after, c.serial", sql_cert_rows);
-	rc = row(reg, err, &st, "listing expiring certificates", sql, "iit", now, now + (int64_t)days * 86400, member);
+	rc = query_first(reg, err, &st, "listing expiring certificates", sql, "iit", now, now + (int64_t)days * 86400,
+			 member);
 	while (rc == 1) {
 		cw_cert_expiring_t r;
 
@@ -822,7 +808,7 @@ int cw_admin_cert_expiring(cw_registry_t *reg, const char *member, int64_t now, 
 		}
 		rc = fn(arg, &r);
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing expiring certificates");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing expiring certificates", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -845,7 +831,7 @@ static int removal_add(cw_removal_t *r, sqlite3_stmt *st, cw_err_t *err)
 		return -1;
 	}
 	r->serials = p;
-	text(st, 0, r->serials[r->n++], sizeof(*r->serials));
+	(void)cw_sql_column_text(st, 0, r->serials[r->n++], sizeof(*r->serials));
 	return 0;
 }
 
@@ -860,16 +846,16 @@ struct member_remove {
 static int unrevoked_certs(cw_registry_t *reg, struct member_remove *a, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "listing the member's certificates",
-		     "SELECT c.serial FROM cert c JOIN member m ON m.id = c.member_id"
-		     " WHERE m.name = ?1 AND c.revoked_at IS NULL ORDER BY c.serial", "t", a->name);
+	int rc = query_first(reg, err, &st, "listing the member's certificates",
+			     "SELECT c.serial FROM cert c JOIN member m ON m.id = c.member_id"
+			     " WHERE m.name = ?1 AND c.revoked_at IS NULL ORDER BY c.serial", "t", a->name);
 
 	while (rc == 1) {
 		if (removal_add(a->out, st, err) < 0) {
 			rc = -1;
 			break;
 		}
-		rc = next(reg, st, err, "listing the member's certificates");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing the member's certificates", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -879,31 +865,26 @@ static int unrevoked_certs(cw_registry_t *reg, struct member_remove *a, cw_err_t
 static int member_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct member_remove *a = arg;
-	sqlite3_stmt *st;
 	char status[16];
 	int rc;
 
-	rc = row(reg, err, &st, "looking up the member", "SELECT status FROM member WHERE name = ?1", "t", a->name);
-	if (rc == 0) cw_err_set(err, "unknown member %s", a->name);
-	if (rc <= 0) return -1;
-	text(st, 0, status, sizeof(status));
-	sqlite3_finalize(st);
+	if (member_status_text(reg, a->name, status, err) < 0) return -1;
 	if (status_of(status) == CW_MEMBER_REMOVED) {
 		cw_err_set(err, "member %s is already removed", a->name);
 		return -1;
 	}
 	if (unrevoked_certs(reg, a, err) < 0) return -1;
-	rc = run(reg, err, "revoking the member's certificates",
-		 "UPDATE cert SET revoked_at = ?2, revoke_reason = ?3"
-		 " WHERE member_id = (SELECT id FROM member WHERE name = ?1) AND revoked_at IS NULL", "tit", a->name,
-		 a->now, a->reason);
+	rc = exec_bound(reg, err, "revoking the member's certificates",
+			"UPDATE cert SET revoked_at = ?2, revoke_reason = ?3"
+			" WHERE member_id = (SELECT id FROM member WHERE name = ?1) AND revoked_at IS NULL", "tit", a->name,
+			a->now, a->reason);
 	if (rc < 0) return -1;
 	if ((size_t)rc != a->out->n) {
 		cw_err_set(err, "revoking the member's certificates: %d changed where %zu were listed", rc, a->out->n);
 		return -1;
 	}
-	return run(reg, err, "removing the member", "UPDATE member SET status = 'removed' WHERE name = ?1", "t",
-		   a->name) == 1 ? 0 : -1;
+	return exec_bound(reg, err, "removing the member", "UPDATE member SET status = 'removed' WHERE name = ?1", "t",
+			  a->name) == 1 ? 0 : -1;
 }
 
 int cw_admin_member_remove(cw_registry_t *reg, const char *name, const char *reason, int64_t now, cw_removal_t *out,
@@ -978,9 +959,9 @@ static int crl_add(cw_crl_content_t *c, sqlite3_stmt *st, cw_err_t *err)
 	c->entries = p;
 	e = &c->entries[c->n];
 	memset(e, 0, sizeof(*e));
-	text(st, 0, e->serial, sizeof(e->serial));
+	(void)cw_sql_column_text(st, 0, e->serial, sizeof(e->serial));
 	e->revoked_at = sqlite3_column_int64(st, 1);
-	text(st, 2, reason, sizeof(reason));
+	(void)cw_sql_column_text(st, 2, reason, sizeof(reason));
 	e->reason = reason[0] ? cw_revoke_reason_code(reason) : CW_CRL_REASON_HOLD;
 	if (e->reason < 0) {
 		cw_err_set(err, "certificate %s has an unknown revocation reason \"%s\"", e->serial, reason);
@@ -1006,17 +987,17 @@ static int crl_prepare_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 
 	if (crl_number_next(reg, &c->number, err) < 0) return -1;
 	/* Revoked certificates with their reason; a suspended member's others on hold (reason ''). */
-	rc = row(reg, err, &st, "choosing the CRL's entries",
-		 "SELECT c.serial, coalesce(c.revoked_at, ?1), coalesce(c.revoke_reason, '')"
-		 " FROM cert c JOIN member m ON m.id = c.member_id"
-		 " WHERE c.not_after >= ?2 AND (c.revoked_at IS NOT NULL OR m.status = 'suspended')"
-		 " ORDER BY c.serial", "ii", c->this_update, c->this_update - (int64_t)a->days * 86400);
+	rc = query_first(reg, err, &st, "choosing the CRL's entries",
+			 "SELECT c.serial, coalesce(c.revoked_at, ?1), coalesce(c.revoke_reason, '')"
+			 " FROM cert c JOIN member m ON m.id = c.member_id"
+			 " WHERE c.not_after >= ?2 AND (c.revoked_at IS NOT NULL OR m.status = 'suspended')"
+			 " ORDER BY c.serial", "ii", c->this_update, c->this_update - (int64_t)a->days * 86400);
 	while (rc == 1) {
 		if (crl_add(c, st, err) < 0) {
 			rc = -1;
 			break;
 		}
-		rc = next(reg, st, err, "choosing the CRL's entries");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "choosing the CRL's entries", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -1043,14 +1024,12 @@ int cw_admin_crl_prepare(cw_registry_t *reg, int64_t now, unsigned days, cw_crl_
 
 static int guest_ssid_check(cw_registry_t *reg, const char *ssid, cw_err_t *err)
 {
-	sqlite3_stmt *st;
 	char cls[16];
-	int rc = row(reg, err, &st, "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1", "t", ssid);
+	int rc = lookup_text(reg, err, cls, sizeof(cls), "looking up the SSID",
+			     "SELECT class FROM ssid WHERE name = ?1", "t", ssid);
 
 	if (rc == 0) cw_err_set(err, "unknown SSID \"%s\" (add it with `coworkctl ssid add NAME --class guest`)", ssid);
 	if (rc <= 0) return -1;
-	text(st, 0, cls, sizeof(cls));
-	sqlite3_finalize(st);
 	if (strcmp(cls, "guest") != 0) {
 		cw_err_set(err, "SSID \"%s\" is a %s SSID, not a guest SSID", ssid, cls);
 		return -1;
@@ -1068,8 +1047,8 @@ int cw_admin_guest_policy_get(cw_registry_t *reg, const char *ssid, cw_guest_pol
 	p->period.kind = CW_PERIOD_MONTHLY;
 	p->grace = CW_GUEST_GRACE_DEFAULT;
 	p->warn = CW_GUEST_WARN_DEFAULT;
-	rc = row(reg, err, &st, "reading the passphrase policy", "SELECT period, grace, warn FROM guest_policy WHERE ssid = ?1",
-		 "t", ssid);
+	rc = query_first(reg, err, &st, "reading the passphrase policy",
+			 "SELECT period, grace, warn FROM guest_policy WHERE ssid = ?1", "t", ssid);
 	if (rc <= 0) return rc;
 	rc = cw_period_parse((const char *)sqlite3_column_text(st, 0), &p->period, err);
 	p->grace = sqlite3_column_int64(st, 1);
@@ -1093,9 +1072,9 @@ static int policy_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "invalid period");
 		return -1;
 	}
-	return run(reg, err, "writing the passphrase policy",
-		   "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn) VALUES (?1, ?2, ?3, ?4)", "ttii",
-		   a->ssid, period, a->p->grace, a->p->warn) < 0 ? -1 : 0;
+	return exec_bound(reg, err, "writing the passphrase policy",
+			  "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn) VALUES (?1, ?2, ?3, ?4)", "ttii",
+			  a->ssid, period, a->p->grace, a->p->warn) < 0 ? -1 : 0;
 }
 
 int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_guest_policy_t *p, cw_err_t *err)
@@ -1125,10 +1104,10 @@ static const char sql_psk_in_force[] =
 static int psk_in_force(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t *r, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "ti", ssid, now);
+	int rc = query_first(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "ti", ssid, now);
 
 	if (rc <= 0) return rc;
-	text(st, 0, r->passphrase, sizeof(r->passphrase));
+	(void)cw_sql_column_text(st, 0, r->passphrase, sizeof(r->passphrase));
 	r->valid_from = sqlite3_column_int64(st, 1);
 	r->valid_until = sqlite3_column_int64(st, 2);
 	r->grace_until = sqlite3_column_int64(st, 3);
@@ -1145,13 +1124,13 @@ static int psk_in_force(cw_registry_t *reg, const char *ssid, int64_t now, cw_ps
 static int end_replaced(cw_registry_t *reg, const struct rotate *a, int64_t grace, cw_err_t *err)
 {
 	if (a->expire_old) {
-		return run(reg, err, "deleting the old passphrases", "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until > ?2",
-			   "ti", a->ssid, a->now) < 0 ? -1 : 0;
+		return exec_bound(reg, err, "deleting the old passphrases",
+				  "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until > ?2", "ti", a->ssid, a->now) < 0 ? -1 : 0;
 	}
-	return run(reg, err, "ending the old passphrase",
-		   "UPDATE guest_psk SET valid_until = max(?2, valid_from + 1),"
-		   " grace_until = max(max(?2, valid_from + 1), min(grace_until, ?2 + ?3))"
-		   " WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until", "tii", a->ssid, a->now, grace) < 0 ? -1 : 0;
+	return exec_bound(reg, err, "ending the old passphrase",
+			  "UPDATE guest_psk SET valid_until = max(?2, valid_from + 1),"
+			  " grace_until = max(max(?2, valid_from + 1), min(grace_until, ?2 + ?3))"
+			  " WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until", "tii", a->ssid, a->now, grace) < 0 ? -1 : 0;
 }
 
 /*
@@ -1162,11 +1141,11 @@ static int end_replaced(cw_registry_t *reg, const struct rotate *a, int64_t grac
 static int previous_served(cw_registry_t *reg, const struct rotate *a, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "reading guest passphrases",
-		     "SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND grace_until > ?2"
-		     " AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until"
-		     " ORDER BY valid_from DESC, id DESC LIMIT 1)",
-		     "ti", a->ssid, a->now);
+	int rc = query_first(reg, err, &st, "reading guest passphrases",
+			     "SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND grace_until > ?2"
+			     " AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until"
+			     " ORDER BY valid_from DESC, id DESC LIMIT 1)",
+			     "ti", a->ssid, a->now);
 
 	if (rc <= 0) return rc;
 	a->out->had_previous = sqlite3_column_type(st, 0) != SQLITE_NULL;
@@ -1198,12 +1177,12 @@ static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	cur->valid_from = a->now;
 	cur->valid_until = end;
 	cur->grace_until = end + p.grace;
-	if (run(reg, err, "storing the new passphrase",
-		"INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?3)", "ttiii", a->ssid, cur->passphrase, cur->valid_from,
-		cur->valid_until, cur->grace_until) < 0 ||
-	    run(reg, err, "deleting passphrases no longer served",
-		"DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until <= ?2", "ti", a->ssid, a->now) < 0) return -1;
+	if (exec_bound(reg, err, "storing the new passphrase",
+		       "INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?3)", "ttiii", a->ssid, cur->passphrase, cur->valid_from,
+		       cur->valid_until, cur->grace_until) < 0 ||
+	    exec_bound(reg, err, "deleting passphrases no longer served",
+		       "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until <= ?2", "ti", a->ssid, a->now) < 0) return -1;
 	a->out->rotated = true;
 	return previous_served(reg, a, err);
 }
@@ -1227,12 +1206,13 @@ int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool 
 int cw_admin_guest_ssids(cw_registry_t *reg, int (*fn)(void *arg, const char *ssid), void *arg, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "listing guest SSIDs", "SELECT name FROM ssid WHERE class = 'guest' ORDER BY name", "");
+	int rc = query_first(reg, err, &st, "listing guest SSIDs",
+			     "SELECT name FROM ssid WHERE class = 'guest' ORDER BY name", "");
 
 	while (rc == 1) {
 		rc = fn(arg, (const char *)sqlite3_column_text(st, 0));
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing guest SSIDs");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing guest SSIDs", err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -1244,10 +1224,10 @@ static int export_record_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	const cw_log_export_t *x = arg;
 
-	return run(reg, err, "recording the export",
-		   "INSERT INTO log_export (at, operator, case_ref, from_ms, to_ms, filter, format, rows)"
-		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ittiitti", x->at, x->operator_name, x->case_ref,
-		   x->from_ms, x->to_ms, x->filter, x->format, x->rows) < 0 ? -1 : 0;
+	return exec_bound(reg, err, "recording the export",
+			  "INSERT INTO log_export (at, operator, case_ref, from_ms, to_ms, filter, format, rows)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ittiitti", x->at, x->operator_name, x->case_ref,
+			  x->from_ms, x->to_ms, x->filter, x->format, x->rows) < 0 ? -1 : 0;
 }
 
 int cw_admin_log_export_record(cw_registry_t *reg, const cw_log_export_t *x, cw_err_t *err)
@@ -1263,23 +1243,23 @@ int cw_admin_log_export_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_l
 			     cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = row(reg, err, &st, "listing exports",
-		     "SELECT at, operator, case_ref, from_ms, to_ms, filter, format, rows FROM log_export ORDER BY id", "");
+	int rc = query_first(reg, err, &st, "listing exports",
+			     "SELECT at, operator, case_ref, from_ms, to_ms, filter, format, rows FROM log_export ORDER BY id", "");
 
 	while (rc == 1) {
 		cw_log_export_t x;
 
 		x.at = sqlite3_column_int64(st, 0);
-		text(st, 1, x.operator_name, sizeof(x.operator_name));
-		text(st, 2, x.case_ref, sizeof(x.case_ref));
+		(void)cw_sql_column_text(st, 1, x.operator_name, sizeof(x.operator_name));
+		(void)cw_sql_column_text(st, 2, x.case_ref, sizeof(x.case_ref));
 		x.from_ms = sqlite3_column_int64(st, 3);
 		x.to_ms = sqlite3_column_int64(st, 4);
-		text(st, 5, x.filter, sizeof(x.filter));
-		text(st, 6, x.format, sizeof(x.format));
+		(void)cw_sql_column_text(st, 5, x.filter, sizeof(x.filter));
+		(void)cw_sql_column_text(st, 6, x.format, sizeof(x.format));
 		x.rows = sqlite3_column_int64(st, 7);
 		rc = fn(arg, &x);
 		if (rc != 0) break;
-		rc = next(reg, st, err, "listing exports");
+		rc = cw_registry_step_row(reg, st, SQLITE_OK, "listing exports", err);
 	}
 	sqlite3_finalize(st);
 	return rc;

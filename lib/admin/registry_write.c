@@ -76,24 +76,19 @@ int cw_registry_commit(cw_registry_t *reg, cw_err_t *err)
 
 int cw_registry_setting_set(cw_registry_t *reg, const char *key, const char *value, cw_err_t *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	static const char doing[] = "writing a setting";
+	sqlite3_stmt *st;
+	int rc;
 
 	if (!reg->admin) {
 		cw_err_set(err, "the registry is open read-only");
 		return -1;
 	}
-	if (sqlite3_prepare_v2(reg->db, "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)", -1, &st,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		cw_registry_err(reg, err, "writing a setting");
-		goto done;
-	}
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	return rc;
+	if (cw_registry_prepare(reg, "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)", &st, doing,
+				err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, key, SQLITE_OK);
+	rc = cw_sql_bind_text(st, 2, value, rc);
+	return cw_registry_step_done(reg, st, rc, doing, err) < 0 ? -1 : 0;
 }
 
 /* Only for a certificate that is recorded and not revoked, in one statement. */
@@ -112,19 +107,10 @@ int cw_registry_ocsp_put(cw_registry_t *reg, const char *serial, const uint8_t *
 		cw_err_set(err, "OCSP answer of %s: %zu bytes, must be 1 to %d", serial, len, CW_OCSP_STORED_MAX);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(cw_registry_db(reg), sql_put, -1, &st, NULL) != SQLITE_OK) {
-		cw_registry_err(reg, err, doing);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	if (sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 2, der, (int)len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, produced_at) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		cw_registry_err(reg, err, doing);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	rc = sqlite3_changes(cw_registry_db(reg)) > 0 ? 1 : 0;
-	sqlite3_finalize(st);
-	return rc;
+	if (cw_registry_prepare(reg, sql_put, &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, serial, SQLITE_OK);
+	rc = cw_sql_bind_blob(st, 2, der, len, rc);
+	rc = cw_sql_bind_int64(st, 3, produced_at, rc);
+	rc = cw_registry_step_done(reg, st, rc, doing, err);
+	return rc < 0 ? -1 : rc > 0 ? 1 : 0;
 }

@@ -72,3 +72,11 @@ void cw_log_escape(const char *in, size_t len, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 }
+
+int cw_hexval(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}

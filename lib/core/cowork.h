@@ -59,6 +59,9 @@ int cw_snprintf(char *buf, size_t size, const char *fmt, ...) CW_PRINTF(3, 4);
  */
 void cw_log_escape(const char *in, size_t len, char *out, size_t outlen);
 
+/* The value of a hex digit (either case), or -1 for any other character. */
+int cw_hexval(char c);
+
 /* Overwrite memory that held a secret, in a way the compiler keeps. */
 void cw_wipe(void *p, size_t len);
 

@@ -4,15 +4,8 @@
 #include <assert.h>
 #include <stdbool.h>
 
+#include "cowork.h"
 #include "mac.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Read 12 hex digits from in, skipping the positions where is_sep says a
@@ -29,7 +22,7 @@ static int mac_read(const char *in, size_t len, char sep, bool (*is_sep)(size_t)
 			if (in[i] != sep) return -1;
 			continue;
 		}
-		v = hexval(in[i]);
+		v = cw_hexval(in[i]);
 		if (v < 0) return -1;
 		assert(n < 12);
 		if (n % 2 == 0) {

@@ -6,14 +6,6 @@
 
 #include "serial.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 int cw_serial_normalise(const char *in, size_t inlen, char out[CW_SERIAL_HEX_MAX + 1], cw_err_t *err)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -35,7 +27,7 @@ int cw_serial_normalise(const char *in, size_t inlen, char out[CW_SERIAL_HEX_MAX
 		int v;
 
 		if (in[i] == ':' || in[i] == ' ') continue;
-		v = hexval(in[i]);
+		v = cw_hexval(in[i]);
 		if (v < 0) {
 			cw_err_set(err, "certificate serial holds a character that is not a hex digit");
 			out[0] = '\0';

@@ -6,14 +6,6 @@
 
 #include "station.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Find the MAC at the start of in[0..len). The MAC itself may contain ':',
  * so each of its fixed lengths is tried and must be followed by the end
@@ -55,8 +47,8 @@ static int ssid_unescape(const char *in, size_t len, size_t *pos, unsigned char 
 	case 'r':  *byte = '\r'; break;
 	case 't':  *byte = '\t'; break;
 	case 'x':
-		hi = len - i >= 3 ? hexval(in[i + 1]) : -1;
-		lo = len - i >= 3 ? hexval(in[i + 2]) : -1;
+		hi = len - i >= 3 ? cw_hexval(in[i + 1]) : -1;
+		lo = len - i >= 3 ? cw_hexval(in[i + 2]) : -1;
 		if (hi < 0 || lo < 0) {
 			cw_err_set(err, "SSID in Called-Station-Id has a \\x escape without two hex digits");
 			return -1;

@@ -82,12 +82,11 @@ int cw_accesslog_writable(cw_accesslog_t *log)
 /* PRAGMA secure_delete on this connection: 1 (on), 0 (off), 2 (fast: free pages not zeroed) or -1. */
 static int secure_delete_on(sqlite3 *db)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int v = -1;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA secure_delete", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		v = sqlite3_column_int(st, 0);
-	}
+	if (cw_sql_prepare(db, "PRAGMA secure_delete", &st, "reading secure_delete", NULL) < 0) return -1;
+	if (cw_sql_step_row(st, SQLITE_OK, "reading secure_delete", NULL) == 1) v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return v;
 }
@@ -141,6 +140,8 @@ static int configure(cw_accesslog_t *log, const char *path, bool create, cw_err_
 	return 0;
 }
 
+static const char doing_prepare[] = "preparing access log statements (is this an access log?)";
+
 int cw_accesslog_open(const char *path, bool create, cw_accesslog_t **out, cw_err_t *err)
 {
 	cw_accesslog_t *log;
@@ -169,12 +170,8 @@ int cw_accesslog_open(const char *path, bool create, cw_accesslog_t **out, cw_er
 		goto fail;
 	}
 	if (configure(log, path, create, err) < 0) goto fail;
-	if (sqlite3_prepare_v3(log->db, sql_insert, -1, SQLITE_PREPARE_PERSISTENT, &log->insert, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(log->db, sql_purge_some, -1, SQLITE_PREPARE_PERSISTENT, &log->purge_some, NULL) !=
-		    SQLITE_OK) {
-		cw_sql_err(log->db, err, "preparing access log statements (is this an access log?)");
-		goto fail;
-	}
+	if (cw_sql_prepare_kept(log->db, sql_insert, &log->insert, doing_prepare, err) < 0 ||
+	    cw_sql_prepare_kept(log->db, sql_purge_some, &log->purge_some, doing_prepare, err) < 0) goto fail;
 	*out = log;
 	return 0;
 
@@ -183,34 +180,27 @@ fail:
 	return -1;
 }
 
-/* Bind text, or NULL for "". */
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	return *s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
-}
-
 static int insert_row(cw_accesslog_t *log, const cw_access_row_t *r)
 {
 	sqlite3_stmt *st = log->insert;
-	int rc = SQLITE_OK;
+	int rc;
 
-	rc |= sqlite3_bind_int64(st, 1, r->ts_ms);
-	rc |= sqlite3_bind_int(st, 2, r->clock_synced);
-	rc |= r->clock_error_us >= 0 ? sqlite3_bind_int64(st, 3, r->clock_error_us) : sqlite3_bind_null(st, 3);
-	rc |= sqlite3_bind_text(st, 4, r->accepted ? "accept" : "reject", -1, SQLITE_STATIC);
-	rc |= sqlite3_bind_text(st, 5, r->reason, -1, SQLITE_STATIC);
-	rc |= sqlite3_bind_text(st, 6, r->member ? "member" : "guest", -1, SQLITE_STATIC);
-	rc |= bind_text(st, 7, r->member_id);
-	rc |= r->has_device ? sqlite3_bind_blob(st, 8, r->device, sizeof(r->device), SQLITE_STATIC)
-			    : sqlite3_bind_null(st, 8);
-	rc |= bind_text(st, 9, r->nas);
-	rc |= bind_text(st, 10, r->ssid);
-	rc |= r->vlan ? sqlite3_bind_int(st, 11, r->vlan) : sqlite3_bind_null(st, 11);
-	rc |= bind_text(st, 12, r->serial);
-	if (rc == SQLITE_OK) rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	rc = cw_sql_bind_int64(st, 1, r->ts_ms, SQLITE_OK);
+	rc = cw_sql_bind_int64(st, 2, r->clock_synced, rc);
+	rc = r->clock_error_us >= 0 ? cw_sql_bind_int64(st, 3, r->clock_error_us, rc) : cw_sql_bind_null(st, 3, rc);
+	rc = cw_sql_bind_text(st, 4, r->accepted ? "accept" : "reject", rc);
+	rc = cw_sql_bind_text(st, 5, r->reason, rc);
+	rc = cw_sql_bind_text(st, 6, r->member ? "member" : "guest", rc);
+	rc = cw_sql_bind_text_opt(st, 7, r->member_id, rc);
+	rc = cw_sql_bind_blob(st, 8, r->has_device ? r->device : NULL, sizeof(r->device), rc);
+	rc = cw_sql_bind_text_opt(st, 9, r->nas, rc);
+	rc = cw_sql_bind_text_opt(st, 10, r->ssid, rc);
+	rc = r->vlan ? cw_sql_bind_int64(st, 11, r->vlan, rc) : cw_sql_bind_null(st, 11, rc);
+	rc = cw_sql_bind_text_opt(st, 12, r->serial, rc);
+	rc = cw_sql_step(st, rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*
@@ -254,8 +244,9 @@ int cw_accesslog_append(cw_accesslog_t *log, const cw_access_row_t *rows, size_t
 		}
 	}
 	if (purge_before_ms > 0 && purge_limit > 0) {
-		if (sqlite3_bind_int64(st, 1, purge_before_ms) != SQLITE_OK ||
-		    sqlite3_bind_int(st, 2, (int)purge_limit) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		int rc = cw_sql_bind_int64(st, 1, purge_before_ms, SQLITE_OK);
+
+		if (cw_sql_step(st, cw_sql_bind_int64(st, 2, purge_limit, rc)) != SQLITE_DONE) {
 			cw_sql_err(log->db, err, "deleting rows past retention");
 			sqlite3_reset(st);
 			goto fail;
@@ -309,13 +300,6 @@ int cw_accesslog_purge(cw_accesslog_t *log, int64_t before_ms, int64_t *deleted,
 	return cw_accesslog_checkpoint(log, BUSY_TIMEOUT_MS, err) == 0 ? 0 : -1;
 }
 
-static void column_str(sqlite3_stmt *st, int col, char *buf, size_t len)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	(void)cw_snprintf(buf, len, "%s", s ? (const char *)s : "");
-}
-
 static void read_row(sqlite3_stmt *st, cw_access_row_t *r)
 {
 	char result[16], cls[16];
@@ -324,20 +308,17 @@ static void read_row(sqlite3_stmt *st, cw_access_row_t *r)
 	r->ts_ms = sqlite3_column_int64(st, 0);
 	r->clock_synced = sqlite3_column_int(st, 1) != 0;
 	r->clock_error_us = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
-	column_str(st, 3, result, sizeof(result));
+	(void)cw_sql_column_text(st, 3, result, sizeof(result));
 	r->accepted = strcmp(result, "accept") == 0;
-	column_str(st, 4, r->reason, sizeof(r->reason));
-	column_str(st, 5, cls, sizeof(cls));
+	(void)cw_sql_column_text(st, 4, r->reason, sizeof(r->reason));
+	(void)cw_sql_column_text(st, 5, cls, sizeof(cls));
 	r->member = strcmp(cls, "member") == 0;
-	column_str(st, 6, r->member_id, sizeof(r->member_id));
-	if (sqlite3_column_bytes(st, 7) == CW_DEVICE_HASH_LEN) {
-		r->has_device = true;
-		memcpy(r->device, sqlite3_column_blob(st, 7), CW_DEVICE_HASH_LEN);
-	}
-	column_str(st, 8, r->nas, sizeof(r->nas));
-	column_str(st, 9, r->ssid, sizeof(r->ssid));
+	(void)cw_sql_column_text(st, 6, r->member_id, sizeof(r->member_id));
+	r->has_device = cw_sql_column_blob(st, 7, r->device, CW_DEVICE_HASH_LEN);
+	(void)cw_sql_column_text(st, 8, r->nas, sizeof(r->nas));
+	(void)cw_sql_column_text(st, 9, r->ssid, sizeof(r->ssid));
 	r->vlan = (uint16_t)sqlite3_column_int(st, 10);
-	column_str(st, 11, r->serial, sizeof(r->serial));
+	(void)cw_sql_column_text(st, 11, r->serial, sizeof(r->serial));
 }
 
 /* The SELECT for a filter; parameters ?1 from, ?2 to, ?3 member, ?4 device, ?5 limit. */
@@ -356,51 +337,46 @@ int cw_accesslog_query(cw_accesslog_t *log, const cw_access_filter_t *f,
 		       int (*fn)(void *arg, const cw_access_row_t *row), void *arg, cw_err_t *err)
 {
 	char sql[512];
-	sqlite3_stmt *st = NULL;
-	int rc;
+	static const char doing[] = "querying the access log";
+	sqlite3_stmt *st;
+	int rc = SQLITE_OK;
 
-	if (query_sql(f, sql, sizeof(sql)) < 0 || sqlite3_prepare_v2(log->db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    (f->from_ms && sqlite3_bind_int64(st, 1, f->from_ms) != SQLITE_OK) ||
-	    (f->to_ms && sqlite3_bind_int64(st, 2, f->to_ms) != SQLITE_OK) ||
-	    (f->member && sqlite3_bind_text(st, 3, f->member, -1, SQLITE_STATIC) != SQLITE_OK) ||
-	    (f->has_device && sqlite3_bind_blob(st, 4, f->device, CW_DEVICE_HASH_LEN, SQLITE_STATIC) != SQLITE_OK) ||
-	    (f->limit && sqlite3_bind_int64(st, 5, (sqlite3_int64)f->limit) != SQLITE_OK)) {
-		cw_sql_err(log->db, err, "querying the access log");
-		sqlite3_finalize(st);
+	if (query_sql(f, sql, sizeof(sql)) < 0) {
+		cw_sql_err(log->db, err, doing);
 		return -1;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (cw_sql_prepare(log->db, sql, &st, doing, err) < 0) return -1;
+	if (f->from_ms) rc = cw_sql_bind_int64(st, 1, f->from_ms, rc);
+	if (f->to_ms) rc = cw_sql_bind_int64(st, 2, f->to_ms, rc);
+	if (f->member) rc = cw_sql_bind_text(st, 3, f->member, rc);
+	if (f->has_device) rc = cw_sql_bind_blob(st, 4, f->device, CW_DEVICE_HASH_LEN, rc);
+	if (f->limit) rc = cw_sql_bind_int64(st, 5, (int64_t)f->limit, rc);
+	while ((rc = cw_sql_step_row(st, rc, doing, err)) == 1) {
 		cw_access_row_t r;
 
 		read_row(st, &r);
 		rc = fn(arg, &r);
-		if (rc != 0) {
-			sqlite3_finalize(st);
-			return rc;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		cw_sql_err(log->db, err, "querying the access log");
-		sqlite3_finalize(st);
-		return -1;
+		if (rc != 0) break;
+		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
 int cw_accesslog_stats(cw_accesslog_t *log, int64_t *rows, int64_t *oldest_ms, cw_err_t *err)
 {
-	sqlite3_stmt *st = NULL;
+	static const char doing[] = "counting access log rows";
+	sqlite3_stmt *st;
+	int rc;
 
-	if (sqlite3_prepare_v2(log->db, "SELECT count(*), coalesce(min(ts_ms), 0) FROM access", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		cw_sql_err(log->db, err, "counting access log rows");
-		sqlite3_finalize(st);
+	if (cw_sql_prepare(log->db, "SELECT count(*), coalesce(min(ts_ms), 0) FROM access", &st, doing, err) < 0) {
 		return -1;
 	}
-	*rows = sqlite3_column_int64(st, 0);
-	*oldest_ms = sqlite3_column_int64(st, 1);
+	rc = cw_sql_step_row(st, SQLITE_OK, doing, err);
+	if (rc == 1) {
+		*rows = sqlite3_column_int64(st, 0);
+		*oldest_ms = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc == 1 ? 0 : -1;
 }

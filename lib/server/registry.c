@@ -108,6 +108,27 @@ void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing)
 	cw_sql_err(reg->db, err, doing);
 }
 
+int cw_registry_prepare(cw_registry_t *reg, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err)
+{
+	if (cw_sql_prepare(reg->db, sql, st, doing, NULL) == 0) return 0;
+	cw_registry_err(reg, err, doing);
+	return -1;
+}
+
+int cw_registry_step_row(cw_registry_t *reg, sqlite3_stmt *st, int rc, const char *doing, cw_err_t *err)
+{
+	rc = cw_sql_step_row(st, rc, doing, NULL);
+	if (rc < 0) cw_registry_err(reg, err, doing);
+	return rc;
+}
+
+int cw_registry_step_done(cw_registry_t *reg, sqlite3_stmt *st, int rc, const char *doing, cw_err_t *err)
+{
+	rc = cw_sql_step_done(st, rc, doing, NULL);
+	if (rc < 0) cw_registry_err(reg, err, doing);
+	return rc;
+}
+
 int cw_registry_exec(cw_registry_t *reg, const char *sql, const char *doing, cw_err_t *err)
 {
 	if (sqlite3_exec(reg->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -151,11 +172,11 @@ void cw_registry_rollback(cw_registry_t *reg)
 
 static int prepare(cw_registry_t *reg, sqlite3_stmt **st, const char *sql, cw_err_t *err)
 {
-	if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
-		cw_registry_err(reg, err, "preparing a registry query (is this a registry file?)");
-		return -1;
-	}
-	return 0;
+	static const char doing[] = "preparing a registry query (is this a registry file?)";
+
+	if (cw_sql_prepare_kept(reg->db, sql, st, doing, NULL) == 0) return 0;
+	cw_registry_err(reg, err, doing);
+	return -1;
 }
 
 int cw_registry_prepare_all(cw_registry_t *reg, cw_err_t *err)
@@ -259,23 +280,6 @@ void cw_registry_close(cw_registry_t *reg)
 	free(reg);
 }
 
-/* Copy a text column into buf; a NULL column gives "". -1 when it does not fit. */
-static int column_text(sqlite3_stmt *st, int col, char *buf, size_t len)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t n;
-
-	if (!s) {
-		buf[0] = '\0';
-		return 0;
-	}
-	n = (size_t)sqlite3_column_bytes(st, col);
-	if (n >= len) return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return 0;
-}
-
 static int parse_status(const char *s, cw_member_status_t *out)
 {
 	if (strcmp(s, "active") == 0) *out = CW_MEMBER_ACTIVE;
@@ -291,50 +295,32 @@ static int fill_cert_row(sqlite3_stmt *st, cw_cert_row_t *row)
 	sqlite3_int64 vlan;
 
 	memset(row, 0, sizeof(*row));
-	if (column_text(st, 0, row->serial, sizeof(row->serial)) < 0) return -1;
-	if (column_text(st, 1, row->subject, sizeof(row->subject)) < 0) return -1;
-	if (column_text(st, 2, row->issuer, sizeof(row->issuer)) < 0) return -1;
+	if (cw_sql_column_text(st, 0, row->serial, sizeof(row->serial)) < 0) return -1;
+	if (cw_sql_column_text(st, 1, row->subject, sizeof(row->subject)) < 0) return -1;
+	if (cw_sql_column_text(st, 2, row->issuer, sizeof(row->issuer)) < 0) return -1;
 	row->not_before = sqlite3_column_int64(st, 3);
 	row->not_after = sqlite3_column_int64(st, 4);
 	row->revoked = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	row->revoked_at = sqlite3_column_int64(st, 5);
-	if (column_text(st, 6, row->revoke_reason, sizeof(row->revoke_reason)) < 0) return -1;
-	if (column_text(st, 7, row->member, sizeof(row->member)) < 0) return -1;
-	if (column_text(st, 8, status, sizeof(status)) < 0 || parse_status(status, &row->member_status) < 0) return -1;
+	if (cw_sql_column_text(st, 6, row->revoke_reason, sizeof(row->revoke_reason)) < 0) return -1;
+	if (cw_sql_column_text(st, 7, row->member, sizeof(row->member)) < 0) return -1;
+	if (cw_sql_column_text(st, 8, status, sizeof(status)) < 0 || parse_status(status, &row->member_status) < 0) return -1;
 	row->member_from = sqlite3_column_int64(st, 9);
 	row->member_until = sqlite3_column_int64(st, 10);
 	row->has_tenant = sqlite3_column_type(st, 11) != SQLITE_NULL;
-	if (column_text(st, 11, row->tenant, sizeof(row->tenant)) < 0) return -1;
+	if (cw_sql_column_text(st, 11, row->tenant, sizeof(row->tenant)) < 0) return -1;
 	vlan = sqlite3_column_int64(st, 12);
 	if (row->has_tenant && (vlan < CW_VLAN_MIN || vlan > CW_VLAN_MAX)) return -1;
 	row->tenant_vlan = (uint16_t)vlan;
 	return 0;
 }
 
-/*
- * Step a statement that returns at most one row: 1 when it returned a row
- * (left for the caller to read, then reset), 0 when none, -1 on error.
- */
-static int step_one(cw_registry_t *reg, sqlite3_stmt *st, const char *doing, cw_err_t *err)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW) return 1;
-	if (rc == SQLITE_DONE) return 0;
-	cw_registry_err(reg, err, doing);
-	return -1;
-}
-
 int cw_registry_cert_lookup(cw_registry_t *reg, const char *serial, cw_cert_row_t *row, cw_err_t *err)
 {
 	sqlite3_stmt *st = reg->cert_lookup;
-	int rc;
+	int rc = cw_sql_bind_text(st, 1, serial, SQLITE_OK);
 
-	if (sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) != SQLITE_OK) {
-		cw_registry_err(reg, err, "looking up a certificate");
-		return -1;
-	}
-	rc = step_one(reg, st, "looking up a certificate", err);
+	rc = cw_registry_step_row(reg, st, rc, "looking up a certificate", err);
 	if (rc == 1 && fill_cert_row(st, row) < 0) {
 		cw_err_set(err, "certificate %s has a malformed registry row", serial);
 		rc = -1;
@@ -444,14 +430,10 @@ static int query_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_
 {
 	sqlite3_stmt *st = reg->ssid_class;
 	char cls[16];
-	int rc;
+	int rc = cw_sql_bind_text(st, 1, ssid, SQLITE_OK);
 
-	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK) {
-		cw_registry_err(reg, err, "looking up an SSID");
-		return -1;
-	}
-	rc = step_one(reg, st, "looking up an SSID", err);
-	if (rc == 1 && (column_text(st, 0, cls, sizeof(cls)) < 0 || cw_ssid_class_parse(cls, out) < 0)) {
+	rc = cw_registry_step_row(reg, st, rc, "looking up an SSID", err);
+	if (rc == 1 && (cw_sql_column_text(st, 0, cls, sizeof(cls)) < 0 || cw_ssid_class_parse(cls, out) < 0)) {
 		cw_err_set(err, "SSID has a malformed class in the registry");
 		rc = -1;
 	}
@@ -497,10 +479,10 @@ static int query_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *e
 	int rc, rows = 0;
 
 	memset(plan, 0, sizeof(*plan));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = cw_registry_step_row(reg, st, SQLITE_OK, "reading the VLAN plan", err)) == 1) {
 		char kind[16];
 
-		if (column_text(st, 0, kind, sizeof(kind)) < 0 ||
+		if (cw_sql_column_text(st, 0, kind, sizeof(kind)) < 0 ||
 		    plan_add_row(plan, kind, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)) < 0) {
 			cw_err_set(err, "the registry's VLAN plan has a malformed row");
 			sqlite3_reset(st);
@@ -508,12 +490,8 @@ static int query_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *e
 		}
 		rows++;
 	}
-	if (rc != SQLITE_DONE) {
-		cw_registry_err(reg, err, "reading the VLAN plan");
-		sqlite3_reset(st);
-		return -1;
-	}
 	sqlite3_reset(st);
+	if (rc < 0) return -1;
 	if (rows == 0) return 0;
 	if (cw_vlan_plan_validate(plan, err) < 0) return CW_REGISTRY_PLAN_UNSAFE;
 	return 1;
@@ -541,7 +519,7 @@ int cw_registry_vlan_plan(cw_registry_t *reg, cw_vlan_plan_t *plan, cw_err_t *er
 
 static int psk_row(sqlite3_stmt *st, cw_psk_row_t *r)
 {
-	if (column_text(st, 0, r->passphrase, sizeof(r->passphrase)) < 0) return -1;
+	if (cw_sql_column_text(st, 0, r->passphrase, sizeof(r->passphrase)) < 0) return -1;
 	r->valid_from = sqlite3_column_int64(st, 1);
 	r->valid_until = sqlite3_column_int64(st, 2);
 	r->grace_until = sqlite3_column_int64(st, 3);
@@ -557,8 +535,9 @@ static int query_guest_rows(cw_registry_t *reg, const char *ssid, ssid_memo_t *e
 	e->n = 0;
 	e->warn = CW_GUEST_WARN_DEFAULT;
 	e->last = 0;
-	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, CW_GUEST_WARN_DEFAULT) != SQLITE_OK) goto sql_error;
+	step = cw_sql_bind_text(st, 1, ssid, SQLITE_OK);
+	step = cw_sql_bind_int64(st, 2, CW_GUEST_WARN_DEFAULT, step);
+	if (step != SQLITE_OK) goto sql_error;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && e->n < MEMO_PSKS) {
 		if (psk_row(st, &e->rows[e->n]) < 0) {
 			cw_err_set(err, "guest SSID has a malformed passphrase row");
@@ -570,9 +549,7 @@ static int query_guest_rows(cw_registry_t *reg, const char *ssid, ssid_memo_t *e
 	if (step != SQLITE_ROW && step != SQLITE_DONE) goto sql_error;
 	sqlite3_reset(st);
 	st = reg->guest_last;
-	if (sqlite3_bind_text(st, 1, ssid, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		goto sql_error;
-	}
+	if (cw_sql_step(st, cw_sql_bind_text(st, 1, ssid, SQLITE_OK)) != SQLITE_ROW) goto sql_error;
 	e->last = sqlite3_column_int64(st, 0);
 	rc = 0;
 	goto done;
@@ -619,14 +596,10 @@ int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err)
 {
 	sqlite3_stmt *st = reg->setting_get;
-	int rc;
+	int rc = cw_sql_bind_text(st, 1, key, SQLITE_OK);
 
-	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
-		cw_registry_err(reg, err, "reading a setting");
-		return -1;
-	}
-	rc = step_one(reg, st, "reading a setting", err);
-	if (rc == 1 && column_text(st, 0, buf, len) < 0) {
+	rc = cw_registry_step_row(reg, st, rc, "reading a setting", err);
+	if (rc == 1 && cw_sql_column_text(st, 0, buf, len) < 0) {
 		cw_err_set(err, "setting %s is too long", key);
 		rc = -1;
 	}

@@ -21,6 +21,7 @@
 
 typedef struct cw_registry cw_registry_t;
 typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
 
 /* Schema version this build reads and writes (number of sql/registry files). */
 int cw_registry_schema_version(void);
@@ -62,6 +63,15 @@ void cw_registry_rollback(cw_registry_t *reg);
 
 /* Set err from the connection's last error, prefixed by what was being done. */
 void cw_registry_err(cw_registry_t *reg, cw_err_t *err, const char *doing);
+
+/*
+ * sqlutil's cw_sql_prepare, cw_sql_step_row and cw_sql_step_done on reg's
+ * connection, with their errors worded by cw_registry_err (a lock, an
+ * interrupted coworkctl). Same returns and ownership as those.
+ */
+int cw_registry_prepare(cw_registry_t *reg, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err);
+int cw_registry_step_row(cw_registry_t *reg, sqlite3_stmt *st, int rc, const char *doing, cw_err_t *err);
+int cw_registry_step_done(cw_registry_t *reg, sqlite3_stmt *st, int rc, const char *doing, cw_err_t *err);
 
 typedef enum {
 	CW_MEMBER_ACTIVE = 0,

@@ -265,60 +265,29 @@ int cw_session_member(cw_registry_t *reg, const char *serial, char member[CW_ID_
 
 /* --- the session table ---------------------------------------------------------- */
 
-/* Bind text, or NULL for "". */
-static int bind_opt(sqlite3_stmt *st, int i, const char *s)
+/* Prepare sql on log's connection. 0, or -1 with err. */
+static int prepare(cw_accesslog_t *log, const char *sql, sqlite3_stmt **st, const char *doing, cw_err_t *err)
 {
-	return *s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
-}
-
-/* Prepare sql on log's connection. The statement, or NULL with err. */
-static sqlite3_stmt *prepare(cw_accesslog_t *log, const char *sql, const char *doing, cw_err_t *err)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(cw_accesslog_db(log), sql, -1, &st, NULL) != SQLITE_OK) {
-		cw_sql_err(cw_accesslog_db(log), err, doing);
-		return NULL;
-	}
-	return st;
-}
-
-/* Step a statement without rows to its end and finalize it. Rows changed, or -1 with err. */
-static int finish(cw_accesslog_t *log, sqlite3_stmt *st, int bind_rc, const char *doing, cw_err_t *err)
-{
-	int rc = bind_rc == SQLITE_OK ? sqlite3_step(st) : bind_rc;
-
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		cw_sql_err(cw_accesslog_db(log), err, doing);
-		return -1;
-	}
-	return sqlite3_changes(cw_accesslog_db(log));
+	return cw_sql_prepare(cw_accesslog_db(log), sql, st, doing, err);
 }
 
 /* The id and state of the row of (nas_address, acct_session_id): 1 found, 0 none, -1 error. */
 static int find_row(cw_accesslog_t *log, const cw_acct_event_t *ev, int64_t *id, bool *live, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(log, "SELECT id, stopped_ms IS NULL FROM session WHERE nas_address = ?1"
-				   " AND acct_session_id = ?2", "looking up the session", err);
+	static const char doing[] = "looking up the session";
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st) return -1;
-	if (sqlite3_bind_text(st, 1, ev->nas_address, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, ev->acct_session_id, -1, SQLITE_STATIC) != SQLITE_OK) {
-		rc = SQLITE_ERROR;
-	} else {
-		rc = sqlite3_step(st);
-	}
-	if (rc == SQLITE_ROW) {
+	if (prepare(log, "SELECT id, stopped_ms IS NULL FROM session WHERE nas_address = ?1 AND acct_session_id = ?2",
+		    &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, ev->nas_address, SQLITE_OK);
+	rc = cw_sql_step_row(st, cw_sql_bind_text(st, 2, ev->acct_session_id, rc), doing, err);
+	if (rc == 1) {
 		*id = sqlite3_column_int64(st, 0);
 		*live = sqlite3_column_int(st, 1) != 0;
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW) return 1;
-	if (rc == SQLITE_DONE) return 0;
-	cw_sql_err(cw_accesslog_db(log), err, "looking up the session");
-	return -1;
+	return rc;
 }
 
 /*
@@ -340,37 +309,37 @@ static const char sql_restart[] =
 static int write_live(cw_accesslog_t *log, const char *sql, const cw_acct_event_t *ev, const char *member,
 		      const uint8_t *device, int64_t id, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(log, sql, "recording the session", err);
-	int rc = SQLITE_OK;
+	static const char doing[] = "recording the session";
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st) return -1;
-	rc |= sqlite3_bind_text(st, 1, ev->nas_address, -1, SQLITE_STATIC);
-	rc |= bind_opt(st, 2, ev->nas);
-	rc |= sqlite3_bind_text(st, 3, ev->acct_session_id, -1, SQLITE_STATIC);
-	rc |= bind_opt(st, 4, ev->user_name);
-	rc |= bind_opt(st, 5, ev->calling_station);
-	rc |= device ? sqlite3_bind_blob(st, 6, device, CW_DEVICE_HASH_LEN, SQLITE_STATIC) : sqlite3_bind_null(st, 6);
-	rc |= sqlite3_bind_text(st, 7, member, -1, SQLITE_STATIC);
-	rc |= sqlite3_bind_text(st, 8, ev->serial, -1, SQLITE_STATIC);
-	rc |= sqlite3_bind_int64(st, 9, ev->now_ms);
-	if (id) rc |= sqlite3_bind_int64(st, 10, id);
-	return finish(log, st, rc, "recording the session", err) == 1 ? 0 : -1;
+	if (prepare(log, sql, &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, ev->nas_address, SQLITE_OK);
+	rc = cw_sql_bind_text_opt(st, 2, ev->nas, rc);
+	rc = cw_sql_bind_text(st, 3, ev->acct_session_id, rc);
+	rc = cw_sql_bind_text_opt(st, 4, ev->user_name, rc);
+	rc = cw_sql_bind_text_opt(st, 5, ev->calling_station, rc);
+	rc = cw_sql_bind_blob(st, 6, device, CW_DEVICE_HASH_LEN, rc);
+	rc = cw_sql_bind_text(st, 7, member, rc);
+	rc = cw_sql_bind_text(st, 8, ev->serial, rc);
+	rc = cw_sql_bind_int64(st, 9, ev->now_ms, rc);
+	if (id) rc = cw_sql_bind_int64(st, 10, id, rc);
+	return cw_sql_step_done(st, rc, doing, err) == 1 ? 0 : -1;
 }
 
 /* Live sessions of a NAS, counted up to limit. The count, or -1 with err. */
 static int64_t live_count(cw_accesslog_t *log, const char *nas_address, unsigned limit, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(log, "SELECT count(*) FROM (SELECT 1 FROM session WHERE nas_address = ?1"
-				   " AND stopped_ms IS NULL LIMIT ?2)", "counting the NAS's live sessions", err);
+	static const char doing[] = "counting the NAS's live sessions";
+	sqlite3_stmt *st;
 	int64_t n = -1;
+	int rc;
 
-	if (!st) return -1;
-	if (sqlite3_bind_text(st, 1, nas_address, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 2, limit) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-	} else {
-		cw_sql_err(cw_accesslog_db(log), err, "counting the NAS's live sessions");
-	}
+	if (prepare(log, "SELECT count(*) FROM (SELECT 1 FROM session WHERE nas_address = ?1"
+		    " AND stopped_ms IS NULL LIMIT ?2)", &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, nas_address, SQLITE_OK);
+	rc = cw_sql_step_row(st, cw_sql_bind_int64(st, 2, limit, rc), doing, err);
+	if (rc == 1) n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
@@ -417,17 +386,17 @@ static int start_or_update(cw_accesslog_t *log, const cw_acct_event_t *ev, const
 static int end_live(cw_accesslog_t *log, const char *nas_address, const char *acct_session_id, int64_t now_ms,
 		    cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(log,
-				   "UPDATE session SET stopped_ms = max(?3, updated_ms), user_name = NULL,"
-				   " calling_station = NULL WHERE nas_address = ?1 AND (?2 IS NULL OR acct_session_id = ?2)"
-				   " AND stopped_ms IS NULL", "ending the session", err);
-	int rc = SQLITE_OK;
+	static const char doing[] = "ending the session";
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st) return -1;
-	rc |= sqlite3_bind_text(st, 1, nas_address, -1, SQLITE_STATIC);
-	rc |= acct_session_id ? sqlite3_bind_text(st, 2, acct_session_id, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
-	rc |= sqlite3_bind_int64(st, 3, now_ms);
-	return finish(log, st, rc, "ending the session", err);
+	if (prepare(log, "UPDATE session SET stopped_ms = max(?3, updated_ms), user_name = NULL,"
+		    " calling_station = NULL WHERE nas_address = ?1 AND (?2 IS NULL OR acct_session_id = ?2)"
+		    " AND stopped_ms IS NULL", &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, nas_address, SQLITE_OK);
+	rc = cw_sql_bind_text(st, 2, acct_session_id, rc);
+	rc = cw_sql_bind_int64(st, 3, now_ms, rc);
+	return cw_sql_step_done(st, rc, doing, err);
 }
 
 /* The event's change, inside the caller's transaction. 0 or -1. */
@@ -475,17 +444,14 @@ static void read_session(sqlite3_stmt *st, cw_session_t *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->id = sqlite3_column_int64(st, 0);
-	cw_sql_column_text(st, 1, s->nas_address, sizeof(s->nas_address));
-	cw_sql_column_text(st, 2, s->nas, sizeof(s->nas));
-	cw_sql_column_text(st, 3, s->acct_session_id, sizeof(s->acct_session_id));
-	cw_sql_column_text(st, 4, s->user_name, sizeof(s->user_name));
-	cw_sql_column_text(st, 5, s->calling_station, sizeof(s->calling_station));
-	if (sqlite3_column_bytes(st, 6) == CW_DEVICE_HASH_LEN) {
-		s->has_device = true;
-		memcpy(s->device, sqlite3_column_blob(st, 6), CW_DEVICE_HASH_LEN);
-	}
-	cw_sql_column_text(st, 7, s->member, sizeof(s->member));
-	cw_sql_column_text(st, 8, s->serial, sizeof(s->serial));
+	(void)cw_sql_column_text(st, 1, s->nas_address, sizeof(s->nas_address));
+	(void)cw_sql_column_text(st, 2, s->nas, sizeof(s->nas));
+	(void)cw_sql_column_text(st, 3, s->acct_session_id, sizeof(s->acct_session_id));
+	(void)cw_sql_column_text(st, 4, s->user_name, sizeof(s->user_name));
+	(void)cw_sql_column_text(st, 5, s->calling_station, sizeof(s->calling_station));
+	s->has_device = cw_sql_column_blob(st, 6, s->device, CW_DEVICE_HASH_LEN);
+	(void)cw_sql_column_text(st, 7, s->member, sizeof(s->member));
+	(void)cw_sql_column_text(st, 8, s->serial, sizeof(s->serial));
 	s->started_ms = sqlite3_column_int64(st, 9);
 	s->updated_ms = sqlite3_column_int64(st, 10);
 	s->stopped_ms = sqlite3_column_int64(st, 11);
@@ -494,49 +460,41 @@ static void read_session(sqlite3_stmt *st, cw_session_t *s)
 int cw_session_list(cw_accesslog_t *log, const cw_session_filter_t *f,
 		    int (*fn)(void *arg, const cw_session_t *s), void *arg, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(log,
-				   "SELECT id, nas_address, nas, acct_session_id, user_name, calling_station, device,"
-				   " member, serial, started_ms, updated_ms, coalesce(stopped_ms, 0) FROM session"
-				   " WHERE (?1 IS NULL OR member = ?1) AND (?2 IS NULL OR serial = ?2)"
-				   " AND (?3 OR stopped_ms IS NULL) ORDER BY started_ms, id", "listing sessions", err);
-	int rc = SQLITE_OK;
+	static const char doing[] = "listing sessions";
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st) return -1;
-	rc |= f->member ? sqlite3_bind_text(st, 1, f->member, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
-	rc |= f->serial ? sqlite3_bind_text(st, 2, f->serial, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
-	rc |= sqlite3_bind_int(st, 3, f->all);
-	if (rc != SQLITE_OK) goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (prepare(log, "SELECT id, nas_address, nas, acct_session_id, user_name, calling_station, device,"
+		    " member, serial, started_ms, updated_ms, coalesce(stopped_ms, 0) FROM session"
+		    " WHERE (?1 IS NULL OR member = ?1) AND (?2 IS NULL OR serial = ?2)"
+		    " AND (?3 OR stopped_ms IS NULL) ORDER BY started_ms, id", &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, f->member, SQLITE_OK);
+	rc = cw_sql_bind_text(st, 2, f->serial, rc);
+	rc = cw_sql_bind_int64(st, 3, f->all, rc);
+	while ((rc = cw_sql_step_row(st, rc, doing, err)) == 1) {
 		cw_session_t s;
 
 		read_session(st, &s);
 		rc = fn(arg, &s);
 		cw_wipe(&s, sizeof(s));
-		if (rc != 0) {
-			sqlite3_finalize(st);
-			return rc;
-		}
+		if (rc != 0) break;
+		rc = SQLITE_OK;
 	}
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-fail:
-	cw_sql_err(cw_accesslog_db(log), err, "listing sessions");
 	sqlite3_finalize(st);
-	return -1;
+	return rc;
 }
 
 /* One bounded retention statement: ?1 a cut-off, ?2 the limit (-1: none). Rows changed, or -1. */
 static int purge_step(cw_accesslog_t *log, const char *sql, int64_t before_ms, unsigned limit, cw_err_t *err)
 {
-	sqlite3_stmt *st = prepare(log, sql, "purging sessions", err);
-	int rc = SQLITE_OK;
+	static const char doing[] = "purging sessions";
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st) return -1;
-	rc |= sqlite3_bind_int64(st, 1, before_ms);
-	rc |= sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	return finish(log, st, rc, "purging sessions", err);
+	if (prepare(log, sql, &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_int64(st, 1, before_ms, SQLITE_OK);
+	rc = cw_sql_bind_int64(st, 2, limit ? (int64_t)limit : -1, rc);
+	return cw_sql_step_done(st, rc, doing, err);
 }
 
 int cw_session_purge(cw_accesslog_t *log, int64_t cutoff_ms, int64_t stale_before_ms, unsigned limit,
