@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # freeradius-headers.sh - provide the FreeRADIUS headers that Debian's
 # libfreeradius-dev 3.2.1 does not install.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sql2c.sh NAME FILE... - embed numbered SQL migrations into a C source file.
 #
 # The files must be named NNNN_description.sql and numbered 0001, 0002, ...

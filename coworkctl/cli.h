@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cli.h - what every coworkctl command shares: exit codes, messages,
  * option handling, the state directory and the registry.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_cert.c - coworkctl cert issue|revoke|list|show: member certificates.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_cert_ocsp.c - coworkctl cert ocsp-sign.
  *

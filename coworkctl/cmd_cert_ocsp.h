@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_cert_ocsp.h - coworkctl cert ocsp-sign: the pre-signed OCSP answers
  * that certificates issued before them lack (see lib/ca/ocsp.h).

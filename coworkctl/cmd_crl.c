@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_crl.c - coworkctl crl: the member CA's certificate revocation list,
  * for consumers that cannot ask the registry (RadSec peers, other RADIUS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_init.c - coworkctl init: the state directory, the member CA, the
  * RADIUS server certificate and an empty registry.

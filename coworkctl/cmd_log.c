@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_log.c - coworkctl log show|find|export|purge|retention: the access log.
  *

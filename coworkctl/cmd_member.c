@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_member.c - coworkctl member add|suspend|resume|show|list.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_nas.c - coworkctl nas add|list|remove: the access points that take
  * Disconnect-Requests (RFC 5176), with their CoA port and secret.

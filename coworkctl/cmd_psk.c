@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_psk.c - coworkctl psk rotate|show|policy: the guest passphrase.
  *

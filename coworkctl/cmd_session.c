@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_session.c - coworkctl session list|disconnect: members' sessions as
  * the access points reported them in accounting.

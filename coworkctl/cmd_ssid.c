@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_ssid.c - coworkctl ssid add|remove|list: which SSID serves whom.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_status.c - coworkctl status: what needs the admin's attention.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_tenant.c - coworkctl tenant add|remove|list: member companies.
  */

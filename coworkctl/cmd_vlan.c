@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_vlan.c - coworkctl vlan set|show: the VLAN plan.
  */

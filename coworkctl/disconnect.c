@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * disconnect.c - Disconnect-Requests for the live sessions of a revoked
  * certificate or a suspended member.

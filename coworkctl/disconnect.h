@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * disconnect.h - after a revocation or a suspension, end the live sessions
  * it concerns with a Disconnect-Request (RFC 5176) to each access point,

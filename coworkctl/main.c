@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * coworkctl - administer rlm_cowork: CA, VLAN plan, SSIDs, tenants,
  * members and their certificates.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * notify.h - tell the entitled a new guest passphrase through a command of
  * the operator's (a mail to registered members, a message to reception).

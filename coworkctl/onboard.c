@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * onboard.c - writes the device onboarding files of an issued certificate
  * (the texts themselves come from lib/ca/profile.c).

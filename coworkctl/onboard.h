@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * onboard.h - the device onboarding files of `cert issue --profile LIST`
  * (and of any command that issues a member certificate the same way).

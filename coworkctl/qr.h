@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * qr.h - QR codes for the reception desk (libqrencode does the encoding).
  */

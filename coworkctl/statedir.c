@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * statedir.c - the access-log part of a state directory, and the work in
  * STATE/log/ as log/'s owner (see statedir.h for why).

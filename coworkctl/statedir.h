@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * statedir.h - the access-log part of a state directory: the device key,
  * STATE/log/ (radiusd's territory) and the work coworkctl does there.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * accounting.c - accounting of our members' sessions: the Class that
  * post-auth put into a member's Accept names the certificate, and each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest.c - the guest path (MAC authentication, hostapd's
  * wpa_psk_radius): authorize a station on a guest SSID with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * handshake.c - revocation inside the TLS handshake: rlm_cowork's hook on
  * the certificate verification of eap_module's SSL_CTX (claimed and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * member.c - the member path (EAP-TLS): the registry's decision on the
  * client certificate, authorize in the certificate-check virtual server,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * module.h - inside rlm_cowork: the instance, and what its files share.
  *

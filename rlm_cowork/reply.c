@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reply.c - what rlm_cowork puts into replies and the access log: request
  * attributes read as text, reply attributes (VLAN, Message-Authenticator),

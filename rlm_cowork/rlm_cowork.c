@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rlm_cowork.c - FreeRADIUS glue for rlm_cowork.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.sh [BUILDDIR [CONFIGURE-OPTIONS...]] - configure and build out of tree
 # (default: build/). Used by run-demo.sh and test.sh.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install-deps.sh - install the Debian 12 packages rlm_cowork needs to build,
 # run and test. Safe to run again.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkconfdir.sh - write a self-contained FreeRADIUS configuration directory
 # that runs rlm_cowork from the shipped raddb/ files, for the demo and the
 # integration tests.

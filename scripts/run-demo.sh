@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-demo.sh - the README's run command: install what is needed, build, make
 # a demo state (CA, VLAN plan, SSIDs, a tenant, members, a certificate) in
 # demo/, and run FreeRADIUS with rlm_cowork on 127.0.0.1:1812 in the

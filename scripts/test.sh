@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.sh - the README's test command: install what is needed, build, and run
 # the whole test suite (unit and integration tests) twice: in a normal build
 # (build/) and in an AddressSanitizer + UndefinedBehaviorSanitizer build

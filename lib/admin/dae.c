@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dae.c - RADIUS Dynamic Authorization client: Disconnect-Requests.
  */

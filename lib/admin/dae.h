@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dae.h - a RADIUS Dynamic Authorization client (RFC 5176): Disconnect-
  * Requests to access points, so that a revoked certificate or a suspended

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nas.c - NAS definitions for Disconnect-Requests.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nas.h - the access points that take Disconnect-Requests (RFC 5176): the
  * registry's table `nas` (sql/registry/0004_lifecycle.sql).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_admin.h - the changes coworkctl makes to the registry.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_write.c - the registry opened for changes: its schema
  * migrations, write transactions, settings and the pre-signed OCSP

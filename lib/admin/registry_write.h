@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_write.h - the registry opened for changes (coworkctl only; the
  * module links lib/core and lib/server, never this).

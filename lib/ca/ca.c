@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ca.c - the member certificate authority: keys, certificates, PKCS#12.
  *

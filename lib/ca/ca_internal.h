@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ca_internal.h - the CA's OpenSSL objects, for the other signers in
  * certs/ (the CRL, the OCSP answers). coworkctl sees a CA only through ca.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * crl.c - the member CA's certificate revocation list (X.509 v2 CRL).
  *

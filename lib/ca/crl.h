@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * crl.h - the member CA's certificate revocation list: an X.509 v2 CRL
  * (RFC 5280 section 5) for consumers that cannot ask the registry, such as

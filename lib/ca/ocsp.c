@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp.c - the CA's pre-signed OCSP answers (OpenSSL 3 OCSP API).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp.h - the CA's pre-signed OCSP answers for member certificates.
  *

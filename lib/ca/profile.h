@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * profile.h - device onboarding files for a member certificate: an Apple
  * configuration profile, a NetworkManager keyfile, a wpa_supplicant network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * clock.h - is the system clock kept right by NTP, and how far off may it be?
  *

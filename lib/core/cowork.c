@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cowork.c - error reporting and small helpers shared by the core library.
  */

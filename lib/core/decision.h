@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decision.h - the outcome of one authentication decision, shared by the
  * member path (member.h) and the guest path (guest.h).

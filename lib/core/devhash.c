@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * devhash.c - devices in the access log as a keyed hash of their MAC.
  */

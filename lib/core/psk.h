@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * psk.h - guest passphrases: how they are made, how long they last, and
  * how they are shown at the reception desk.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rand.h - random bytes and passwords from the kernel's CSPRNG.
  */

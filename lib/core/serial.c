@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * serial.c - certificate serial numbers in one canonical text form.
  */

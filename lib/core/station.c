@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * station.c - the Called-Station-Id attribute: which AP, which SSID.
  */

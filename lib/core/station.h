@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * station.h - the Called-Station-Id attribute: which AP, which SSID.
  *

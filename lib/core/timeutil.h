@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * timeutil.h - dates typed by admins, times printed for them, and the
  * times found in certificates.

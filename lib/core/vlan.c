@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vlan.c - the VLAN plan and the rules that keep its parts apart.
  */

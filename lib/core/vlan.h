@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vlan.h - the VLAN plan: which VLANs belong to staff, members, the shared
  * members VLAN and guests, and the rules that keep them apart.

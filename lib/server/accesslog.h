@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * accesslog.h - the access log: one row per authentication decision,
  * minimal, pseudonymous, retention-limited (sql/accesslog/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * guest.h - the guest path's decision: is this the MAC authentication of a
  * station on a guest SSID, and which passphrases may its AP accept?

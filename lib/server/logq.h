@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logq.h - the module's access-log writer: request threads push rows into
  * memory, one thread writes them to the access log in batches.

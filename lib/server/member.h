@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * member.h - the member path's decision: may this certificate connect,
  * here, now, and on which VLAN?

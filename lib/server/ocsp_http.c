@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp_http.c - just enough HTTP for the OCSP responder.
  */

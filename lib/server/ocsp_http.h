@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp_http.h - just enough HTTP for the OCSP responder (RFC 6960
  * Appendix A.1): one POST of an application/ocsp-request per connection,

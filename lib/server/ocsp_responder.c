@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp_responder.c - the OCSP responder's answers (OpenSSL 3 OCSP API).
  */

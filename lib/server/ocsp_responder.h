@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp_responder.h - the OCSP responder's answers (RFC 6960), without any
  * network: the module's listener (ocsp_server.h) hands each request's DER

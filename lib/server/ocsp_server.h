@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ocsp_server.h - the OCSP responder inside radiusd: a thread listening on
  * 127.0.0.1:<port> for FreeRADIUS's own OCSP requests (cowork_eap's ocsp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry.c - reading the registry: the read-only connection radiusd
  * uses, and the queries the member and guest paths run on every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry.h - the registry database: tenants, members, certificates,
  * SSIDs, the VLAN plan and guest passphrases.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_internal.h - what lib/server's registry reader and lib/admin's
  * registry writer share: the connection and its helpers. Not for callers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_ocsp.c - the pre-signed OCSP answers in the registry.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_ocsp.h - the pre-signed OCSP answers in the registry (table
  * cert_ocsp, schema 4).

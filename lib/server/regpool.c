@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * regpool.c - read-only registry connections for the module's threads.
  */

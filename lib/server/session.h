@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * session.h - live member sessions, from RADIUS accounting (RFC 2866), so
  * that a revocation can reach a device that is already connected

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sqlutil.c - statement plumbing, error messages and schema migrations
  * shared by the registry and the access log.

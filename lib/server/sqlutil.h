@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sqlutil.h - what the registry and the access log share about SQLite:
  * statement plumbing, error messages and numbered schema migrations. The

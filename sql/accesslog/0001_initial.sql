@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Access log schema 1: one row per authentication decision of rlm_cowork.
 --
 -- Minimal by design (the shared-office guideline's 3-(7)): when, whether

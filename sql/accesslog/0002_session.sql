@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Access log schema 2: live member sessions, from RADIUS accounting.
 --
 -- rlm_cowork records a member's session when the NAS sends

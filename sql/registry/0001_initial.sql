@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Registry schema 1: who may connect, with which certificate, on which VLAN.
 --
 -- Written only by coworkctl (one writer at a time: BEGIN IMMEDIATE); read by

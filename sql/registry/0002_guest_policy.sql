@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Registry schema 2: how each guest SSID's passphrase rotates.
 --
 -- A guest SSID without a row here uses the defaults: monthly, 1 day of

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Registry schema 3: every export of the access log, for accountability.
 --
 -- `coworkctl log export` refuses to run without a case reference and

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Registry schema 4: the certificate lifecycle to the end.
 --
 -- * Renewal: a renewed certificate names the one it replaces, so that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest_common.sh - shared by the guest-path benchmarks (guest_compare.sh,
 # guest_growth.sh): radiusd's CPU time, one load run with radload, and the
 # derivation of a stock radiusd config dir from rlm_cowork's.

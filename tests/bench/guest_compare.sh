@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): server CPU per MAC-authentication request and
 # latency, three setups answering the same requests from radload, measured
 # in one run with the setups alternating round by round:

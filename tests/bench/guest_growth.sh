@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): does rlm_cowork's guest path slow down as the
 # registry and the access log grow, and while `coworkctl log purge` deletes
 # a large backlog?

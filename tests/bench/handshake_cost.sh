@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): radiusd's CPU time per EAP-TLS authentication with
 # the revocation check inside the handshake, against the alternatives:
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): radiusd's CPU time and latency per EAP-TLS
 # authentication (TLS 1.2, full handshake, same client certificate) for
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark (not a test): does the EAP-TLS member path grow with the
 # registry? rlm_cowork as shipped (registry check inside the handshake,
 # then check-eap-tls) with SIZES members, each with one valid and one revoked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # member_lib.sh - shared by member_compare.sh and member_growth.sh (sourced
 # after harness.sh): registries and CRLs of any size generated with SQL,
 # radiusd setups side by side (stock `eap`, stock `eap` + CRL, rlm_cowork

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Profile (not in make bench): perf record -g of radiusd during the same
 # EAP-TLS load as member_compare.sh, for stock `eap`, rlm_cowork as shipped
 # (registry check inside the handshake) and rlm_cowork with OCSP instead. Writes PROFILE_OUT/perf.SETUP.data and a

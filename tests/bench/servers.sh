@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # servers.sh - radiusd processes side by side for the benchmarks (sourced
 # after harness.sh): the module copied where radiusd's user can read it,
 # start NAME for the config dir $TMP/raddb-NAME, pid_of NAME, and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz.h - what the libFuzzer harnesses share: cutting the fuzzer's input
  * into fields, each in its own heap block of exactly its length, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_acct.c - cw_acct_parse and cw_session_class_ours: the
  * Accounting-Requests access points send (status, our Class, session id,

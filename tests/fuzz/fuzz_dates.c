@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_dates.c - the dates and durations coworkctl reads from its options
  * (cw_date_parse: --until/--from; cw_duration_parse: --grace/--warn;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_guest.c - the guest decision (hostapd's MAC authentication on a
  * guest SSID) against a real registry (fixture):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_mac.c - cw_mac_parse (User-Name, User-Password, Calling-Station-Id
  * of every MAC authentication; MACs typed to coworkctl). A parsed MAC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_member.c - the member decision, from the request's TLS-Client-Cert-*
  * attributes and Called-Station-Id to Accept-with-VLAN or a refusal:

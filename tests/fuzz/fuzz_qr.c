@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_qr.c - cw_wifi_qr_payload, the Wi-Fi QR code printed for guests:
  * the SSID (an admin's text, up to 32 bytes) and the passphrase. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_serial.c - cw_serial_normalise (TLS-Client-Cert-Serial, serials
  * typed to coworkctl) and cw_serial_from_bytes (the DER integer of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_station.c - cw_station_parse and cw_decide_ssid (Called-Station-Id,
  * "<BSSID>:<SSID>" with hostapd's escapes, from every request). A parsed

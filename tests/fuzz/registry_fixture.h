@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * registry_fixture.h - a real registry for the member and guest harnesses,
  * made once per fuzzing process in a fresh temporary directory with the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - run libFuzzer harnesses for a bounded time each and report.
 #
 #   run.sh --bindir DIR --corpus DIR [--seconds N | --runs N] [--tap] TARGET...

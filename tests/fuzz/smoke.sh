@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # smoke.sh - the fuzz harnesses' smoke test for make check: each harness
 # runs over its seed corpus and then 5 s of fresh inputs (TAP, one line per
 # harness). Skips when configure found no clang with libFuzzer.

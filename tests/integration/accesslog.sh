@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The access log end to end: real member (eapol_test) and guest (radtest)
 # authentications through radiusd, then the rows coworkctl shows, what the
 # database file holds (and must not hold), retention by the module and by

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad conditions for coworkctl (issue 7), beyond cli.sh's wrong flags,
 # dates and duplicates: a full disk (the state on a small tmpfs, filled up)
 # and a state directory that cannot be written (the tmpfs remounted

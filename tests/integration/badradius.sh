@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad RADIUS input to the running server (issue 7): overlong and empty
 # attributes, SSIDs with bytes outside printable ASCII (NUL included, which
 # must not truncate an SSID into a guest one), SQL and LIKE metacharacters,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # coworkctl as an admin uses it: the documented command lines, --help
 # everywhere, refusals that name the problem and change nothing, file
 # modes, and the facts of the CA, server and member certificates.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Revocation reaches connected devices (RFC 5176): a real radiusd records
 # members' sessions from accounting (the Class of the EAP-TLS Accept echoed
 # by radclient as an access point would), and `cert revoke` / `member

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Concurrency (issue 7): coworkctl revokes, suspends, rotates and purges
 # while radiusd is under load, guests (tests/tools/radload, MAC
 # authentication) and a member (eapol_test, EAP-TLS) at once.

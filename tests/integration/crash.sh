@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Crash safety (issue 7): radiusd killed with SIGKILL again and again under
 # guest MAC-authentication load with the access log on, and coworkctl killed
 # with SIGKILL in the middle of its registry writes.

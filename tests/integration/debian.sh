@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # harness.sh sets and reads server_pid, server_log, FREERADIUS, COWORKCTL;
 # make check sets top_srcdir, top_builddir. `A && ok || not_ok` is meant.
 # shellcheck disable=SC2154,SC2034,SC2015

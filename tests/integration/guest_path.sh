@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The guest path end to end: hostapd-style MAC authentication (macaddr_acl=2,
 # wpa_psk_radius=2) against a real radiusd with rlm_cowork, with the
 # passphrases made by `coworkctl psk rotate`. The replies are checked from

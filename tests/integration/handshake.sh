@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Revocation inside the TLS handshake, as shipped: rlm_cowork hooks the
 # certificate verification of cowork_eap's TLS context (eap_module) and
 # checks the client certificate in the registry there. A revoked

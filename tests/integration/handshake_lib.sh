@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # handshake_lib.sh - sourced by handshake.sh and handshake_ocsp.sh after
 # harness.sh: four members (alice of tenant acme, bob, carol, dave) with a
 # certificate each ($ALICE... serials, $A... "cert key" pairs), and the

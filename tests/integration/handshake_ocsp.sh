@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Revocation inside the TLS handshake, the OCSP alternative (not the
 # shipped default, see handshake.sh): a real radiusd whose cowork_eap asks
 # rlm_cowork's OCSP responder while it verifies the client certificate.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # harness.sh - shared by the integration tests: TAP output, a scratch
 # directory, a real radiusd with rlm_cowork on loopback, and eapol_test.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The member's identity is the certificate's: alice's certificate presented
 # with the EAP identity of someone else (`staff-admin`, another member
 # `bob`) or an anonymous one is accepted as alice. The Access-Accept

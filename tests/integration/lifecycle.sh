@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The certificate lifecycle end to end: renewal (the old certificate kept or
 # revoked with --revoke-old), a membership whose --until date passes (the
 # module's test clock), `member remove`, the CRL read back with openssl,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Privilege separation around STATE/log/ (issue 14). radiusd's user may
 # write STATE/log/; an attacker who runs code as that user (a compromised
 # radiusd) tries to make root's coworkctl act on files outside it:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The coworkctl(8) man page against the real binary's --help, both ways:
 #
 # - every command of `coworkctl --help` and of `coworkctl GROUP --help` has

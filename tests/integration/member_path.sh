@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The member path end to end: a real radiusd with rlm_cowork on loopback,
 # eapol_test as the access point and supplicant, certificates and registry
 # made by coworkctl.

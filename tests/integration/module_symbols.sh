@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The module's layering, on the built rlm_cowork.so: it links lib/core and
 # lib/server only, so it holds no registry-write, migration, NAS, Disconnect,
 # CA-signing, CRL or onboarding code, imports no OpenSSL signing or key

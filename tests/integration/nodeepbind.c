@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nodeepbind.c - LD_PRELOAD shim for the sanitizer test run only.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Output paths: coworkctl runs as root and writes where the admin says
 # (cert issue --out DIR, psk show --qr FILE, crl --out FILE, log export
 # --out FILE). Here another

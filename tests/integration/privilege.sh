@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Privilege (issue 7): radiusd cannot change the registry (the module opens
 # it read-only, and the modes `coworkctl init --group freerad` sets make a
 # write impossible for radiusd's user; it cannot read the CA key either),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Device onboarding files (`coworkctl cert issue --profile`): refusals that
 # issue nothing and leave no file, then every file read back with a real
 # parser (python3's plistlib, configparser and xml.etree, NetworkManager's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """profiles_check.py - reads the onboarding files of `coworkctl cert issue
 --profile` back with real parsers, for tests/integration/profiles.sh.
 

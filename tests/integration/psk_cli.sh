@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # coworkctl psk rotate|show|policy: behaviour, refusals, secrecy, and a
 # rotation killed at random moments never leaving a half-made state.
 . "$top_srcdir/tests/integration/harness.sh"

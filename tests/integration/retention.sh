@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Retention without cron and without traffic: an idle radiusd (no request,
 # no coworkctl command) deletes access log rows and sessions past retention
 # on its own timer (log_purge_interval), ends stale sessions (clearing their

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One TLS hook per eap context, held by the instance that last instantiated
 # successfully. With a real radiusd:
 #  (a) a HUP whose new cowork configuration fails to instantiate (an

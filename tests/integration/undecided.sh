@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Defence in depth in post-auth: an Access-Accept that rlm_cowork did not
 # decide is refused, on any SSID, with the reason in radiusd's log and a
 # row in the access log. The test's own configuration adds two ways to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A real NAS and a real supplicant: hostapd (driver=wired, IEEE 802.1X
 # authenticator, RADIUS to the test radiusd) and wpa_supplicant (-D wired)
 # on the two ends of a veth pair, each in a network namespace of its own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logattack.c - plays a compromised radiusd against coworkctl, for
  * logpriv.sh. It runs as radiusd's user, which may write STATE/log/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nasd.c - the integration tests' access point, as far as RFC 5176 goes: a
  * Dynamic Authorization Server that receives Disconnect-Requests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * radload.c - the benchmarks' RADIUS load generator with latencies.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * radpkt.c - RADIUS encoding and checks shared by radtest and radload; see
  * radpkt.h. Every length is checked before a byte it covers is read.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * radpkt.h - RADIUS packet encoding and checking shared by the test and
  * benchmark clients (tests/tools/radtest, tests/tools/radload):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fixture.h - a real registry in a temporary directory, filled through the
  * admin API the way coworkctl fills it, for the unit tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fr_stubs.c - symbols that FreeRADIUS's server library expects from the
  * radiusd binary, for test programs that link the library directly.

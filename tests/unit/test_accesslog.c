@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_accesslog.c - unit tests for lib/server/accesslog.c (the access log
  * database: retention, append, purge, WAL truncation, query, open) and

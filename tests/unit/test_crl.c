@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_crl.c - unit tests for lib/ca/crl.c.
  *

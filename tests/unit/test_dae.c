@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_dae.c - Disconnect-Requests (RFC 5176): packets against known
  * vectors and against OpenSSL's MD5 and HMAC-MD5 called directly, answer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_devhash.c - unit tests for lib/core/devhash.c.
  *

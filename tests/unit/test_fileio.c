@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_fileio.c - unit tests for lib/core/fileio.c: the atomic file
  * replacement (cw_file_replace, cw_file_replace_check) and the output

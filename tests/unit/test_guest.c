@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_guest.c - unit tests for lib/server/guest.c: the guest path's decision on
  * hostapd's MAC authentication requests, against the fixture registry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_member.c - unit tests for lib/server/member.c: the member path's decision,
  * against the fixture registry (cw_member_decide) and on hand-built rows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_module.c - the module's entry points, driven directly with
  * FreeRADIUS's own libraries: every return-code row of authorize and

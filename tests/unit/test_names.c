@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_names.c - unit tests for lib/core/names.c: what admins may call things.
  *

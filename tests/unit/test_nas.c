@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_nas.c - NAS definitions for Disconnect-Requests in a real registry.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_ocsp_http.c - unit tests for lib/server/ocsp_http.c: the HTTP framing of
  * the OCSP responder, from the exact request FreeRADIUS's client sends to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_ocsp_responder.c - unit tests for lib/server/ocsp_responder.c (the answer
  * for each registry state and each malformed request) and lib/server/ocsp_server.c

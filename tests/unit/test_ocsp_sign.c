@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_ocsp_sign.c - unit tests for lib/ca/ocsp.c: the pre-signed answers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_profile.c - unit tests for lib/ca/profile.c: the onboarding files.
  *

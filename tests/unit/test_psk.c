@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_psk.c - unit tests for lib/core/psk.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_registry.c - unit tests for lib/server/registry.c, lib/admin/registry_admin.c
  * and lib/server/regpool.c against a real SQLite file (see fixture.h).

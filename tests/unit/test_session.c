@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_session.c - sessions from accounting: the checks on an
  * Accounting-Request, and Start/Interim-Update/Stop/Accounting-On-Off and

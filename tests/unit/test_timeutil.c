@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_timeutil.c - unit tests for lib/core/timeutil.c.
  *
