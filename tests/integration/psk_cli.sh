@@ -133,6 +133,11 @@ else
 fi
 
 # SIGTERM in the middle of a rotation is held until the rotation is done.
+# The SIGKILLs above can leave a journal whose header was not yet synced
+# (its magic still zero): not hot, so SQLite ignores it, and a reader does
+# not remove it. One complete rotation does; the loop starts from there.
+cowork psk rotate --ssid CoworkGuest --force >/dev/null 2>&1
+[ ! -e "$STATE/registry.db-journal" ] || not_ok "a complete rotation leaves no journal" "$(ls -l "$STATE")"
 i=0
 bad=0
 while [ $i -lt 10 ]; do
@@ -141,14 +146,6 @@ while [ $i -lt 10 ]; do
 	sleep "0.00$((i % 9 + 1))"
 	kill -TERM $pid 2>/dev/null
 	wait $pid
-	# A journal left behind stays until the next coworkctl; give whatever
-	# still runs (the killed command's access-log worker) up to 1 s to end.
-	n=0
-	while [ -e "$STATE/registry.db-journal" ] && [ $n -lt 20 ]; do
-		sleep 0.05
-		n=$((n + 1))
-	done
-	[ $n -gt 0 ] && diag "round $i: a journal was there for $((n * 50)) ms after the kill"
 	[ -e "$STATE/registry.db-journal" ] && bad=$((bad + 1))
 	i=$((i + 1))
 done
