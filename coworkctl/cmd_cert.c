@@ -327,16 +327,25 @@ static int issue_checked(const cli_t *cli, const cli_cmd_t *self, cw_registry_t 
 	return rc;
 }
 
-/* The options cert issue and cert renew share. 0, or -1 (printed). */
-static int issue_opt(int c, struct issue_opts *o)
+/* The options cert issue and cert renew share, with arg the option's value. 0, or -1 (printed). */
+static int issue_opt(int c, const char *arg, struct issue_opts *o)
 {
-	if (c == 'o') o->out = optarg;
-	if (c == 'D' && cli_uint(optarg, 1, CW_MEMBER_DAYS_MAX, "--days", &o->days) < 0) return -1;
+	if (c == 'o') o->out = arg;
+	if (c == 'D' && cli_uint(arg, 1, CW_MEMBER_DAYS_MAX, "--days", &o->days) < 0) return -1;
 	if (c == 'L') o->legacy = true;
-	if (c == 'P') o->profile = optarg;
-	if (c == 'S') o->ssid = optarg;
+	if (c == 'P') o->profile = arg;
+	if (c == 'S') o->ssid = arg;
 	if (c == 'j') o->json = true;
 	return 0;
+}
+
+/* cert renew's own options, for disconnect_cmd_opts: those of cert issue and --revoke-old. */
+static int renew_opt(int c, const char *arg, void *ctx)
+{
+	struct issue_opts *o = ctx;
+
+	if (c == 'R') o->revoke_old = true;
+	return issue_opt(c, arg, o) < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
 #define ISSUE_OPTIONS \
@@ -360,7 +369,7 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
-		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
+		if (issue_opt(c, optarg, &o) < 0) return EXIT_USAGE;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	o.member = argv[optind];
@@ -389,17 +398,10 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	cw_cert_record_t old;
 	cw_registry_t *reg;
 	onboard_t onboard;
-	int c, rc = EXIT_OK, found;
+	int rc, found;
 	cw_err_t e;
 
-	disconnect_opts_init(&dopts);
-	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
-		if (c == -2) return rc;
-		if (c == 'R') o.revoke_old = true;
-		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
-		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
-	}
-	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (disconnect_cmd_opts(self, argc, argv, opts, renew_opt, &o, &dopts, &rc) < 0) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
@@ -439,16 +441,10 @@ static int cert_revoke(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	disconnect_opts_t dopts;
 	cw_cert_record_t rec;
 	cw_registry_t *reg;
-	int c, rc = EXIT_OK, done;
+	int rc, done;
 	cw_err_t e;
 
-	disconnect_opts_init(&dopts);
-	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
-		if (c == -2) return rc;
-		if (c == 'r') reason = optarg;
-		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
-	}
-	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (disconnect_cmd_opts(self, argc, argv, opts, disconnect_reason_opt, &reason, &dopts, &rc) < 0) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
