@@ -558,14 +558,15 @@ static void pl_payload_tail(tb_t *tb, int depth, const cw_profile_in_t *in, cons
 	pl_int(tb, depth, "PayloadVersion", 1);
 }
 
-/* The PKCS#12 payload: no Password key, so the device asks for it on install. */
+/* The PKCS#12 payload: without a Password key, the device asks for it on install. */
 static void apple_pkcs12(tb_t *tb, const cw_profile_in_t *in)
 {
 	tb_str(tb, "\t\t<dict>\n");
+	if (in->apple_password) pl_string(tb, 3, "Password", in->p12_password);
 	pl_string_affixed(tb, 3, "PayloadCertificateFileName", "", in->member, ".p12");
 	pl_data(tb, 3, "PayloadContent", in->p12, in->p12_len);
-	pl_string(tb, 3, "PayloadDescription", "Your member certificate and key (the device asks for the "
-		  "PKCS#12 password you were given).");
+	pl_string(tb, 3, "PayloadDescription", in->apple_password ? "Your member certificate and key." :
+		  "Your member certificate and key (the device asks for the PKCS#12 password you were given).");
 	pl_string(tb, 3, "PayloadDisplayName", in->member);
 	pl_payload_tail(tb, 3, in, ".pkcs12", "com.apple.security.pkcs12", in->uuids.pkcs12);
 	tb_str(tb, "\t\t</dict>\n");
@@ -622,7 +623,9 @@ int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_
 	tb_t tb;
 
 	builder_start(&tb, out, len, err);
-	if (check_embedding(in, true, err) < 0) return -1;
+	if (check_embedding(in, true, err) < 0 || (in->apple_password && check_password(in->p12_password, err) < 0)) {
+		return -1;
+	}
 	tb_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
 	       "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n<dict>\n");
 	pl_key(&tb, 1, "PayloadContent");

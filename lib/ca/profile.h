@@ -77,6 +77,7 @@ typedef struct cw_profile_in {
 	const unsigned char	*p12;		//!< the member's PKCS#12, as written to MEMBER.p12
 	size_t			p12_len;
 	const char		*p12_password;	//!< its password (the Linux files and .eap-config hold it)
+	bool			apple_password;	//!< the Apple profile holds p12_password too (false: the device asks)
 	const char		*p12_path;	//!< absolute path of MEMBER.p12 (wpa_supplicant)
 	const char		*ca_path;	//!< absolute path of MEMBER-ca.crt (wpa_supplicant)
 	const char		*ca_file;	//!< file name of the CA copy, for the instructions
@@ -87,13 +88,16 @@ typedef struct cw_profile_in {
 
 /*
  * Apple configuration profile (plist XML): a com.apple.security.pkcs12
- * payload with the PKCS#12 (without its password: the device asks for it),
+ * payload with the PKCS#12 (without its password: the device asks for it;
+ * with it as Password when apple_password is set, for self-enrollment, so
+ * that the device installs it without asking: the profile is then secret),
  * a com.apple.security.root payload with the CA, and a com.apple.wifi.managed
  * payload for the SSID (WPA2/WPA3 enterprise, AutoJoin, EAP-TLS, trusting
  * only the CA payload and the server name, the PKCS#12 as identity). The
  * PayloadIdentifiers are derived from the server name and the member id, so
  * that a renewed profile replaces the old one on the device.
- * Reads member, org, ssid, server_name, ca_der, p12, uuids.
+ * Reads member, org, ssid, server_name, ca_der, p12, uuids, apple_password
+ * (and p12_password when that is set).
  */
 int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err);
 

@@ -365,6 +365,47 @@ static void apple__character_xml_cannot_carry__is_refused(void **state)
 	assert_refused(cw_profile_apple, &in, "XML cannot carry");
 }
 
+static void apple__password_flag__puts_it_into_the_pkcs12_payload(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+	char v[256];
+	size_t len;
+	char *t;
+
+	in.apple_password = true;
+	t = build(cw_profile_apple, &in, &len);
+	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), PASSWORD);
+	/* In the PKCS#12 payload, which Apple's tools write in key order: Password first. */
+	assert_order(t, "<key>Password</key>", "<string>com.apple.security.pkcs12</string>");
+	assert_order(t, "<key>Password</key>", "<key>PayloadCertificateFileName</key>");
+	assert_lacks(t, "asks for the PKCS#12 password");
+	free_text(t, len);
+	in.p12_password = "a&b<c>'d";
+	t = build(cw_profile_apple, &in, &len);
+	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
+	free_text(t, len);
+}
+
+static void apple__password_flag_with_a_bad_password__is_refused(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+	size_t len;
+	char *t;
+
+	in.apple_password = true;
+	in.p12_password = NULL;
+	assert_refused(cw_profile_apple, &in, "1 to 128");
+	in.p12_password = "two words";
+	assert_refused(cw_profile_apple, &in, "cannot carry");
+	/* Without the flag the password is not read at all, as before. */
+	in.apple_password = false;
+	t = build(cw_profile_apple, &in, &len);
+	assert_lacks(t, "<key>Password</key>");
+	free_text(t, len);
+}
+
 /* ---- eduroam .eap-config ------------------------------------------------------------- */
 
 static void eap_config__one_tls_method_as_the_apps_read_it(void **state)
@@ -768,6 +809,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(apple__payload_data_is_the_exact_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(apple__every_string_is_xml_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(apple__character_xml_cannot_carry__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(apple__password_flag__puts_it_into_the_pkcs12_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(apple__password_flag_with_a_bad_password__is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(eap_config__one_tls_method_as_the_apps_read_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(eap_config__every_value_is_xml_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(eap_config__what_it_cannot_write__is_refused, setup, teardown),
