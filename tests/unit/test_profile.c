@@ -355,22 +355,39 @@ static void apple__payload_data_is_the_exact_bytes(void **state)
 	free_text(t, len);
 }
 
+/* An org, an SSID and a password that need every escape XML has, and how they must read in XML. */
+#define HOSTILE_ORG		"A&B <Co> \"Q\" 'x'"
+#define HOSTILE_ORG_XML		"A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;"
+#define HOSTILE_SSID		"M&<>\"'"
+#define HOSTILE_SSID_XML	"M&amp;&lt;&gt;&quot;&apos;"
+#define HOSTILE_PASSWORD	"a&b<c>'d"	/* no '"': check_password refuses it */
+#define HOSTILE_PASSWORD_XML	"a&amp;b&lt;c&gt;&apos;d"
+
+/* fn's text for base with the hostile org, SSID and password; none of them appears unescaped. */
+static char *build_hostile(const cw_profile_in_t *base, builder_t fn, size_t *len)
+{
+	cw_profile_in_t in = *base;
+	char *t;
+
+	in.org = HOSTILE_ORG;
+	in.ssid = HOSTILE_SSID;
+	in.p12_password = HOSTILE_PASSWORD;
+	t = build(fn, &in, len);
+	assert_lacks(t, "M&<");
+	assert_lacks(t, "A&B");
+	assert_lacks(t, "a&b");
+	return t;
+}
+
 static void apple__every_string_is_xml_escaped(void **state)
 {
 	fixture_t *f = *state;
-	cw_profile_in_t in = f->in;
 	char v[256];
 	size_t len;
-	char *t;
+	char *t = build_hostile(&f->in, cw_profile_apple, &len);
 
-	in.org = "A&B <Co> \"Q\" 'x'";
-	in.ssid = "M&<>\"'";
-	t = build(cw_profile_apple, &in, &len);
-	assert_string_equal(plist_value(t, "SSID_STR", 0, v, sizeof(v)), "M&amp;&lt;&gt;&quot;&apos;");
-	assert_string_equal(plist_value(t, "PayloadOrganization", 0, v, sizeof(v)),
-			    "A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;");
-	assert_lacks(t, "M&<");
-	assert_lacks(t, "A&B");
+	assert_string_equal(plist_value(t, "SSID_STR", 0, v, sizeof(v)), HOSTILE_SSID_XML);
+	assert_string_equal(plist_value(t, "PayloadOrganization", 0, v, sizeof(v)), HOSTILE_ORG_XML);
 	free_text(t, len);
 }
 
@@ -399,9 +416,8 @@ static void apple__password_flag__puts_it_into_the_pkcs12_payload(void **state)
 	assert_order(t, "<key>Password</key>", "<key>PayloadCertificateFileName</key>");
 	assert_lacks(t, "asks for the PKCS#12 password");
 	free_text(t, len);
-	in.p12_password = "a&b<c>'d";
-	t = build(cw_profile_apple, &in, &len);
-	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
+	t = build_hostile(&in, cw_profile_apple, &len);
+	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), HOSTILE_PASSWORD_XML);
 	free_text(t, len);
 }
 
@@ -474,20 +490,12 @@ static void eap_config__every_value_is_xml_escaped(void **state)
 	cw_profile_in_t in = f->in;
 	char v[256];
 	size_t len;
-	char *t;
+	char *t = build_hostile(&f->in, cw_profile_eap_config, &len);
 
-	in.org = "A&B <Co> \"Q\" 'x'";
-	in.ssid = "M&<>\"'";
-	in.p12_password = "a&b<c>'d";
-	t = build(cw_profile_eap_config, &in, &len);
-	assert_string_equal(element_text(t, "SSID", 0, v, sizeof(v)), "M&amp;&lt;&gt;&quot;&apos;");
-	assert_string_equal(element_text(t, "DisplayName", 0, v, sizeof(v)),
-			    "A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;");
-	assert_string_equal(element_text(t, "Passphrase", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
-	assert_lacks(t, "M&<");
-	assert_lacks(t, "A&B");
+	assert_string_equal(element_text(t, "SSID", 0, v, sizeof(v)), HOSTILE_SSID_XML);
+	assert_string_equal(element_text(t, "DisplayName", 0, v, sizeof(v)), HOSTILE_ORG_XML);
+	assert_string_equal(element_text(t, "Passphrase", 0, v, sizeof(v)), HOSTILE_PASSWORD_XML);
 	free_text(t, len);
-	in = f->in;
 	in.ssid = "\xe4\xbc\x9a";	/* UTF-8 as it is */
 	t = build(cw_profile_eap_config, &in, &len);
 	assert_has(t, "<SSID>\xe4\xbc\x9a</SSID>");
