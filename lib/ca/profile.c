@@ -25,12 +25,15 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "ca.h"
+#include "ca_internal.h"
+#include "fileio.h"
 #include "names.h"
 #include "profile.h"
 #include "rand.h"
@@ -298,14 +301,18 @@ static int check_names(const cw_profile_in_t *in, bool server, bool org, cw_err_
 	return org ? cw_name_check_org(in->org, err) : 0;
 }
 
-/* What the files that embed the certificates need: names (org when asked), UUIDs, the CA, the PKCS#12. */
+/* The CA certificate and the PKCS#12, for the files that embed them. */
+static int check_certs(const cw_profile_in_t *in, cw_err_t *err)
+{
+	if (check_blob(in->ca_der, in->ca_der_len, CW_PROFILE_CERT_MAX, "CA certificate", err) < 0) return -1;
+	return check_blob(in->p12, in->p12_len, CW_PROFILE_P12_MAX, "PKCS#12", err);
+}
+
+/* What the files with UUIDs that embed the certificates need: names (org when asked), UUIDs, the CA, the PKCS#12. */
 static int check_embedding(const cw_profile_in_t *in, bool org, cw_err_t *err)
 {
-	if (check_names(in, true, org, err) < 0 || check_uuids(&in->uuids, err) < 0 ||
-	    check_blob(in->ca_der, in->ca_der_len, CW_PROFILE_CERT_MAX, "CA certificate", err) < 0) {
-		return -1;
-	}
-	return check_blob(in->p12, in->p12_len, CW_PROFILE_P12_MAX, "PKCS#12", err);
+	if (check_names(in, true, org, err) < 0 || check_uuids(&in->uuids, err) < 0) return -1;
+	return check_certs(in, err);
 }
 
 /* ---- lists, UUIDs, certificates ---------------------------------------------- */
@@ -419,6 +426,18 @@ int cw_cert_thumbprint_sha1(const unsigned char *der, size_t len, char out[CW_TH
 	return 0;
 }
 
+/* A malloc'd copy of the n bytes an i2d function gave, for the caller to free(). 0, or -1 with err. */
+static int der_copy(const unsigned char *buf, int n, unsigned char **der, size_t *der_len, cw_err_t *err)
+{
+	if (!(*der = malloc((size_t)n))) {
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	memcpy(*der, buf, (size_t)n);
+	*der_len = (size_t)n;
+	return 0;
+}
+
 int cw_cert_pem_to_der(const char *pem, size_t len, unsigned char **der, size_t *der_len, cw_err_t *err)
 {
 	BIO *bio = NULL;
@@ -438,13 +457,7 @@ int cw_cert_pem_to_der(const char *pem, size_t len, unsigned char **der, size_t 
 		cw_err_set(err, "cannot DER-encode the CA certificate");
 		goto done;
 	}
-	if (!(*der = malloc((size_t)n))) {
-		cw_err_set(err, "out of memory");
-		goto done;
-	}
-	memcpy(*der, buf, (size_t)n);
-	*der_len = (size_t)n;
-	rc = 0;
+	rc = der_copy(buf, n, der, der_len, err);
 done:
 	OPENSSL_free(buf);
 	X509_free(x);
@@ -470,20 +483,24 @@ static void tb_reverse_dns(tb_t *tb, const char *name)
 	}
 }
 
+/* <tag>prefix value suffix</tag> on a line of its own, the text escaped; tag is a literal. */
+static void xml_element(tb_t *tb, int depth, const char *tag, const char *prefix, const char *value,
+			const char *suffix)
+{
+	tb_indent(tb, depth);
+	tb_printf(tb, "<%s>", tag);
+	tb_xml(tb, prefix);
+	tb_xml(tb, value);
+	tb_xml(tb, suffix);
+	tb_printf(tb, "</%s>\n", tag);
+}
+
 /* <key>key</key> and a <string> of prefix, value and suffix, all escaped. */
 static void pl_string_affixed(tb_t *tb, int depth, const char *key, const char *prefix, const char *value,
 			      const char *suffix)
 {
-	tb_indent(tb, depth);
-	tb_str(tb, "<key>");
-	tb_xml(tb, key);
-	tb_str(tb, "</key>\n");
-	tb_indent(tb, depth);
-	tb_str(tb, "<string>");
-	tb_xml(tb, prefix);
-	tb_xml(tb, value);
-	tb_xml(tb, suffix);
-	tb_str(tb, "</string>\n");
+	xml_element(tb, depth, "key", "", key, "");
+	xml_element(tb, depth, "string", prefix, value, suffix);
 }
 
 /* <key>key</key> and a <string>, both escaped. */
@@ -550,14 +567,15 @@ static void pl_payload_tail(tb_t *tb, int depth, const cw_profile_in_t *in, cons
 	pl_int(tb, depth, "PayloadVersion", 1);
 }
 
-/* The PKCS#12 payload: no Password key, so the device asks for it on install. */
+/* The PKCS#12 payload: without a Password key, the device asks for it on install. */
 static void apple_pkcs12(tb_t *tb, const cw_profile_in_t *in)
 {
 	tb_str(tb, "\t\t<dict>\n");
+	if (in->apple_password) pl_string(tb, 3, "Password", in->p12_password);
 	pl_string_affixed(tb, 3, "PayloadCertificateFileName", "", in->member, ".p12");
 	pl_data(tb, 3, "PayloadContent", in->p12, in->p12_len);
-	pl_string(tb, 3, "PayloadDescription", "Your member certificate and key (the device asks for the "
-		  "PKCS#12 password you were given).");
+	pl_string(tb, 3, "PayloadDescription", in->apple_password ? "Your member certificate and key." :
+		  "Your member certificate and key (the device asks for the PKCS#12 password you were given).");
 	pl_string(tb, 3, "PayloadDisplayName", in->member);
 	pl_payload_tail(tb, 3, in, ".pkcs12", "com.apple.security.pkcs12", in->uuids.pkcs12);
 	tb_str(tb, "\t\t</dict>\n");
@@ -614,7 +632,9 @@ int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_
 	tb_t tb;
 
 	builder_start(&tb, out, len, err);
-	if (check_embedding(in, true, err) < 0) return -1;
+	if (check_embedding(in, true, err) < 0 || (in->apple_password && check_password(in->p12_password, err) < 0)) {
+		return -1;
+	}
 	tb_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
 	       "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n<dict>\n");
 	pl_key(&tb, 1, "PayloadContent");
@@ -635,6 +655,238 @@ int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_
 	pl_bool(&tb, 1, "PayloadRemovalDisallowed", false);
 	pl_payload_tail(&tb, 1, in, "", "Configuration", in->uuids.profile);
 	tb_str(&tb, "</dict>\n</plist>\n");
+	return tb_finish(&tb, out, len);
+}
+
+/* ---- signed configuration profiles ---------------------------------------------------- */
+
+#define SIGNER_PEM_MAX	(1024 * 1024)	//!< a certificate chain or a key file
+
+struct cw_profile_signer {
+	X509		*cert;		//!< the signing certificate
+	EVP_PKEY	*key;		//!< its private key
+	STACK_OF(X509)	*chain;		//!< the certificates after it in its file, then the chain file's
+};
+
+/* PEM passphrase callback: never prompt; flags that one was wanted. */
+static int signer_no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	if (asked) *(bool *)asked = true;
+	return -1;
+}
+
+/*
+ * Push every certificate of the PEM file at path onto certs, in file order
+ * (other PEM blocks are skipped). A file without one, or with one that does
+ * not parse, is refused. 0, or -1 with err naming the file.
+ */
+static int signer_read_certs(const char *path, STACK_OF(X509) *certs, cw_err_t *err)
+{
+	char *pem = NULL;
+	size_t len = 0;
+	BIO *bio = NULL;
+	X509 *x;
+	int n = 0, rc = -1;
+
+	if (cw_file_read(path, SIGNER_PEM_MAX, &pem, &len, err) < 0) return -1;
+	if (!(bio = BIO_new_mem_buf(pem, (int)len))) {
+		cw_ossl_err(err, "%s: cannot read it", path);
+		goto done;
+	}
+	ERR_clear_error();
+	while ((x = PEM_read_bio_X509(bio, NULL, signer_no_passphrase, NULL))) {
+		if (!sk_X509_push(certs, x)) {
+			X509_free(x);
+			cw_err_set(err, "out of memory");
+			goto done;
+		}
+		n++;
+	}
+	/* The end of the file reads as "no start line"; anything else is a broken certificate. */
+	if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {
+		cw_ossl_err(err, "%s: certificate %d does not parse", path, n + 1);
+		goto done;
+	}
+	ERR_clear_error();
+	if (n == 0) {
+		cw_err_set(err, "%s: no PEM certificate in it", path);
+		goto done;
+	}
+	rc = 0;
+done:
+	BIO_free(bio);
+	free(pem);
+	return rc;
+}
+
+/* The unencrypted private key of a PEM file, or NULL with err naming the file. */
+static EVP_PKEY *signer_read_key(const char *path, cw_err_t *err)
+{
+	char *pem = NULL;
+	size_t len = 0;
+	BIO *bio;
+	EVP_PKEY *key = NULL;
+	bool asked = false;
+
+	if (cw_file_read(path, SIGNER_PEM_MAX, &pem, &len, err) < 0) return NULL;
+	bio = BIO_new_mem_buf(pem, (int)len);	/* a read-only view: no copy of the key */
+	if (bio) key = PEM_read_bio_PrivateKey(bio, NULL, signer_no_passphrase, &asked);
+	BIO_free(bio);
+	cw_secret_free(pem, len + 1);
+	if (!key && asked) {
+		ERR_clear_error();
+		cw_err_set(err, "%s: the private key is encrypted; store it unencrypted (mode 0600) instead", path);
+	} else if (!key) {
+		cw_ossl_err(err, "%s: no PEM private key could be read", path);
+	}
+	return key;
+}
+
+int cw_profile_signer_load(const char *cert_path, const char *key_path, const char *chain_path,
+			   cw_profile_signer_t **out, cw_err_t *err)
+{
+	cw_profile_signer_t *s = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (!cert_path || !key_path) {
+		cw_err_set(err, "no profile-signing certificate or key file given");
+		return -1;
+	}
+	if (!(s = calloc(1, sizeof(*s))) || !(s->chain = sk_X509_new_null())) {
+		cw_err_set(err, "out of memory");
+		goto done;
+	}
+	if (signer_read_certs(cert_path, s->chain, err) < 0 ||
+	    (chain_path && signer_read_certs(chain_path, s->chain, err) < 0)) {
+		goto done;
+	}
+	s->cert = sk_X509_shift(s->chain);
+	if (!(s->key = signer_read_key(key_path, err))) goto done;
+	if (X509_check_private_key(s->cert, s->key) != 1) {
+		ERR_clear_error();
+		cw_err_set(err, "%s: the private key does not match the certificate in %s", key_path, cert_path);
+		goto done;
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+done:
+	cw_profile_signer_free(s);
+	return rc;
+}
+
+void cw_profile_signer_free(cw_profile_signer_t *s)
+{
+	if (!s) return;
+	X509_free(s->cert);
+	EVP_PKEY_free(s->key);
+	sk_X509_pop_free(s->chain, X509_free);
+	free(s);
+}
+
+/* Wipe the copy of the signed text that a CMS structure holds (it may hold a password). */
+static void cms_wipe_content(CMS_ContentInfo *cms)
+{
+	ASN1_OCTET_STRING **content = cms ? CMS_get0_content(cms) : NULL;
+
+	if (content && *content) {
+		OPENSSL_cleanse((void *)ASN1_STRING_get0_data(*content), (size_t)ASN1_STRING_length(*content));
+	}
+}
+
+int cw_profile_sign_with(const cw_profile_signer_t *s, const char *text, size_t len, unsigned char **der,
+			 size_t *der_len, cw_err_t *err)
+{
+	BIO *in = NULL;
+	CMS_ContentInfo *cms = NULL;
+	unsigned char *buf = NULL;
+	int n = 0, rc = -1;
+
+	*der = NULL;
+	*der_len = 0;
+	if (!s || !text || len == 0 || len > TB_MAX) {
+		cw_err_set(err, "no signer, or no profile of 1 to %d bytes to sign", TB_MAX);
+		return -1;
+	}
+	if (!(in = BIO_new_mem_buf(text, (int)len))) {
+		cw_ossl_err(err, "cannot sign the profile");
+		goto done;
+	}
+	/* CMS_BINARY: the bytes as they are, not S/MIME text (which would turn "\n" into "\r\n"). */
+	cms = CMS_sign(s->cert, s->key, s->chain, in, CMS_BINARY);
+	if (!cms || (n = i2d_CMS_ContentInfo(cms, &buf)) <= 0) {
+		cw_ossl_err(err, "cannot sign the profile");
+		goto done;
+	}
+	rc = der_copy(buf, n, der, der_len, err);
+done:
+	if (buf) OPENSSL_clear_free(buf, (size_t)n);
+	cms_wipe_content(cms);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	return rc;
+}
+
+/* ---- eduroam EAP metadata (.eap-config) ------------------------------------------------ */
+
+/*
+ * <tag format="format" encoding="base64">, the data on one line and nothing
+ * else in the element: the geteduroam apps for iOS (Data(base64Encoded:))
+ * and Android decode the text as it is, without skipping white space.
+ */
+static void eap_blob(tb_t *tb, int depth, const char *tag, const char *format, const unsigned char *data,
+		     size_t len)
+{
+	tb_indent(tb, depth);
+	tb_printf(tb, "<%s format=\"%s\" encoding=\"base64\">", tag, format);
+	tb_base64(tb, data, len, 0, "");
+	tb_printf(tb, "</%s>\n", tag);
+}
+
+/* The one AuthenticationMethod: EAP-TLS, trusting only the CA and the server name, the PKCS#12 as identity. */
+static void eap_tls_method(tb_t *tb, const cw_profile_in_t *in)
+{
+	tb_str(tb, "\t\t\t<AuthenticationMethod>\n\t\t\t\t<EAPMethod>\n\t\t\t\t\t<Type>13</Type>\n"
+	       "\t\t\t\t</EAPMethod>\n\t\t\t\t<ServerSideCredential>\n");
+	eap_blob(tb, 5, "CA", "X.509", in->ca_der, in->ca_der_len);
+	xml_element(tb, 5, "ServerID", "", in->server_name, "");
+	tb_str(tb, "\t\t\t\t</ServerSideCredential>\n\t\t\t\t<ClientSideCredential>\n");
+	/* The schema's order: OuterIdentity, ..., ClientCertificate, Passphrase. */
+	xml_element(tb, 5, "OuterIdentity", "", in->member, "");
+	eap_blob(tb, 5, "ClientCertificate", "PKCS12", in->p12, in->p12_len);
+	xml_element(tb, 5, "Passphrase", "", in->p12_password, "");
+	tb_str(tb, "\t\t\t\t</ClientSideCredential>\n\t\t\t</AuthenticationMethod>\n");
+}
+
+int cw_profile_eap_config(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err)
+{
+	tb_t tb;
+
+	builder_start(&tb, out, len, err);
+	if (check_names(in, true, true, err) < 0 || check_certs(in, err) < 0 ||
+	    check_password(in->p12_password, err) < 0) {
+		return -1;
+	}
+	/* No default namespace: CAT and letswifi-portal write none, and the apps match local names. */
+	tb_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	       "<EAPIdentityProviderList xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+	       "xsi:noNamespaceSchemaLocation=\"eap-metadata.xsd\">\n\t<EAPIdentityProvider ID=\"");
+	tb_xml(&tb, in->server_name);
+	/* The Android app requires ID, namespace and version; the Windows app uses ID as a domain name. */
+	tb_str(&tb, "\" namespace=\"urn:RFC4282:realm\" lang=\"en\" version=\"1\">\n\t\t<AuthenticationMethods>\n");
+	eap_tls_method(&tb, in);
+	tb_str(&tb, "\t\t</AuthenticationMethods>\n\t\t<CredentialApplicability>\n\t\t\t<IEEE80211>\n");
+	xml_element(&tb, 4, "SSID", "", in->ssid, "");
+	/* The apps skip an SSID without MinRSNProto, and one with TKIP. */
+	tb_str(&tb, "\t\t\t\t<MinRSNProto>CCMP</MinRSNProto>\n\t\t\t</IEEE80211>\n\t\t</CredentialApplicability>\n"
+	       "\t\t<ProviderInfo>\n");
+	xml_element(&tb, 3, "DisplayName", "", in->org, "");
+	xml_element(&tb, 3, "Description", "The member Wi-Fi network, with the certificate of ", in->member, ".");
+	tb_str(&tb, "\t\t</ProviderInfo>\n\t</EAPIdentityProvider>\n</EAPIdentityProviderList>\n");
 	return tb_finish(&tb, out, len);
 }
 
