@@ -264,7 +264,8 @@ static void policy_print(const char *ssid, const cw_guest_policy_t *p, bool json
 	if (cw_duration_format(p->grace, grace, sizeof(grace)) < 0) strcpy(grace, "?");
 	if (cw_duration_format(p->warn, warn, sizeof(warn)) < 0) strcpy(warn, "?");
 	if (!json) {
-		printf("SSID    %s\nperiod  %s\ngrace   %s\nwarn    %s\n", ssid, period, grace, warn);
+		printf("SSID         %s\nperiod       %s\ngrace        %s\nwarn         %s\nmembers see  %s\n", ssid,
+		       period, grace, warn, p->members_see ? "yes" : "no");
 		return;
 	}
 	json_init(&j, stdout);
@@ -273,6 +274,7 @@ static void policy_print(const char *ssid, const cw_guest_policy_t *p, bool json
 	json_kv_string(&j, "period", period);
 	json_kv_int(&j, "grace_seconds", p->grace);
 	json_kv_int(&j, "warn_seconds", p->warn);
+	json_kv_bool(&j, "members_see", p->members_see);
 	json_object_end(&j);
 	json_end(&j);
 }
@@ -284,11 +286,12 @@ static int psk_policy(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "grace", required_argument, NULL, 'g' },
 		{ "warn", required_argument, NULL, 'w' },
+		{ "members-see", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ssid = NULL, *period = NULL, *grace = NULL, *warn = NULL;
+	const char *ssid = NULL, *period = NULL, *grace = NULL, *warn = NULL, *see = NULL;
 	cw_guest_policy_t p;
 	cw_registry_t *reg;
 	bool json = false;
@@ -301,10 +304,14 @@ static int psk_policy(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'p') period = optarg;
 		if (c == 'g') grace = optarg;
 		if (c == 'w') warn = optarg;
+		if (c == 'm') see = optarg;
 		if (c == 'j') json = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
 	if (!ssid) return cli_usage(self, "--ssid is required");
+	if (see && strcmp(see, "yes") != 0 && strcmp(see, "no") != 0) {
+		return cli_usage(self, "--members-see takes yes or no (got \"%.20s\")", see);
+	}
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
 	if (cw_admin_guest_policy_get(reg, ssid, &p, &e) < 0) goto fail;
 	if ((period && cw_period_parse(period, &p.period, &e) < 0) ||
@@ -313,7 +320,8 @@ static int psk_policy(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		cw_registry_close(reg);
 		return cli_usage(self, "%s", e.msg);
 	}
-	if ((period || grace || warn) && cw_admin_guest_policy_set(reg, ssid, &p, &e) < 0) goto fail;
+	if (see) p.members_see = strcmp(see, "yes") == 0;
+	if ((period || grace || warn || see) && cw_admin_guest_policy_set(reg, ssid, &p, &e) < 0) goto fail;
 	cw_registry_close(reg);
 	policy_print(ssid, &p, json);
 	return EXIT_OK;
@@ -344,12 +352,16 @@ static const cli_cmd_t psk_cmds[] = {
 	  "                  - draws it on the terminal; FILE's directory must belong to root or you\n"
 	  "                  and not be writable by others\n"
 	  "  --json          as JSON\n" },
-	{ "policy", psk_policy, "psk policy --ssid SSID [--period monthly|weekly|Nd] [--grace DUR] [--warn DUR] [--json]",
+	{ "policy", psk_policy,
+	  "psk policy --ssid SSID [--period monthly|weekly|Nd] [--grace DUR] [--warn DUR] [--members-see yes|no] [--json]",
 	  "Show or set how a guest SSID's passphrase rotates; changes apply from the next rotation.\n\n"
 	  "  --period P   monthly (default), weekly, or N days (e.g. 14d)\n"
 	  "  --grace DUR  how long the previous passphrase is still served after its period (default 1d;\n"
 	  "               0 to 30d; units s, m, h, d, w)\n"
 	  "  --warn DUR   radiusd warns this long before the passphrase stops being served (default 1d)\n"
+	  "  --members-see yes|no\n"
+	  "               whether members see the passphrase in force on their enrollment page\n"
+	  "               (coworkctl enroll-broker; default no)\n"
 	  "  --json       as JSON\n" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1069,11 +1069,12 @@ int cw_admin_guest_policy_get(cw_registry_t *reg, const char *ssid, cw_guest_pol
 	p->grace = CW_GUEST_GRACE_DEFAULT;
 	p->warn = CW_GUEST_WARN_DEFAULT;
 	rc = cw_admin_query(reg, err, &st, "reading the passphrase policy",
-			    "SELECT period, grace, warn FROM guest_policy WHERE ssid = ?1", "t", ssid);
+			    "SELECT period, grace, warn, members_see FROM guest_policy WHERE ssid = ?1", "t", ssid);
 	if (rc <= 0) return rc;
 	rc = cw_period_parse((const char *)sqlite3_column_text(st, 0), &p->period, err);
 	p->grace = sqlite3_column_int64(st, 1);
 	p->warn = sqlite3_column_int64(st, 2);
+	p->members_see = sqlite3_column_int64(st, 3) != 0;
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1094,8 +1095,9 @@ static int policy_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		return -1;
 	}
 	return cw_admin_exec(reg, err, "writing the passphrase policy",
-			     "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn) VALUES (?1, ?2, ?3, ?4)", "ttii",
-			     a->ssid, period, a->p->grace, a->p->warn) < 0 ? -1 : 0;
+			     "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn, members_see)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5)", "ttiii",
+			     a->ssid, period, a->p->grace, a->p->warn, (int64_t)(a->p->members_see ? 1 : 0)) < 0 ? -1 : 0;
 }
 
 int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_guest_policy_t *p, cw_err_t *err)

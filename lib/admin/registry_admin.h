@@ -271,6 +271,7 @@ typedef struct cw_guest_policy {
 	cw_period_t	period;		//!< how long one passphrase is in force
 	int64_t		grace;		//!< seconds it is still served after its period
 	int64_t		warn;		//!< radiusd warns this long before the newest expires
+	bool		members_see;	//!< members' enrollment pages show the passphrase (enroll-broker)
 } cw_guest_policy_t;
 
 #define CW_GUEST_GRACE_MAX	(30 * 86400)
