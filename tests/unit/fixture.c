@@ -75,7 +75,9 @@ int fixture_setup(fixture_t *f)
 		goto fail;
 	plan.shared = 190;
 	plan.guest = 300;
-	if (cw_admin_vlan_set(f->admin, &plan, &e) < 0 ||
+	if (cw_registry_setting_set(f->admin, "org", "Test Space", &e) < 0 ||
+	    cw_registry_setting_set(f->admin, "server_name", "radius.test.example", &e) < 0 ||
+	    cw_admin_vlan_set(f->admin, &plan, &e) < 0 ||
 	    cw_admin_ssid_add(f->admin, "CoworkMembers", CW_SSID_MEMBER, f->now, &e) < 0 ||
 	    cw_admin_ssid_add(f->admin, "CoworkGuest", CW_SSID_GUEST, f->now, &e) < 0 ||
 	    cw_admin_ssid_add(f->admin, "Staff", CW_SSID_STAFF, f->now, &e) < 0 ||

@@ -8,6 +8,8 @@
  * Tenant acme (VLAN 100). Members: alice (acme), bob (no tenant).
  * Certificates: FX_ALICE (alice), FX_BOB (bob), valid from now - 1 h
  * for 30 days, subject "/O=Test/CN=<member>", issuer FX_ISSUER.
+ * Settings, as init makes them: org "Test Space", server_name
+ * "radius.test.example".
  */
 #ifndef COWORK_TEST_FIXTURE_H
 #define COWORK_TEST_FIXTURE_H
