@@ -3,6 +3,7 @@
  * statedir.c - the access-log part of a state directory, and the work in
  * STATE/log/ as log/'s owner (see statedir.h for why).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -214,6 +215,29 @@ static int become(const logdir_t *l, cw_err_t *err)
 	return 0;
 }
 
+/*
+ * In the child, before it becomes log/'s owner: close every socket the
+ * parent holds (the enroll-broker's listening socket), so that none goes
+ * with the work into radiusd's territory. Files stay: some work writes to
+ * a file the parent opened (log export --out). Best effort without /proc.
+ */
+static void close_sockets(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *ent;
+	struct stat st;
+
+	if (!d) return;
+	while ((ent = readdir(d)) != NULL) {
+		char *end;
+		long fd = strtol(ent->d_name, &end, 10);
+
+		if (*end || end == ent->d_name || fd <= 2 || fd == dirfd(d)) continue;
+		if (fstat((int)fd, &st) == 0 && S_ISSOCK(st.st_mode)) close((int)fd);
+	}
+	closedir(d);
+}
+
 static int child(const char *dir, const logdir_t *l, const statedir_log_opts_t *o, statedir_log_fn fn, void *arg,
 		 int out_fd)
 {
@@ -223,6 +247,7 @@ static int child(const char *dir, const logdir_t *l, const statedir_log_opts_t *
 	int rc;
 	const char *ctx = o->context ? o->context : "", *sep = o->context ? ": " : "";
 
+	close_sockets();
 	if (become(l, &e) < 0) return cli_fail("%s%s%s", ctx, sep, e.msg);
 	/* radiusd's user owns what it creates here; nobody else reads it. */
 	umask(l->become ? 027 : 077);
