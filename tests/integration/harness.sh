@@ -232,6 +232,20 @@ server_config() {
 		--libdir "$TMP/lib" --auth-port "$2" --acct-port "$(($2 + 1))" ${RADIUS_USER:+--user "$RADIUS_USER"}
 }
 
+# wait_started PID LOG PATTERN TENTHS: wait at most TENTHS tenths of a
+# second until LOG has a line matching PATTERN (0); 1 when PID ended first
+# or the time ran out.
+wait_started() {
+	ws_i=0
+	while [ $ws_i -lt "$4" ]; do
+		grep -q "$3" "$2" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+		ws_i=$((ws_i + 1))
+	done
+	return 1
+}
+
 # server_run [FLAGS]: start radiusd on $CONF in the foreground (default
 # flags "-f -l stdout": multi-threaded; "-X" for a debug run), waiting at
 # most 20 s until it is ready.
@@ -249,13 +263,7 @@ server_run() {
 		"$FREERADIUS" ${1:--f -l stdout} -d "$CONF" >"$server_log" 2>&1 &
 	fi
 	server_pid=$!
-	i=0
-	while [ $i -lt 200 ]; do
-		grep -q "Ready to process requests" "$server_log" 2>/dev/null && return 0
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_started "$server_pid" "$server_log" "Ready to process requests" 200 && return 0
 	diag "radiusd did not start"
 	server_log_tail
 	return 1
@@ -270,17 +278,23 @@ server_running() {
 	[ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null
 }
 
+# stop_pid PID TENTHS: SIGTERM to our child PID, SIGKILL after TENTHS tenths
+# of a second; its exit status.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	sp_i=0
+	while kill -0 "$1" 2>/dev/null && [ $sp_i -lt "$2" ]; do
+		sleep 0.1
+		sp_i=$((sp_i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 # Stop radiusd (SIGTERM, then SIGKILL after 5 s).
 server_stop() {
 	[ -n "$server_pid" ] || return 0
-	kill "$server_pid" 2>/dev/null
-	i=0
-	while kill -0 "$server_pid" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 "$server_pid" 2>/dev/null
-	wait "$server_pid" 2>/dev/null
+	stop_pid "$server_pid" 50
 	server_pid=
 }
 
