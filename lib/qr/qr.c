@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * qr.c - QR codes for the reception desk.
+ * qr.c - QR codes for the reception desk and the members' page.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -30,19 +30,15 @@ static bool dark(const QRcode *qr, int x, int y)
 	return qr->data[y * qr->width + x] & 1;
 }
 
-int qr_write_svg(FILE *f, const char *text, cw_err_t *err)
+/* The <svg> element of qr: one path, a rectangle per horizontal run of dark modules. */
+static void svg_element(FILE *f, const QRcode *qr)
 {
-	QRcode *qr = encode(text, err);
-	int size;
+	int size = qr->width + 2 * QUIET_ZONE;
 
-	if (!qr) return -1;
-	size = qr->width + 2 * QUIET_ZONE;
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""
 		   " shape-rendering=\"crispEdges\">\n"
 		   "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n<path fill=\"#000000\" d=\"",
 		size, size, size * 8, size * 8, size, size);
-	/* One rectangle per horizontal run of dark modules. */
 	for (int y = 0; y < size; y++) {
 		for (int x = 0; x < size; x++) {
 			int run = 0;
@@ -53,12 +49,31 @@ int qr_write_svg(FILE *f, const char *text, cw_err_t *err)
 		}
 	}
 	fputs("\"/>\n</svg>\n", f);
+}
+
+static int write_svg(FILE *f, const char *text, bool declaration, cw_err_t *err)
+{
+	QRcode *qr = encode(text, err);
+
+	if (!qr) return -1;
+	if (declaration) fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	svg_element(f, qr);
 	QRcode_free(qr);
 	if (ferror(f)) {
 		cw_err_set(err, "writing the QR code failed");
 		return -1;
 	}
 	return 0;
+}
+
+int qr_write_svg(FILE *f, const char *text, cw_err_t *err)
+{
+	return write_svg(f, text, true, err);
+}
+
+int qr_write_svg_element(FILE *f, const char *text, cw_err_t *err)
+{
+	return write_svg(f, text, false, err);
 }
 
 int qr_write_terminal(FILE *f, const char *text, cw_err_t *err)
