@@ -298,14 +298,18 @@ static int check_names(const cw_profile_in_t *in, bool server, bool org, cw_err_
 	return org ? cw_name_check_org(in->org, err) : 0;
 }
 
-/* What the files that embed the certificates need: names (org when asked), UUIDs, the CA, the PKCS#12. */
+/* The CA certificate and the PKCS#12, for the files that embed them. */
+static int check_certs(const cw_profile_in_t *in, cw_err_t *err)
+{
+	if (check_blob(in->ca_der, in->ca_der_len, CW_PROFILE_CERT_MAX, "CA certificate", err) < 0) return -1;
+	return check_blob(in->p12, in->p12_len, CW_PROFILE_P12_MAX, "PKCS#12", err);
+}
+
+/* What the files with UUIDs that embed the certificates need: names (org when asked), UUIDs, the CA, the PKCS#12. */
 static int check_embedding(const cw_profile_in_t *in, bool org, cw_err_t *err)
 {
-	if (check_names(in, true, org, err) < 0 || check_uuids(&in->uuids, err) < 0 ||
-	    check_blob(in->ca_der, in->ca_der_len, CW_PROFILE_CERT_MAX, "CA certificate", err) < 0) {
-		return -1;
-	}
-	return check_blob(in->p12, in->p12_len, CW_PROFILE_P12_MAX, "PKCS#12", err);
+	if (check_names(in, true, org, err) < 0 || check_uuids(&in->uuids, err) < 0) return -1;
+	return check_certs(in, err);
 }
 
 /* ---- lists, UUIDs, certificates ---------------------------------------------- */
@@ -470,20 +474,24 @@ static void tb_reverse_dns(tb_t *tb, const char *name)
 	}
 }
 
+/* <tag>prefix value suffix</tag> on a line of its own, the text escaped; tag is a literal. */
+static void xml_element(tb_t *tb, int depth, const char *tag, const char *prefix, const char *value,
+			const char *suffix)
+{
+	tb_indent(tb, depth);
+	tb_printf(tb, "<%s>", tag);
+	tb_xml(tb, prefix);
+	tb_xml(tb, value);
+	tb_xml(tb, suffix);
+	tb_printf(tb, "</%s>\n", tag);
+}
+
 /* <key>key</key> and a <string> of prefix, value and suffix, all escaped. */
 static void pl_string_affixed(tb_t *tb, int depth, const char *key, const char *prefix, const char *value,
 			      const char *suffix)
 {
-	tb_indent(tb, depth);
-	tb_str(tb, "<key>");
-	tb_xml(tb, key);
-	tb_str(tb, "</key>\n");
-	tb_indent(tb, depth);
-	tb_str(tb, "<string>");
-	tb_xml(tb, prefix);
-	tb_xml(tb, value);
-	tb_xml(tb, suffix);
-	tb_str(tb, "</string>\n");
+	xml_element(tb, depth, "key", "", key, "");
+	xml_element(tb, depth, "string", prefix, value, suffix);
 }
 
 /* <key>key</key> and a <string>, both escaped. */
@@ -550,14 +558,15 @@ static void pl_payload_tail(tb_t *tb, int depth, const cw_profile_in_t *in, cons
 	pl_int(tb, depth, "PayloadVersion", 1);
 }
 
-/* The PKCS#12 payload: no Password key, so the device asks for it on install. */
+/* The PKCS#12 payload: without a Password key, the device asks for it on install. */
 static void apple_pkcs12(tb_t *tb, const cw_profile_in_t *in)
 {
 	tb_str(tb, "\t\t<dict>\n");
+	if (in->apple_password) pl_string(tb, 3, "Password", in->p12_password);
 	pl_string_affixed(tb, 3, "PayloadCertificateFileName", "", in->member, ".p12");
 	pl_data(tb, 3, "PayloadContent", in->p12, in->p12_len);
-	pl_string(tb, 3, "PayloadDescription", "Your member certificate and key (the device asks for the "
-		  "PKCS#12 password you were given).");
+	pl_string(tb, 3, "PayloadDescription", in->apple_password ? "Your member certificate and key." :
+		  "Your member certificate and key (the device asks for the PKCS#12 password you were given).");
 	pl_string(tb, 3, "PayloadDisplayName", in->member);
 	pl_payload_tail(tb, 3, in, ".pkcs12", "com.apple.security.pkcs12", in->uuids.pkcs12);
 	tb_str(tb, "\t\t</dict>\n");
@@ -614,7 +623,9 @@ int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_
 	tb_t tb;
 
 	builder_start(&tb, out, len, err);
-	if (check_embedding(in, true, err) < 0) return -1;
+	if (check_embedding(in, true, err) < 0 || (in->apple_password && check_password(in->p12_password, err) < 0)) {
+		return -1;
+	}
 	tb_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
 	       "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n<dict>\n");
 	pl_key(&tb, 1, "PayloadContent");
@@ -635,6 +646,65 @@ int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_
 	pl_bool(&tb, 1, "PayloadRemovalDisallowed", false);
 	pl_payload_tail(&tb, 1, in, "", "Configuration", in->uuids.profile);
 	tb_str(&tb, "</dict>\n</plist>\n");
+	return tb_finish(&tb, out, len);
+}
+
+/* ---- eduroam EAP metadata (.eap-config) ------------------------------------------------ */
+
+/*
+ * <tag format="format" encoding="base64">, the data on one line and nothing
+ * else in the element: the geteduroam apps for iOS (Data(base64Encoded:))
+ * and Android decode the text as it is, without skipping white space.
+ */
+static void eap_blob(tb_t *tb, int depth, const char *tag, const char *format, const unsigned char *data,
+		     size_t len)
+{
+	tb_indent(tb, depth);
+	tb_printf(tb, "<%s format=\"%s\" encoding=\"base64\">", tag, format);
+	tb_base64(tb, data, len, 0, "");
+	tb_printf(tb, "</%s>\n", tag);
+}
+
+/* The one AuthenticationMethod: EAP-TLS, trusting only the CA and the server name, the PKCS#12 as identity. */
+static void eap_tls_method(tb_t *tb, const cw_profile_in_t *in)
+{
+	tb_str(tb, "\t\t\t<AuthenticationMethod>\n\t\t\t\t<EAPMethod>\n\t\t\t\t\t<Type>13</Type>\n"
+	       "\t\t\t\t</EAPMethod>\n\t\t\t\t<ServerSideCredential>\n");
+	eap_blob(tb, 5, "CA", "X.509", in->ca_der, in->ca_der_len);
+	xml_element(tb, 5, "ServerID", "", in->server_name, "");
+	tb_str(tb, "\t\t\t\t</ServerSideCredential>\n\t\t\t\t<ClientSideCredential>\n");
+	/* The schema's order: OuterIdentity, ..., ClientCertificate, Passphrase. */
+	xml_element(tb, 5, "OuterIdentity", "", in->member, "");
+	eap_blob(tb, 5, "ClientCertificate", "PKCS12", in->p12, in->p12_len);
+	xml_element(tb, 5, "Passphrase", "", in->p12_password, "");
+	tb_str(tb, "\t\t\t\t</ClientSideCredential>\n\t\t\t</AuthenticationMethod>\n");
+}
+
+int cw_profile_eap_config(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err)
+{
+	tb_t tb;
+
+	builder_start(&tb, out, len, err);
+	if (check_names(in, true, true, err) < 0 || check_certs(in, err) < 0 ||
+	    check_password(in->p12_password, err) < 0) {
+		return -1;
+	}
+	/* No default namespace: CAT and letswifi-portal write none, and the apps match local names. */
+	tb_str(&tb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	       "<EAPIdentityProviderList xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+	       "xsi:noNamespaceSchemaLocation=\"eap-metadata.xsd\">\n\t<EAPIdentityProvider ID=\"");
+	tb_xml(&tb, in->server_name);
+	/* The Android app requires ID, namespace and version; the Windows app uses ID as a domain name. */
+	tb_str(&tb, "\" namespace=\"urn:RFC4282:realm\" lang=\"en\" version=\"1\">\n\t\t<AuthenticationMethods>\n");
+	eap_tls_method(&tb, in);
+	tb_str(&tb, "\t\t</AuthenticationMethods>\n\t\t<CredentialApplicability>\n\t\t\t<IEEE80211>\n");
+	xml_element(&tb, 4, "SSID", "", in->ssid, "");
+	/* The apps skip an SSID without MinRSNProto, and one with TKIP. */
+	tb_str(&tb, "\t\t\t\t<MinRSNProto>CCMP</MinRSNProto>\n\t\t\t</IEEE80211>\n\t\t</CredentialApplicability>\n"
+	       "\t\t<ProviderInfo>\n");
+	xml_element(&tb, 3, "DisplayName", "", in->org, "");
+	xml_element(&tb, 3, "Description", "The member Wi-Fi network, with the certificate of ", in->member, ".");
+	tb_str(&tb, "\t\t</ProviderInfo>\n\t</EAPIdentityProvider>\n</EAPIdentityProviderList>\n");
 	return tb_finish(&tb, out, len);
 }
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * profile.h - device onboarding files for a member certificate: an Apple
- * configuration profile, a NetworkManager keyfile, a wpa_supplicant network
- * block, a Windows WLAN profile and the exact settings for Android and
- * Windows.
+ * configuration profile (and its signature), an eduroam .eap-config, a
+ * NetworkManager keyfile, a wpa_supplicant network block, a Windows WLAN
+ * profile and the exact settings for Android and Windows.
  *
  * Pure functions: every builder takes a cw_profile_in_t and returns
- * malloc'd, NUL-terminated text; nothing here touches a file. Some outputs
- * hold the PKCS#12 password (cw_profile_file_is_secret says which): the
+ * malloc'd, NUL-terminated text; nothing here touches a file except
+ * cw_profile_signer_load, which reads the signer's files. Some outputs
+ * hold the PKCS#12 password (each builder's comment says so): the
  * caller frees every output with cw_secret_free(text, len) (ca.h), which
  * wipes it.
  * Buffers that grew while building are wiped before they are freed.
@@ -75,7 +76,8 @@ typedef struct cw_profile_in {
 	size_t			ca_der_len;
 	const unsigned char	*p12;		//!< the member's PKCS#12, as written to MEMBER.p12
 	size_t			p12_len;
-	const char		*p12_password;	//!< its password (only the Linux files hold it)
+	const char		*p12_password;	//!< its password (the Linux files and .eap-config hold it)
+	bool			apple_password;	//!< the Apple profile holds p12_password too (false: the device asks)
 	const char		*p12_path;	//!< absolute path of MEMBER.p12 (wpa_supplicant)
 	const char		*ca_path;	//!< absolute path of MEMBER-ca.crt (wpa_supplicant)
 	const char		*ca_file;	//!< file name of the CA copy, for the instructions
@@ -86,15 +88,32 @@ typedef struct cw_profile_in {
 
 /*
  * Apple configuration profile (plist XML): a com.apple.security.pkcs12
- * payload with the PKCS#12 (without its password: the device asks for it),
+ * payload with the PKCS#12 (without its password: the device asks for it;
+ * with it as Password when apple_password is set, for self-enrollment, so
+ * that the device installs it without asking: the profile is then secret),
  * a com.apple.security.root payload with the CA, and a com.apple.wifi.managed
  * payload for the SSID (WPA2/WPA3 enterprise, AutoJoin, EAP-TLS, trusting
  * only the CA payload and the server name, the PKCS#12 as identity). The
  * PayloadIdentifiers are derived from the server name and the member id, so
  * that a renewed profile replaces the old one on the device.
- * Reads member, org, ssid, server_name, ca_der, p12, uuids.
+ * Reads member, org, ssid, server_name, ca_der, p12, uuids, apple_password
+ * (and p12_password when that is set).
  */
 int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err);
+
+/*
+ * eduroam EAP metadata (.eap-config, the format of GEANT's CAT and of
+ * geteduroam's letswifi-portal), which the geteduroam apps for Android,
+ * iOS, Windows and Linux install: one EAPIdentityProvider (ID = the server
+ * name, namespace urn:RFC4282:realm, version 1) with one EAP-TLS method
+ * trusting only the CA and the server name (ServerID), the PKCS#12 as
+ * ClientCertificate with its password as Passphrase (so that the app
+ * installs it without asking) and the member id as OuterIdentity; the SSID
+ * with MinRSNProto CCMP; the org as DisplayName. Binary data is base64 on
+ * one line. It holds the PKCS#12 password.
+ * Reads member, org, ssid, server_name, ca_der, p12, p12_password.
+ */
+int cw_profile_eap_config(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err);
 
 /*
  * NetworkManager keyfile: self-contained (CA and PKCS#12 embedded as

@@ -143,6 +143,41 @@ static const char *plist_value(const char *text, const char *key, int n, char *b
 	return buf;
 }
 
+/*
+ * The text of the n-th (from 0) element <tag ...>text</tag> into buf;
+ * fails the test when absent.
+ */
+static const char *element_text(const char *text, const char *tag, int n, char *buf, size_t len)
+{
+	char open[64], close[64];
+	const char *p = text, *s, *e;
+
+	snprintf(open, sizeof(open), "<%s", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	for (int i = 0; i <= n; i++) {
+		do {
+			p = strstr(p, open);
+			if (!p) fail_msg("no %d-th <%s>", n, tag);
+			p += strlen(open);
+		} while (*p != '>' && *p != ' ');
+	}
+	s = strchr(p, '>') + 1;
+	e = strstr(s, close);
+	assert_non_null(e);
+	assert_true((size_t)(e - s) < len);
+	memcpy(buf, s, (size_t)(e - s));
+	buf[e - s] = '\0';
+	return buf;
+}
+
+/* a stands before b in text, both present. */
+static void assert_order(const char *text, const char *a, const char *b)
+{
+	const char *pa = strstr(text, a), *pb = strstr(text, b);
+
+	if (!pa || !pb || pa > pb) fail_msg("\"%s\" does not stand before \"%s\"", a, b);
+}
+
 /* Base64 of data on one line, as NetworkManager's data: form holds it. */
 static char *base64(const unsigned char *data, size_t len)
 {
@@ -328,6 +363,152 @@ static void apple__character_xml_cannot_carry__is_refused(void **state)
 
 	in.org = "Space \xef\xbf\xbe";	/* U+FFFE */
 	assert_refused(cw_profile_apple, &in, "XML cannot carry");
+}
+
+static void apple__password_flag__puts_it_into_the_pkcs12_payload(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+	char v[256];
+	size_t len;
+	char *t;
+
+	in.apple_password = true;
+	t = build(cw_profile_apple, &in, &len);
+	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), PASSWORD);
+	/* In the PKCS#12 payload, which Apple's tools write in key order: Password first. */
+	assert_order(t, "<key>Password</key>", "<string>com.apple.security.pkcs12</string>");
+	assert_order(t, "<key>Password</key>", "<key>PayloadCertificateFileName</key>");
+	assert_lacks(t, "asks for the PKCS#12 password");
+	free_text(t, len);
+	in.p12_password = "a&b<c>'d";
+	t = build(cw_profile_apple, &in, &len);
+	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
+	free_text(t, len);
+}
+
+static void apple__password_flag_with_a_bad_password__is_refused(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+	size_t len;
+	char *t;
+
+	in.apple_password = true;
+	in.p12_password = NULL;
+	assert_refused(cw_profile_apple, &in, "1 to 128");
+	in.p12_password = "two words";
+	assert_refused(cw_profile_apple, &in, "cannot carry");
+	/* Without the flag the password is not read at all, as before. */
+	in.apple_password = false;
+	t = build(cw_profile_apple, &in, &len);
+	assert_lacks(t, "<key>Password</key>");
+	free_text(t, len);
+}
+
+/* ---- eduroam .eap-config ------------------------------------------------------------- */
+
+static void eap_config__one_tls_method_as_the_apps_read_it(void **state)
+{
+	fixture_t *f = *state;
+	char *ca = base64(f->ca_der, f->ca_der_len), *p12 = base64(f->p12, sizeof(f->p12));
+	char v[4096];
+	size_t len;
+	char *t = build(cw_profile_eap_config, &f->in, &len);
+
+	assert_has(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<EAPIdentityProviderList ");
+	assert_has(t, "<EAPIdentityProvider ID=\"" SERVER "\" namespace=\"urn:RFC4282:realm\" lang=\"en\" "
+		   "version=\"1\">");
+	/* As CAT and letswifi-portal write it: no default namespace. */
+	assert_lacks(t, "xmlns=");
+	assert_string_equal(element_text(t, "Type", 0, v, sizeof(v)), "13");
+	assert_has(t, "<CA format=\"X.509\" encoding=\"base64\">");
+	assert_string_equal(element_text(t, "CA", 0, v, sizeof(v)), ca);
+	assert_string_equal(element_text(t, "ServerID", 0, v, sizeof(v)), SERVER);
+	assert_string_equal(element_text(t, "OuterIdentity", 0, v, sizeof(v)), "alice");
+	assert_has(t, "<ClientCertificate format=\"PKCS12\" encoding=\"base64\">");
+	assert_string_equal(element_text(t, "ClientCertificate", 0, v, sizeof(v)), p12);
+	assert_string_equal(element_text(t, "Passphrase", 0, v, sizeof(v)), PASSWORD);
+	assert_string_equal(element_text(t, "SSID", 0, v, sizeof(v)), "CoworkMembers");
+	assert_string_equal(element_text(t, "MinRSNProto", 0, v, sizeof(v)), "CCMP");
+	assert_string_equal(element_text(t, "DisplayName", 0, v, sizeof(v)), "Demo Space");
+	assert_has(t, "<Description>The member Wi-Fi network, with the certificate of alice.</Description>");
+	/* The schema's order. */
+	assert_order(t, "<AuthenticationMethods>", "<CredentialApplicability>");
+	assert_order(t, "<CredentialApplicability>", "<ProviderInfo>");
+	assert_order(t, "<EAPMethod>", "<ServerSideCredential>");
+	assert_order(t, "<ServerSideCredential>", "<ClientSideCredential>");
+	assert_order(t, "<CA ", "<ServerID>");
+	assert_order(t, "<OuterIdentity>", "<ClientCertificate ");
+	assert_order(t, "<ClientCertificate ", "<Passphrase>");
+	assert_order(t, "<DisplayName>", "<Description>");
+	/* Exactly one of each. */
+	assert_null(strstr(strstr(t, "<AuthenticationMethod>") + 1, "<AuthenticationMethod>"));
+	assert_null(strstr(strstr(t, "<IEEE80211>") + 1, "<IEEE80211>"));
+	free(ca);
+	free(p12);
+	free_text(t, len);
+}
+
+static void eap_config__every_value_is_xml_escaped(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+	char v[256];
+	size_t len;
+	char *t;
+
+	in.org = "A&B <Co> \"Q\" 'x'";
+	in.ssid = "M&<>\"'";
+	in.p12_password = "a&b<c>'d";
+	t = build(cw_profile_eap_config, &in, &len);
+	assert_string_equal(element_text(t, "SSID", 0, v, sizeof(v)), "M&amp;&lt;&gt;&quot;&apos;");
+	assert_string_equal(element_text(t, "DisplayName", 0, v, sizeof(v)),
+			    "A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;");
+	assert_string_equal(element_text(t, "Passphrase", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
+	assert_lacks(t, "M&<");
+	assert_lacks(t, "A&B");
+	free_text(t, len);
+	in = f->in;
+	in.ssid = "\xe4\xbc\x9a";	/* UTF-8 as it is */
+	t = build(cw_profile_eap_config, &in, &len);
+	assert_has(t, "<SSID>\xe4\xbc\x9a</SSID>");
+	free_text(t, len);
+}
+
+static void eap_config__what_it_cannot_write__is_refused(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+
+	in.org = "Space \xef\xbf\xbf";	/* U+FFFF */
+	assert_refused(cw_profile_eap_config, &in, "XML cannot carry");
+	in.org = NULL;
+	assert_refused(cw_profile_eap_config, &in, "organisation name");
+	in = f->in;
+	in.p12_password = NULL;
+	assert_refused(cw_profile_eap_config, &in, "1 to 128");
+	/* Some XML readers trim the text of an element: no space at all. */
+	in.p12_password = " leading";
+	assert_refused(cw_profile_eap_config, &in, "cannot carry");
+	in = f->in;
+	in.ca_der = NULL;
+	assert_refused(cw_profile_eap_config, &in, "CA certificate is empty");
+	in = f->in;
+	in.p12_len = CW_PROFILE_P12_MAX + 1;
+	assert_refused(cw_profile_eap_config, &in, "PKCS#12");
+}
+
+static void eap_config__needs_no_uuids(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_in_t in = f->in;
+	size_t len;
+	char *t;
+
+	memset(&in.uuids, 0, sizeof(in.uuids));
+	t = build(cw_profile_eap_config, &in, &len);
+	free_text(t, len);
 }
 
 /* ---- NetworkManager ----------------------------------------------------------------- */
@@ -532,7 +713,7 @@ static void android_text__settings_to_enter(void **state)
 
 static const builder_t all_builders[] = {
 	cw_profile_apple, cw_profile_nm, cw_profile_wpa_supplicant, cw_profile_windows_xml, cw_profile_windows_text,
-	cw_profile_android_text,
+	cw_profile_android_text, cw_profile_eap_config,
 };
 #define NBUILDERS (sizeof(all_builders) / sizeof(all_builders[0]))
 
@@ -561,7 +742,7 @@ static void builders_that_name_the_server__refuse_a_bad_one(void **state)
 {
 	fixture_t *f = *state;
 	const builder_t fns[] = { cw_profile_apple, cw_profile_nm, cw_profile_wpa_supplicant, cw_profile_windows_xml,
-				  cw_profile_android_text };
+				  cw_profile_android_text, cw_profile_eap_config };
 	char long_name[300];
 	cw_profile_in_t in = f->in;
 
@@ -628,6 +809,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(apple__payload_data_is_the_exact_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(apple__every_string_is_xml_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(apple__character_xml_cannot_carry__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(apple__password_flag__puts_it_into_the_pkcs12_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(apple__password_flag_with_a_bad_password__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(eap_config__one_tls_method_as_the_apps_read_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(eap_config__every_value_is_xml_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(eap_config__what_it_cannot_write__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(eap_config__needs_no_uuids, setup, teardown),
 		cmocka_unit_test_setup_teardown(nm__keys_blobs_and_password, setup, teardown),
 		cmocka_unit_test_setup_teardown(nm__ssid_plain_or_as_byte_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(nm__id_uses_keyfile_escapes, setup, teardown),
