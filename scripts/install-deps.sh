@@ -6,6 +6,7 @@ set -eu
 
 # python3, python3-gi, gir1.2-nm-1.0: tests/integration/profiles.sh reads the onboarding
 # files with python3's parsers and with NetworkManager's own keyfile reader (libnm).
+# libmicrohttpd-dev: the HTTP server of the enrollment service cowork-enroll (enroll/).
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
@@ -14,7 +15,7 @@ set -eu
 packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
-	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev eapoltest
+	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev libmicrohttpd-dev eapoltest
 	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils
 	python3 python3-gi gir1.2-nm-1.0
