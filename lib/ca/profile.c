@@ -25,12 +25,15 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "ca.h"
+#include "ca_internal.h"
+#include "fileio.h"
 #include "names.h"
 #include "profile.h"
 #include "rand.h"
@@ -423,6 +426,18 @@ int cw_cert_thumbprint_sha1(const unsigned char *der, size_t len, char out[CW_TH
 	return 0;
 }
 
+/* A malloc'd copy of the n bytes an i2d function gave, for the caller to free(). 0, or -1 with err. */
+static int der_copy(const unsigned char *buf, int n, unsigned char **der, size_t *der_len, cw_err_t *err)
+{
+	if (!(*der = malloc((size_t)n))) {
+		cw_err_set(err, "out of memory");
+		return -1;
+	}
+	memcpy(*der, buf, (size_t)n);
+	*der_len = (size_t)n;
+	return 0;
+}
+
 int cw_cert_pem_to_der(const char *pem, size_t len, unsigned char **der, size_t *der_len, cw_err_t *err)
 {
 	BIO *bio = NULL;
@@ -442,13 +457,7 @@ int cw_cert_pem_to_der(const char *pem, size_t len, unsigned char **der, size_t 
 		cw_err_set(err, "cannot DER-encode the CA certificate");
 		goto done;
 	}
-	if (!(*der = malloc((size_t)n))) {
-		cw_err_set(err, "out of memory");
-		goto done;
-	}
-	memcpy(*der, buf, (size_t)n);
-	*der_len = (size_t)n;
-	rc = 0;
+	rc = der_copy(buf, n, der, der_len, err);
 done:
 	OPENSSL_free(buf);
 	X509_free(x);
@@ -647,6 +656,179 @@ int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_
 	pl_payload_tail(&tb, 1, in, "", "Configuration", in->uuids.profile);
 	tb_str(&tb, "</dict>\n</plist>\n");
 	return tb_finish(&tb, out, len);
+}
+
+/* ---- signed configuration profiles ---------------------------------------------------- */
+
+#define SIGNER_PEM_MAX	(1024 * 1024)	//!< a certificate chain or a key file
+
+struct cw_profile_signer {
+	X509		*cert;		//!< the signing certificate
+	EVP_PKEY	*key;		//!< its private key
+	STACK_OF(X509)	*chain;		//!< the certificates after it in its file, then the chain file's
+};
+
+/* PEM passphrase callback: never prompt; flags that one was wanted. */
+static int signer_no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	if (asked) *(bool *)asked = true;
+	return -1;
+}
+
+/*
+ * Push every certificate of the PEM file at path onto certs, in file order
+ * (other PEM blocks are skipped). A file without one, or with one that does
+ * not parse, is refused. 0, or -1 with err naming the file.
+ */
+static int signer_read_certs(const char *path, STACK_OF(X509) *certs, cw_err_t *err)
+{
+	char *pem = NULL;
+	size_t len = 0;
+	BIO *bio = NULL;
+	X509 *x;
+	int n = 0, rc = -1;
+
+	if (cw_file_read(path, SIGNER_PEM_MAX, &pem, &len, err) < 0) return -1;
+	if (!(bio = BIO_new_mem_buf(pem, (int)len))) {
+		cw_ossl_err(err, "%s: cannot read it", path);
+		goto done;
+	}
+	ERR_clear_error();
+	while ((x = PEM_read_bio_X509(bio, NULL, signer_no_passphrase, NULL))) {
+		if (!sk_X509_push(certs, x)) {
+			X509_free(x);
+			cw_err_set(err, "out of memory");
+			goto done;
+		}
+		n++;
+	}
+	/* The end of the file reads as "no start line"; anything else is a broken certificate. */
+	if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {
+		cw_ossl_err(err, "%s: certificate %d does not parse", path, n + 1);
+		goto done;
+	}
+	ERR_clear_error();
+	if (n == 0) {
+		cw_err_set(err, "%s: no PEM certificate in it", path);
+		goto done;
+	}
+	rc = 0;
+done:
+	BIO_free(bio);
+	free(pem);
+	return rc;
+}
+
+/* The unencrypted private key of a PEM file, or NULL with err naming the file. */
+static EVP_PKEY *signer_read_key(const char *path, cw_err_t *err)
+{
+	char *pem = NULL;
+	size_t len = 0;
+	BIO *bio;
+	EVP_PKEY *key = NULL;
+	bool asked = false;
+
+	if (cw_file_read(path, SIGNER_PEM_MAX, &pem, &len, err) < 0) return NULL;
+	bio = BIO_new_mem_buf(pem, (int)len);	/* a read-only view: no copy of the key */
+	if (bio) key = PEM_read_bio_PrivateKey(bio, NULL, signer_no_passphrase, &asked);
+	BIO_free(bio);
+	cw_secret_free(pem, len + 1);
+	if (!key && asked) {
+		ERR_clear_error();
+		cw_err_set(err, "%s: the private key is encrypted; store it unencrypted (mode 0600) instead", path);
+	} else if (!key) {
+		cw_ossl_err(err, "%s: no PEM private key could be read", path);
+	}
+	return key;
+}
+
+int cw_profile_signer_load(const char *cert_path, const char *key_path, const char *chain_path,
+			   cw_profile_signer_t **out, cw_err_t *err)
+{
+	cw_profile_signer_t *s = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (!cert_path || !key_path) {
+		cw_err_set(err, "no profile-signing certificate or key file given");
+		return -1;
+	}
+	if (!(s = calloc(1, sizeof(*s))) || !(s->chain = sk_X509_new_null())) {
+		cw_err_set(err, "out of memory");
+		goto done;
+	}
+	if (signer_read_certs(cert_path, s->chain, err) < 0 ||
+	    (chain_path && signer_read_certs(chain_path, s->chain, err) < 0)) {
+		goto done;
+	}
+	s->cert = sk_X509_shift(s->chain);
+	if (!(s->key = signer_read_key(key_path, err))) goto done;
+	if (X509_check_private_key(s->cert, s->key) != 1) {
+		ERR_clear_error();
+		cw_err_set(err, "%s: the private key does not match the certificate in %s", key_path, cert_path);
+		goto done;
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+done:
+	cw_profile_signer_free(s);
+	return rc;
+}
+
+void cw_profile_signer_free(cw_profile_signer_t *s)
+{
+	if (!s) return;
+	X509_free(s->cert);
+	EVP_PKEY_free(s->key);
+	sk_X509_pop_free(s->chain, X509_free);
+	free(s);
+}
+
+/* Wipe the copy of the signed text that a CMS structure holds (it may hold a password). */
+static void cms_wipe_content(CMS_ContentInfo *cms)
+{
+	ASN1_OCTET_STRING **content = cms ? CMS_get0_content(cms) : NULL;
+
+	if (content && *content) {
+		OPENSSL_cleanse((void *)ASN1_STRING_get0_data(*content), (size_t)ASN1_STRING_length(*content));
+	}
+}
+
+int cw_profile_sign_with(const cw_profile_signer_t *s, const char *text, size_t len, unsigned char **der,
+			 size_t *der_len, cw_err_t *err)
+{
+	BIO *in = NULL;
+	CMS_ContentInfo *cms = NULL;
+	unsigned char *buf = NULL;
+	int n = 0, rc = -1;
+
+	*der = NULL;
+	*der_len = 0;
+	if (!s || !text || len == 0 || len > TB_MAX) {
+		cw_err_set(err, "no signer, or no profile of 1 to %d bytes to sign", TB_MAX);
+		return -1;
+	}
+	if (!(in = BIO_new_mem_buf(text, (int)len))) {
+		cw_ossl_err(err, "cannot sign the profile");
+		goto done;
+	}
+	/* CMS_BINARY: the bytes as they are, not S/MIME text (which would turn "\n" into "\r\n"). */
+	cms = CMS_sign(s->cert, s->key, s->chain, in, CMS_BINARY);
+	if (!cms || (n = i2d_CMS_ContentInfo(cms, &buf)) <= 0) {
+		cw_ossl_err(err, "cannot sign the profile");
+		goto done;
+	}
+	rc = der_copy(buf, n, der, der_len, err);
+done:
+	if (buf) OPENSSL_clear_free(buf, (size_t)n);
+	cms_wipe_content(cms);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	return rc;
 }
 
 /* ---- eduroam EAP metadata (.eap-config) ------------------------------------------------ */

@@ -102,6 +102,39 @@ typedef struct cw_profile_in {
 int cw_profile_apple(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err);
 
 /*
+ * Signing a configuration profile, so that Apple devices show it as
+ * verified rather than "Unverified": a CMS (PKCS#7) SignedData with the
+ * profile as attached content, DER-encoded, as `openssl smime -sign
+ * -nodetach -binary -outform der` makes it, with the signer's chain.
+ * A long-running service loads the signer once.
+ */
+typedef struct cw_profile_signer cw_profile_signer_t;
+
+/*
+ * Load a signer from PEM files: cert_path holds the signing certificate,
+ * optionally followed by its chain (a "fullchain.pem"); key_path its
+ * unencrypted private key (an encrypted one is refused, never prompted
+ * for); chain_path, or NULL, more chain certificates. Every certificate
+ * after the first goes into each signature. Symbolic links are refused
+ * (cw_file_read). Returns 0 with *signer set (free it with
+ * cw_profile_signer_free), or -1 with err naming the file.
+ */
+int cw_profile_signer_load(const char *cert_path, const char *key_path, const char *chain_path,
+			   cw_profile_signer_t **signer, cw_err_t *err);
+
+/*
+ * Sign text (a profile from cw_profile_apple, 1 byte to 1 MiB) with
+ * signer: *der is the DER SignedData, its content exactly text. *der is
+ * malloc'd and holds text (which may hold a password): free it with
+ * cw_secret_free(*der, *der_len). 0, or -1 with err.
+ */
+int cw_profile_sign_with(const cw_profile_signer_t *signer, const char *text, size_t len, unsigned char **der,
+			 size_t *der_len, cw_err_t *err);
+
+/* Free a signer (its key is OpenSSL's to wipe). Accepts NULL. */
+void cw_profile_signer_free(cw_profile_signer_t *signer);
+
+/*
  * eduroam EAP metadata (.eap-config, the format of GEANT's CAT and of
  * geteduroam's letswifi-portal), which the geteduroam apps for Android,
  * iOS, Windows and Linux install: one EAPIdentityProvider (ID = the server

@@ -20,10 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include "ca.h"
 #include "profile.h"
@@ -38,6 +42,7 @@ typedef struct {
 	size_t			ca_der_len;
 	unsigned char		p12[300];	//!< the builders treat it as opaque bytes
 	cw_profile_in_t		in;
+	char			dir[64];	//!< the signer's files (setup_signer), or ""
 } fixture_t;
 
 typedef int (*builder_t)(const cw_profile_in_t *in, char **out, size_t *len, cw_err_t *err);
@@ -66,10 +71,23 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The files setup_signer writes into f->dir. */
+static const char *const signer_files[] = {
+	"ca.pem", "signer.pem", "signer.key", "full.pem", "member.key", "encrypted.key", "nocert.pem",
+};
+
 static int teardown(void **state)
 {
 	fixture_t *f = *state;
+	char path[128];
 
+	if (f->dir[0]) {
+		for (size_t i = 0; i < sizeof(signer_files) / sizeof(signer_files[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", f->dir, signer_files[i]);
+			unlink(path);
+		}
+		rmdir(f->dir);
+	}
 	cw_ca_free(f->ca);
 	free(f->ca_der);
 	free(f);
@@ -337,22 +355,39 @@ static void apple__payload_data_is_the_exact_bytes(void **state)
 	free_text(t, len);
 }
 
+/* An org, an SSID and a password that need every escape XML has, and how they must read in XML. */
+#define HOSTILE_ORG		"A&B <Co> \"Q\" 'x'"
+#define HOSTILE_ORG_XML		"A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;"
+#define HOSTILE_SSID		"M&<>\"'"
+#define HOSTILE_SSID_XML	"M&amp;&lt;&gt;&quot;&apos;"
+#define HOSTILE_PASSWORD	"a&b<c>'d"	/* no '"': check_password refuses it */
+#define HOSTILE_PASSWORD_XML	"a&amp;b&lt;c&gt;&apos;d"
+
+/* fn's text for base with the hostile org, SSID and password; none of them appears unescaped. */
+static char *build_hostile(const cw_profile_in_t *base, builder_t fn, size_t *len)
+{
+	cw_profile_in_t in = *base;
+	char *t;
+
+	in.org = HOSTILE_ORG;
+	in.ssid = HOSTILE_SSID;
+	in.p12_password = HOSTILE_PASSWORD;
+	t = build(fn, &in, len);
+	assert_lacks(t, "M&<");
+	assert_lacks(t, "A&B");
+	assert_lacks(t, "a&b");
+	return t;
+}
+
 static void apple__every_string_is_xml_escaped(void **state)
 {
 	fixture_t *f = *state;
-	cw_profile_in_t in = f->in;
 	char v[256];
 	size_t len;
-	char *t;
+	char *t = build_hostile(&f->in, cw_profile_apple, &len);
 
-	in.org = "A&B <Co> \"Q\" 'x'";
-	in.ssid = "M&<>\"'";
-	t = build(cw_profile_apple, &in, &len);
-	assert_string_equal(plist_value(t, "SSID_STR", 0, v, sizeof(v)), "M&amp;&lt;&gt;&quot;&apos;");
-	assert_string_equal(plist_value(t, "PayloadOrganization", 0, v, sizeof(v)),
-			    "A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;");
-	assert_lacks(t, "M&<");
-	assert_lacks(t, "A&B");
+	assert_string_equal(plist_value(t, "SSID_STR", 0, v, sizeof(v)), HOSTILE_SSID_XML);
+	assert_string_equal(plist_value(t, "PayloadOrganization", 0, v, sizeof(v)), HOSTILE_ORG_XML);
 	free_text(t, len);
 }
 
@@ -381,9 +416,8 @@ static void apple__password_flag__puts_it_into_the_pkcs12_payload(void **state)
 	assert_order(t, "<key>Password</key>", "<key>PayloadCertificateFileName</key>");
 	assert_lacks(t, "asks for the PKCS#12 password");
 	free_text(t, len);
-	in.p12_password = "a&b<c>'d";
-	t = build(cw_profile_apple, &in, &len);
-	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
+	t = build_hostile(&in, cw_profile_apple, &len);
+	assert_string_equal(plist_value(t, "Password", 0, v, sizeof(v)), HOSTILE_PASSWORD_XML);
 	free_text(t, len);
 }
 
@@ -456,20 +490,12 @@ static void eap_config__every_value_is_xml_escaped(void **state)
 	cw_profile_in_t in = f->in;
 	char v[256];
 	size_t len;
-	char *t;
+	char *t = build_hostile(&f->in, cw_profile_eap_config, &len);
 
-	in.org = "A&B <Co> \"Q\" 'x'";
-	in.ssid = "M&<>\"'";
-	in.p12_password = "a&b<c>'d";
-	t = build(cw_profile_eap_config, &in, &len);
-	assert_string_equal(element_text(t, "SSID", 0, v, sizeof(v)), "M&amp;&lt;&gt;&quot;&apos;");
-	assert_string_equal(element_text(t, "DisplayName", 0, v, sizeof(v)),
-			    "A&amp;B &lt;Co&gt; &quot;Q&quot; &apos;x&apos;");
-	assert_string_equal(element_text(t, "Passphrase", 0, v, sizeof(v)), "a&amp;b&lt;c&gt;&apos;d");
-	assert_lacks(t, "M&<");
-	assert_lacks(t, "A&B");
+	assert_string_equal(element_text(t, "SSID", 0, v, sizeof(v)), HOSTILE_SSID_XML);
+	assert_string_equal(element_text(t, "DisplayName", 0, v, sizeof(v)), HOSTILE_ORG_XML);
+	assert_string_equal(element_text(t, "Passphrase", 0, v, sizeof(v)), HOSTILE_PASSWORD_XML);
 	free_text(t, len);
-	in = f->in;
 	in.ssid = "\xe4\xbc\x9a";	/* UTF-8 as it is */
 	t = build(cw_profile_eap_config, &in, &len);
 	assert_has(t, "<SSID>\xe4\xbc\x9a</SSID>");
@@ -509,6 +535,305 @@ static void eap_config__needs_no_uuids(void **state)
 	memset(&in.uuids, 0, sizeof(in.uuids));
 	t = build(cw_profile_eap_config, &in, &len);
 	free_text(t, len);
+}
+
+/* ---- signed profiles ------------------------------------------------------------------- */
+
+#define SIGNER_NAME	"enroll.demo.test"
+#define VERIFY_AT	(NOW + 86400)	/* every certificate of the fixture is valid then */
+
+/* f->dir/name, into a buffer of the caller's. */
+static const char *signer_path(const fixture_t *f, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", f->dir, name);
+	return buf;
+}
+
+static void write_file(const fixture_t *f, const char *name, const char *data)
+{
+	char path[128];
+	FILE *fp = fopen(signer_path(f, name, path, sizeof(path)), "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, strlen(data), fp), strlen(data));
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* key_pem again, encrypted with AES-256-CBC under "secret". */
+static char *encrypt_key(const char *key_pem)
+{
+	BIO *in = BIO_new_mem_buf(key_pem, -1), *out = BIO_new(BIO_s_mem());
+	EVP_PKEY *key = PEM_read_bio_PrivateKey(in, NULL, NULL, NULL);
+	char *data = NULL, *copy;
+	long n;
+
+	assert_non_null(key);
+	assert_int_equal(PEM_write_bio_PrivateKey(out, key, EVP_aes_256_cbc(), (unsigned char *)"secret", 6, NULL, NULL),
+			 1);
+	n = BIO_get_mem_data(out, &data);
+	copy = strndup(data, (size_t)n);
+	assert_non_null(copy);
+	EVP_PKEY_free(key);
+	BIO_free(in);
+	BIO_free(out);
+	return copy;
+}
+
+/*
+ * setup, then a signing certificate as a web service would have one (the
+ * CA's server profile: EKU serverAuth, digitalSignature) and the files:
+ * ca.pem, signer.pem/.key, full.pem (signer then CA), member.key (another
+ * key), encrypted.key (the signer's, encrypted), nocert.pem.
+ */
+static int setup_signer(void **state)
+{
+	fixture_t *f;
+	cw_issued_t signer = { 0 }, member = { 0 };
+	char *ca_pem = NULL, *ca_key = NULL, *full, *enc;
+	size_t ca_len = 0, key_len = 0;
+	cw_err_t e;
+
+	setup(state);
+	f = *state;
+	snprintf(f->dir, sizeof(f->dir), "%s/test_profile.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(cw_ca_export(f->ca, &ca_pem, &ca_len, &ca_key, &key_len, &e), 0);
+	assert_int_equal(cw_ca_issue_server(f->ca, SIGNER_NAME, 365, NOW, &signer, &e), 0);
+	assert_int_equal(cw_ca_issue_member(f->ca, "bob", 365, 0, NOW, &member, &e), 0);
+	write_file(f, "ca.pem", ca_pem);
+	write_file(f, "signer.pem", signer.cert_pem);
+	write_file(f, "signer.key", signer.key_pem);
+	write_file(f, "member.key", member.key_pem);
+	write_file(f, "nocert.pem", "-----BEGIN NOTHING-----\nAAAA\n-----END NOTHING-----\n");
+	full = malloc(signer.cert_pem_len + ca_len + 1);
+	assert_non_null(full);
+	memcpy(full, signer.cert_pem, signer.cert_pem_len);
+	memcpy(full + signer.cert_pem_len, ca_pem, ca_len + 1);
+	write_file(f, "full.pem", full);
+	enc = encrypt_key(signer.key_pem);
+	write_file(f, "encrypted.key", enc);
+	free(enc);
+	free(full);
+	free(ca_pem);
+	cw_secret_free(ca_key, key_len);
+	cw_issued_clear(&signer);
+	cw_issued_clear(&member);
+	return 0;
+}
+
+/* Load the signer from f->dir's files (chain NULL: none); it must succeed. */
+static cw_profile_signer_t *load_signer(const fixture_t *f, const char *cert, const char *key, const char *chain)
+{
+	char c[128], k[128], ch[128];
+	cw_profile_signer_t *s = NULL;
+	cw_err_t e = { "" };
+
+	if (cw_profile_signer_load(signer_path(f, cert, c, sizeof(c)), signer_path(f, key, k, sizeof(k)),
+				   chain ? signer_path(f, chain, ch, sizeof(ch)) : NULL, &s, &e) != 0) {
+		fail_msg("signer_load refused: %s", e.msg);
+	}
+	assert_non_null(s);
+	return s;
+}
+
+/* The Apple profile with its password, signed by s; *text and *der for the caller to free. */
+static void sign_profile(const fixture_t *f, const cw_profile_signer_t *s, char **text, size_t *text_len,
+			 unsigned char **der, size_t *der_len)
+{
+	cw_profile_in_t in = f->in;
+	cw_err_t e = { "" };
+
+	in.apple_password = true;
+	*text = build(cw_profile_apple, &in, text_len);
+	if (cw_profile_sign_with(s, *text, *text_len, der, der_len, &e) != 0) fail_msg("sign refused: %s", e.msg);
+	assert_non_null(*der);
+}
+
+/*
+ * CMS_verify of der against the fixture's CA alone (any purpose: a TLS
+ * server certificate signs profiles), at VERIFY_AT. The verified content
+ * goes into *content (malloc'd, NUL-terminated). 1 when it verifies.
+ */
+static int verify_with_ca(const fixture_t *f, const unsigned char *der, size_t der_len, char **content,
+			  size_t *content_len)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)der_len);
+	X509_STORE *store = X509_STORE_new();
+	X509 *ca;
+	BIO *out = BIO_new(BIO_s_mem());
+	char *data = NULL;
+	long n;
+	int ok;
+
+	assert_non_null(cms);
+	assert_true(p == der + der_len);
+	p = f->ca_der;
+	ca = d2i_X509(NULL, &p, (long)f->ca_der_len);
+	assert_non_null(ca);
+	assert_int_equal(X509_STORE_add_cert(store, ca), 1);
+	X509_STORE_set_purpose(store, X509_PURPOSE_ANY);
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), (time_t)VERIFY_AT);
+	ok = CMS_verify(cms, NULL, store, NULL, out, CMS_BINARY);
+	ERR_clear_error();
+	n = BIO_get_mem_data(out, &data);
+	*content = malloc((size_t)n + 1);
+	assert_non_null(*content);
+	memcpy(*content, data, (size_t)n);
+	(*content)[n] = '\0';
+	*content_len = (size_t)n;
+	BIO_free(out);
+	X509_free(ca);
+	X509_STORE_free(store);
+	CMS_ContentInfo_free(cms);
+	return ok;
+}
+
+/*
+ * The number of certificates der carries (an attached SignedData of data),
+ * checking that its one signer is SIGNER_NAME's certificate, among them.
+ */
+static int signed_cert_count(const unsigned char *der, size_t der_len)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)der_len);
+	STACK_OF(CMS_SignerInfo) *infos;
+	STACK_OF(X509) *certs;
+	int n, signers = 0;
+
+	assert_non_null(cms);
+	assert_int_equal(OBJ_obj2nid(CMS_get0_type(cms)), NID_pkcs7_signed);
+	assert_int_equal(OBJ_obj2nid(CMS_get0_eContentType(cms)), NID_pkcs7_data);
+	assert_int_equal(CMS_is_detached(cms), 0);
+	infos = CMS_get0_SignerInfos(cms);
+	assert_int_equal(sk_CMS_SignerInfo_num(infos), 1);
+	certs = CMS_get1_certs(cms);
+	assert_non_null(certs);
+	n = sk_X509_num(certs);
+	for (int i = 0; i < n; i++) {
+		X509 *x = sk_X509_value(certs, i);
+
+		if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(infos, 0), x) == 0) {
+			assert_int_equal(X509_check_host(x, SIGNER_NAME, 0, 0, NULL), 1);
+			signers++;
+		}
+	}
+	assert_int_equal(signers, 1);
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+	return n;
+}
+
+static void sign__attached_signed_data_that_verifies_against_the_ca(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_signer_t *s = load_signer(f, "signer.pem", "signer.key", "ca.pem");
+	unsigned char *der;
+	size_t text_len, der_len, content_len;
+	char *text, *content;
+
+	sign_profile(f, s, &text, &text_len, &der, &der_len);
+	assert_int_equal(verify_with_ca(f, der, der_len, &content, &content_len), 1);
+	/* The embedded content is the profile, byte for byte (no CRLF). */
+	assert_int_equal(content_len, text_len);
+	assert_memory_equal(content, text, text_len);
+	/* The signer's certificate and the chain file's CA. */
+	assert_int_equal(signed_cert_count(der, der_len), 2);
+	cw_secret_free(content, content_len);
+	cw_secret_free(der, der_len);
+	free_text(text, text_len);
+	cw_profile_signer_free(s);
+}
+
+static void sign__an_altered_profile__does_not_verify(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_signer_t *s = load_signer(f, "signer.pem", "signer.key", "ca.pem");
+	unsigned char *der, *at;
+	size_t text_len, der_len, content_len;
+	char *text, *content;
+
+	sign_profile(f, s, &text, &text_len, &der, &der_len);
+	at = memmem(der, der_len, "<string>alice</string>", 22);
+	assert_non_null(at);
+	at[8] = 'A';
+	assert_int_equal(verify_with_ca(f, der, der_len, &content, &content_len), 0);
+	free(content);
+	cw_secret_free(der, der_len);
+	free_text(text, text_len);
+	cw_profile_signer_free(s);
+}
+
+static void sign__fullchain_file_needs_no_chain_file(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_signer_t *s = load_signer(f, "full.pem", "signer.key", NULL);
+	unsigned char *der;
+	size_t text_len, der_len, content_len;
+	char *text, *content;
+
+	sign_profile(f, s, &text, &text_len, &der, &der_len);
+	assert_int_equal(signed_cert_count(der, der_len), 2);
+	assert_int_equal(verify_with_ca(f, der, der_len, &content, &content_len), 1);
+	cw_secret_free(content, content_len);
+	cw_secret_free(der, der_len);
+	free_text(text, text_len);
+	cw_profile_signer_free(s);
+	/* Without a chain, the signature carries the signer's certificate alone. */
+	s = load_signer(f, "signer.pem", "signer.key", NULL);
+	sign_profile(f, s, &text, &text_len, &der, &der_len);
+	assert_int_equal(signed_cert_count(der, der_len), 1);
+	cw_secret_free(der, der_len);
+	free_text(text, text_len);
+	cw_profile_signer_free(s);
+}
+
+/* cw_profile_signer_load of f->dir's files must fail with a message holding part. */
+static void assert_signer_refused(const fixture_t *f, const char *cert, const char *key, const char *chain,
+				  const char *part)
+{
+	char c[128], k[128], ch[128];
+	cw_profile_signer_t *s = (cw_profile_signer_t *)1;
+	cw_err_t e = { "" };
+
+	assert_int_equal(cw_profile_signer_load(cert ? signer_path(f, cert, c, sizeof(c)) : NULL,
+						key ? signer_path(f, key, k, sizeof(k)) : NULL,
+						chain ? signer_path(f, chain, ch, sizeof(ch)) : NULL, &s, &e), -1);
+	assert_null(s);
+	if (!strstr(e.msg, part)) fail_msg("message \"%s\" lacks \"%s\"", e.msg, part);
+	assert_int_equal(ERR_peek_error(), 0);
+}
+
+static void signer_load__bad_files__are_refused(void **state)
+{
+	fixture_t *f = *state;
+
+	assert_signer_refused(f, "signer.pem", "member.key", NULL, "does not match the certificate");
+	assert_signer_refused(f, "signer.pem", "encrypted.key", NULL, "encrypted");
+	assert_signer_refused(f, "nocert.pem", "signer.key", NULL, "nocert.pem: no PEM certificate");
+	assert_signer_refused(f, "signer.pem", "signer.key", "nocert.pem", "nocert.pem: no PEM certificate");
+	assert_signer_refused(f, "signer.pem", "ca.pem", NULL, "ca.pem: no PEM private key");
+	assert_signer_refused(f, "missing.pem", "signer.key", NULL, "missing.pem");
+	assert_signer_refused(f, NULL, "signer.key", NULL, "no profile-signing certificate or key");
+	assert_signer_refused(f, "signer.pem", NULL, NULL, "no profile-signing certificate or key");
+	cw_profile_signer_free(NULL);
+}
+
+static void sign__nothing_to_sign__is_refused(void **state)
+{
+	fixture_t *f = *state;
+	cw_profile_signer_t *s = load_signer(f, "signer.pem", "signer.key", NULL);
+	unsigned char *der = (unsigned char *)"untouched";
+	size_t der_len = 1;
+	cw_err_t e = { "" };
+
+	assert_int_equal(cw_profile_sign_with(s, "", 0, &der, &der_len, &e), -1);
+	assert_null(der);
+	assert_int_equal(der_len, 0);
+	assert_int_equal(cw_profile_sign_with(NULL, "x", 1, &der, &der_len, &e), -1);
+	assert_int_equal(cw_profile_sign_with(s, NULL, 1, &der, &der_len, &e), -1);
+	assert_non_null(strstr(e.msg, "to sign"));
+	cw_profile_signer_free(s);
 }
 
 /* ---- NetworkManager ----------------------------------------------------------------- */
@@ -811,6 +1136,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(apple__character_xml_cannot_carry__is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(apple__password_flag__puts_it_into_the_pkcs12_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(apple__password_flag_with_a_bad_password__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(sign__attached_signed_data_that_verifies_against_the_ca, setup_signer,
+						teardown),
+		cmocka_unit_test_setup_teardown(sign__an_altered_profile__does_not_verify, setup_signer, teardown),
+		cmocka_unit_test_setup_teardown(sign__fullchain_file_needs_no_chain_file, setup_signer, teardown),
+		cmocka_unit_test_setup_teardown(signer_load__bad_files__are_refused, setup_signer, teardown),
+		cmocka_unit_test_setup_teardown(sign__nothing_to_sign__is_refused, setup_signer, teardown),
 		cmocka_unit_test_setup_teardown(eap_config__one_tls_method_as_the_apps_read_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(eap_config__every_value_is_xml_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(eap_config__what_it_cannot_write__is_refused, setup, teardown),
