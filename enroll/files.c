@@ -53,12 +53,16 @@ static int add_copy(store_file_t *files, unsigned *n, const char *name, const vo
 	return 0;
 }
 
-/* The signed form of the Apple profile in files[0] (replaces it). 0, or -1 with err. */
-static int sign_apple(store_file_t *f, const struct cw_profile_signer *signer, cw_err_t *err)
+/* The signed form (CMS, DER) of the Apple profile in f, in its place. 0, or -1 with err. */
+static int sign_apple(store_file_t *f, const cw_profile_signer_t *signer, cw_err_t *err)
 {
-	(void)f;
-	(void)signer;
-	(void)err;
+	unsigned char *der;
+	size_t der_len;
+
+	if (cw_profile_sign_with(signer, f->data, f->len, &der, &der_len, err) < 0) return -1;
+	store_file_clear(f);
+	f->data = (char *)der;
+	f->len = der_len;
 	return 0;
 }
 

@@ -545,11 +545,12 @@ int main(int argc, char **argv)
 	opts_t o;
 	server_t s;
 	char sock[4096], *tls_cert = NULL, *tls_key = NULL;
-	struct cw_profile_signer *signer = NULL;
+	cw_profile_signer_t *signer = NULL;
 	struct MHD_Daemon *d;
 	sigset_t sigs;
 	pthread_t wd;
 	int fd, sig;
+	cw_err_t e;
 
 	parse_opts(argc, argv, &o);
 	memset(&s, 0, sizeof(s));
@@ -563,7 +564,8 @@ int main(int argc, char **argv)
 		tls_cert = read_key_file(o.tls_cert);
 		tls_key = read_key_file(o.tls_key);
 	}
-	if (o.sign_cert) errx(1, "--sign-cert: signing is not built in yet");	/* SIGNER-TODO */
+	if (o.sign_cert && cw_profile_signer_load(o.sign_cert, o.sign_key, o.sign_chain, &signer, &e) < 0)
+		errx(1, "%s", e.msg);
 	fd = listen_on(o.listen);
 	if (o.user) {
 		drop_privileges(o.user);
@@ -610,6 +612,7 @@ int main(int argc, char **argv)
 	pthread_join(wd, NULL);
 	store_free(s.cfg.store);
 	rl_free(s.rl);
+	cw_profile_signer_free(signer);
 	if (tls_key) cw_wipe(tls_key, strlen(tls_key));
 	free(tls_key);
 	free(tls_cert);

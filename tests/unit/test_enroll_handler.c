@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -521,6 +522,48 @@ static void enroll__apple_is_a_mobileconfig_with_the_password(void **state)
 	done(&r, t);
 }
 
+/* Write text to a new file under /tmp; its path in path. */
+static void temp_file(char path[64], const char *text, size_t len)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/cowork-enroll-test.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static void enroll__apple_is_signed_when_a_signer_is_set(void **state)
+{
+	cw_ca_t *ca = NULL;
+	char *cert_pem, *key_pem, cert_path[64], key_path[64], *t;
+	size_t cert_len, key_len;
+	cw_profile_signer_t *signer = NULL;
+	enroll_resp_t r;
+	cw_err_t e;
+
+	(void)state;
+	assert_int_equal(cw_ca_generate("Signer", 30, 1700000000, &ca, &e), 0);
+	assert_int_equal(cw_ca_export(ca, &cert_pem, &cert_len, &key_pem, &key_len, &e), 0);
+	temp_file(cert_path, cert_pem, cert_len);
+	temp_file(key_path, key_pem, key_len);
+	assert_int_equal(cw_profile_signer_load(cert_path, key_path, NULL, &signer, &e), 0);
+	fx.cfg.signer = signer;
+	t = post(path("/e/%s/enroll", fx.token), "platform=apple", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.content_type, "application/x-apple-aspen-config");
+	assert_true(r.body_len > 2 && (unsigned char)r.body[0] == 0x30);	/* a DER SignedData... */
+	assert_non_null(memmem(r.body, r.body_len, "<plist", 6));		/* ...with the profile inside */
+	done(&r, t);
+	cw_profile_signer_free(signer);
+	unlink(cert_path);
+	unlink(key_path);
+	free(cert_pem);
+	cw_secret_free(key_pem, key_len);
+	cw_ca_free(ca);
+}
+
 static void enroll__eap_is_an_eap_config(void **state)
 {
 	enroll_resp_t r;
@@ -699,6 +742,7 @@ int main(void)
 		T(routing__methods_paths_and_forms),
 		T(headers__name_the_stylesheet_by_its_hash),
 		T(enroll__apple_is_a_mobileconfig_with_the_password),
+		T(enroll__apple_is_signed_when_a_signer_is_set),
 		T(enroll__eap_is_an_eap_config),
 		T(enroll__windows_shows_the_password_once_and_files_once),
 		T(enroll__linux_bundle_has_keyfile_and_wpa_supplicant),
