@@ -58,6 +58,7 @@ typedef struct opts {
 	const char	*user;
 	const char	*trust_proxy;
 	unsigned	max_connections;
+	unsigned	rate;		//!< requests per client: burst, and refill per minute
 } opts_t;
 
 /* --- logging ------------------------------------------------------------- */
@@ -390,6 +391,7 @@ static void usage(FILE *f)
 	      "                     [--tls-cert FILE --tls-key FILE]\n"
 	      "                     [--sign-cert FILE --sign-key FILE [--sign-chain FILE]]\n"
 	      "                     [--user USER] [--trust-proxy ADDR] [--max-connections N]\n"
+	      "                     [--rate-limit N]\n"
 	      "\n"
 	      "The members' enrollment web service: a member opens the link of `coworkctl invite\n"
 	      "create` and gets the Wi-Fi profile of a device (docs/enrollment.md).\n"
@@ -407,6 +409,8 @@ static void usage(FILE *f)
 	      "      --trust-proxy ADDR   the reverse proxy whose X-Forwarded-For (last hop) names\n"
 	      "                           the client\n"
 	      "      --max-connections N  connections at once (default 64)\n"
+	      "      --rate-limit N       requests per client address: N at once, then N a minute\n"
+	      "                           (default 30)\n"
 	      "  -h, --help               this help\n", f);
 }
 
@@ -423,7 +427,7 @@ static int parse_number(const char *s, long lo, long hi, long *v)
 static void parse_opts(int argc, char **argv, opts_t *o)
 {
 	enum { O_BROKER = 256, O_LISTEN, O_URL, O_TLS_CERT, O_TLS_KEY, O_SIGN_CERT, O_SIGN_KEY, O_SIGN_CHAIN, O_USER,
-	       O_TRUST, O_MAXCONN };
+	       O_TRUST, O_MAXCONN, O_RATE };
 	static const struct option lo[] = {
 		{ "state-dir", required_argument, NULL, 'd' }, { "broker", required_argument, NULL, O_BROKER },
 		{ "listen", required_argument, NULL, O_LISTEN }, { "url", required_argument, NULL, O_URL },
@@ -431,13 +435,14 @@ static void parse_opts(int argc, char **argv, opts_t *o)
 		{ "sign-cert", required_argument, NULL, O_SIGN_CERT }, { "sign-key", required_argument, NULL, O_SIGN_KEY },
 		{ "sign-chain", required_argument, NULL, O_SIGN_CHAIN }, { "user", required_argument, NULL, O_USER },
 		{ "trust-proxy", required_argument, NULL, O_TRUST },
-		{ "max-connections", required_argument, NULL, O_MAXCONN }, { "help", no_argument, NULL, 'h' },
+		{ "max-connections", required_argument, NULL, O_MAXCONN }, { "rate-limit", required_argument, NULL, O_RATE },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long n;
 	int c;
 
-	*o = (opts_t){ .max_connections = DEFAULT_MAX_CONNECTIONS };
+	*o = (opts_t){ .max_connections = DEFAULT_MAX_CONNECTIONS, .rate = RL_BURST };
 	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->state = optarg; break;
@@ -454,6 +459,10 @@ static void parse_opts(int argc, char **argv, opts_t *o)
 		case O_MAXCONN:
 			if (parse_number(optarg, 1, 10000, &n) < 0) errx(2, "--max-connections: a number from 1 to 10000");
 			o->max_connections = (unsigned)n;
+			break;
+		case O_RATE:
+			if (parse_number(optarg, 1, 100000, &n) < 0) errx(2, "--rate-limit: a number from 1 to 100000");
+			o->rate = (unsigned)n;
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -572,7 +581,7 @@ int main(int argc, char **argv)
 	} else if (geteuid() == 0) {
 		errx(1, "refusing to serve as root: give --user (the service's own user, cowork-enroll)");
 	}
-	if (!(s.rl = rl_new(RL_BURST, RL_PER_MINUTE)) || !(s.cfg.store = store_new())) errx(1, "out of memory");
+	if (!(s.rl = rl_new(o.rate, o.rate)) || !(s.cfg.store = store_new())) errx(1, "out of memory");
 	s.cfg = (enroll_cfg_t){ .broker = broker_fn, .broker_ctx = &s, .signer = signer, .store = s.cfg.store,
 				.now = wall_clock, .log = handler_log };
 	struct MHD_OptionItem tls_opts[] = {

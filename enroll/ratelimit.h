@@ -19,7 +19,7 @@
 
 #define RL_SLOTS	4096
 #define RL_BURST	30	//!< requests a client may make at once
-#define RL_PER_MINUTE	30	//!< and then on average
+#define RL_PER_MINUTE	30	//!< and then on average (cowork-enroll --rate-limit sets both)
 
 typedef struct ratelimit ratelimit_t;
 
