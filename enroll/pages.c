@@ -36,12 +36,14 @@ const char PAGES_STYLE[] =
 	"button{font:inherit;font-size:1.1rem;font-weight:600;padding:.8rem 1.2rem;border:0;border-radius:.5rem;"
 	"background:#1a56db;color:#fff;width:100%;cursor:pointer}"
 	"button.lost{background:#fff;color:#b42318;border:1px solid #b42318;font-size:.85rem;padding:.2rem .6rem;"
-	"width:auto;font-weight:400}"
+	"width:auto;font-weight:400;white-space:nowrap}"
 	"button.danger{background:#b42318}"
 	"form.inline{margin:0}"
-	".switch a{display:inline-block;margin:.2rem .8rem .2rem 0}"
-	"table{border-collapse:collapse;width:100%;font-size:.9rem}"
-	"td,th{text-align:left;padding:.35rem .4rem;border-bottom:1px solid #e2e8f0;vertical-align:top}"
+	".switch a{display:block;margin:.3rem 0}"
+	"ul.devices{list-style:none;padding:0;margin:0}"
+	"ul.devices li{display:flex;justify-content:space-between;align-items:center;gap:.75rem;"
+	"padding:.5rem 0;border-bottom:1px solid #e2e8f0}"
+	"p{margin:.4rem 0}"
 	".pw{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.35rem;letter-spacing:.05em;"
 	"background:#fff7e6;padding:.5rem .75rem;border-radius:.4rem;word-break:break-all}"
 	".muted{color:#64748b;font-size:.9rem}"
@@ -222,8 +224,7 @@ static void devices(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 		hb_str(hb, "</section>\n");
 		return;
 	}
-	hb_str(hb, T("<table><tr><th>シリアル</th><th>状態</th><th>有効期限</th><th>最終接続</th><th>種類</th><th></th></tr>",
-		     "<table><tr><th>Serial</th><th>State</th><th>Expires</th><th>Last seen</th><th>Type</th><th></th></tr>"));
+	hb_str(hb, "<ul class=\"devices\">");
 	for (unsigned i = 0; i < a->ndevices; i++) {
 		const broker_device_t *d = &a->devices[i];
 
@@ -233,17 +234,19 @@ static void devices(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 		} else {
 			(void)cw_snprintf(t2, sizeof(t2), "%s", T("なし", "never"));
 		}
-		hb_tpl(hb, "<tr><td class=\"serial\">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		       d->serial, state_text(pc, d->state), t1, t2, plat_short(pc, d->platform));
+		hb_tpl(hb, "<li><div><span class=\"serial\">%s</span> <strong>%s</strong> %s<br>", d->serial,
+		       state_text(pc, d->state), plat_short(pc, d->platform));
+		hb_tpl(hb, T("<span class=\"muted\">有効期限 %s・最終接続 %s</span></div>",
+			     "<span class=\"muted\">expires %s · last seen %s</span></div>"), t1, t2);
 		if (strcmp(d->state, "active") == 0) {
 			form_open(hb, pc, "lost", "inline");
 			hidden(hb, "serial", d->serial);
 			hb_str(hb, T("<button type=\"submit\" class=\"lost\">紛失した</button></form>",
 				     "<button type=\"submit\" class=\"lost\">Lost</button></form>"));
 		}
-		hb_str(hb, "</td></tr>");
+		hb_str(hb, "</li>");
 	}
-	hb_str(hb, "</table>");
+	hb_str(hb, "</ul>");
 	hb_str(hb, T("<p class=\"muted\">端末をなくしたときは「紛失した」を押してください。その端末は接続できなくなります。</p>",
 		     "<p class=\"muted\">If a device is lost, press “Lost”: it can no longer connect.</p>"));
 	hb_str(hb, "</section>\n");
@@ -282,10 +285,10 @@ static void guests(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 		const broker_guest_t *g = &a->guests[i];
 
 		fmt_time(g->valid_until, t, sizeof(t));
-		hb_tpl(hb, T("<p>SSID: <strong>%s</strong><br>パスワード: <span class=\"pw\">%s</span><br>"
-			     "<span class=\"muted\">%s まで有効</span></p>",
-			     "<p>SSID: <strong>%s</strong><br>Passphrase: <span class=\"pw\">%s</span><br>"
-			     "<span class=\"muted\">valid until %s</span></p>"),
+		hb_tpl(hb, T("<p>SSID: <strong>%s</strong></p><p>パスワード:</p><p class=\"pw\">%s</p>"
+			     "<p class=\"muted\">%s まで有効</p>",
+			     "<p>SSID: <strong>%s</strong></p><p>Passphrase:</p><p class=\"pw\">%s</p>"
+			     "<p class=\"muted\">valid until %s</p>"),
 		       g->ssid, g->passphrase, t);
 		guest_qr(hb, g);
 	}

@@ -9,6 +9,8 @@ set -eu
 # libmicrohttpd-dev: the HTTP server of the enrollment service cowork-enroll (enroll/).
 # python3-lxml, python3-cryptography: tests/tools/check_eapconfig.py and check_mobileconfig.py
 # validate the self-enrollment files against an XSD and open their PKCS#12.
+# chromium, chromium-driver, python3-selenium, fonts-ipafont-gothic: tests/integration/enroll_browser.sh
+# opens the enrollment pages in a real headless browser (and screenshots them, Japanese included).
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
@@ -21,6 +23,7 @@ packages="
 	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils
 	python3 python3-gi gir1.2-nm-1.0 python3-lxml python3-cryptography
+	chromium chromium-driver python3-selenium fonts-ipafont-gothic
 	strace clang libclang-rt-14-dev
 	groff-base man-db
 	debhelper dpkg-dev fakeroot devscripts

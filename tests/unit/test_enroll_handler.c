@@ -300,8 +300,8 @@ static void landing__lists_devices_with_a_lost_button_and_guest_qr(void **state)
 	const char *lost;
 
 	(void)state;
-	assert_non_null(strstr(t, "<td class=\"serial\">1a2b3c</td><td>active</td>"));
-	assert_non_null(strstr(t, "<td class=\"serial\">99aa</td><td>not set up</td>"));
+	assert_non_null(strstr(t, "<span class=\"serial\">1a2b3c</span> <strong>active</strong> Apple"));
+	assert_non_null(strstr(t, "<span class=\"serial\">99aa</span> <strong>not set up</strong>"));
 	/* One lost button: for the active device only. */
 	assert_non_null(lost = strstr(t, "name=\"serial\" value=\"1a2b3c\""));
 	assert_null(strstr(t, "name=\"serial\" value=\"99aa\""));
