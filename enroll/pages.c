@@ -459,6 +459,14 @@ int page_bundle(const page_ctx_t *pc, const broker_answer_t *a, plat_t p, const 
 	return hb_finish(&hb, out, len);
 }
 
+/* A link back to the member's page, then the end of the section and of the page. */
+static void back_and_finish(hb_t *hb, const page_ctx_t *pc)
+{
+	hb_printf(hb, "<p><a href=\"/e/%s?lang=%s\">%s</a></p></section>\n", pc->token, lang_code(pc->lang),
+		  T("戻る", "Back"));
+	tail(hb);
+}
+
 int page_lost_confirm(const page_ctx_t *pc, const broker_device_t *d, char **out, size_t *len)
 {
 	hb_t hb = HB_INIT;
@@ -476,10 +484,7 @@ int page_lost_confirm(const page_ctx_t *pc, const broker_device_t *d, char **out
 	hidden(&hb, "confirm", "yes");
 	hb_str(&hb, T("<button type=\"submit\" class=\"danger\">無効にする</button></form>",
 		      "<button type=\"submit\" class=\"danger\">Revoke it</button></form>"));
-	hb_tpl(&hb, "<p><a href=\"/e/%s?lang=%s\">", pc->token, lang_code(pc->lang));
-	hb_str(&hb, T("戻る", "Back"));
-	hb_str(&hb, "</a></p></section>\n");
-	tail(&hb);
+	back_and_finish(&hb, pc);
 	return hb_finish(&hb, out, len);
 }
 
@@ -494,9 +499,6 @@ int page_lost_done(const page_ctx_t *pc, const char *serial, char **out, size_t 
 		      "<h1>The device's certificate is revoked</h1><section><p>Device <span class=\"serial\">%s</span> "
 		      "can no longer connect.</p>"),
 	       serial);
-	hb_tpl(&hb, "<p><a href=\"/e/%s?lang=%s\">", pc->token, lang_code(pc->lang));
-	hb_str(&hb, T("戻る", "Back"));
-	hb_str(&hb, "</a></p></section>\n");
-	tail(&hb);
+	back_and_finish(&hb, pc);
 	return hb_finish(&hb, out, len);
 }
