@@ -17,9 +17,9 @@ enroll_skip_without_broker
 
 # link MEMBER DEVICES: a new invitation's link; its id in $INVITE.
 link() {
-	cowork invite create "$1" --devices "$2" --url http://enroll.test >"$TMP/invite.out" 2>&1 || return 1
+	cowork invite create "$1" --devices "$2" --url https://enroll.test >"$TMP/invite.out" 2>&1 || return 1
 	INVITE=$(sed -n 's/^invitation \([0-9]*\) .*/\1/p' "$TMP/invite.out")
-	sed -n 's|^url: http://enroll.test||p' "$TMP/invite.out"
+	sed -n 's|^url: https://enroll.test||p' "$TMP/invite.out"
 }
 
 # get NAME PATH [curl args]: GET into $TMP/NAME.body, headers into $TMP/NAME.hdr; prints the status.
@@ -113,33 +113,52 @@ cowork invite revoke "$CAROL_ID" >/dev/null || not_ok "invite revoke carol"
 "$SQLITE3" "$STATE/registry.db" "UPDATE invite SET created_at = 1000, expires_at = 2000 WHERE id = $DAVE_ID" ||
 	not_ok "move dave's invitation into the past"
 UNKNOWN=/e/$("$PY" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))')
-n=0
-for l in "$UNKNOWN" "$DAVE" "$CAROL" "$BOB" /e/not-a-token; do
-	n=$((n + 1))
-	s=$(get "refused$n" "$l" -A "$UA_ANDROID" -H 'Accept-Language: en')
-	echo "$s" >"$TMP/refused$n.status"
-	grep -v '^Date:' "$TMP/refused$n.hdr" >"$TMP/refused$n.hdr.nodate"
-done
-uniform=yes
-for i in 2 3 4 5; do
-	cmp -s "$TMP/refused1.body" "$TMP/refused$i.body" || uniform="no: body $i differs"
-	cmp -s "$TMP/refused1.status" "$TMP/refused$i.status" || uniform="no: status $i differs"
-	cmp -s "$TMP/refused1.hdr.nodate" "$TMP/refused$i.hdr.nodate" || uniform="no: headers $i differ"
-done
-if [ "$uniform" = yes ] && [ "$(cat "$TMP/refused1.status")" = 404 ]; then
-	ok "unknown, expired, revoked, exhausted and malformed links: the same 404, byte for byte"
-else
-	not_ok "unknown, expired, revoked, exhausted and malformed links: the same 404, byte for byte" "$uniform" \
-		"statuses: $(cat "$TMP"/refused*.status | tr '\n' ' ')"
-fi
-s=$(post refused-post "$CAROL/enroll" 'platform=eap' -A "$UA_ANDROID" -H 'Accept-Language: en')
-s2=$(post refused-post2 "$UNKNOWN/enroll" 'platform=eap' -A "$UA_ANDROID" -H 'Accept-Language: en')
-if [ "$s" = 404 ] && [ "$s2" = 404 ] && cmp -s "$TMP/refused-post.body" "$TMP/refused-post2.body"; then
-	ok "a revoked and an unknown link's POST get the same refusal"
-else
-	not_ok "a revoked and an unknown link's POST get the same refusal" "statuses $s $s2"
-fi
+MALFORMED=/e/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB
 
+# same_answers DESC NAME...: the answers NAME (status, headers but Date, body) are all alike, and 404.
+same_answers() {
+	sa_desc=$1
+	shift
+	sa_first=$1
+	sa_diff=
+	for sa in "$@"; do
+		grep -v '^Date:' "$TMP/$sa.hdr" >"$TMP/$sa.hdr.nodate"
+		cmp -s "$TMP/$sa_first.body" "$TMP/$sa.body" || sa_diff="$sa_diff $sa: body differs;"
+		cmp -s "$TMP/$sa_first.hdr.nodate" "$TMP/$sa.hdr.nodate" || sa_diff="$sa_diff $sa: headers differ;"
+	done
+	if [ -z "$sa_diff" ] && head -n 1 "$TMP/$sa_first.hdr" | grep -q '^HTTP/1.1 404 '; then
+		ok "$sa_desc"
+	else
+		not_ok "$sa_desc" "$sa_diff" "$(head -n 1 "$TMP/$sa_first.hdr")"
+	fi
+}
+
+# Opening the link: an exhausted one still shows the member's page; the others are one refusal.
+n=0
+for l in "$UNKNOWN" "$DAVE" "$CAROL" "$MALFORMED"; do
+	n=$((n + 1))
+	get "open$n" "$l" -A "$UA_ANDROID" -H 'Accept-Language: en' >/dev/null
+done
+same_answers "opening unknown, expired, revoked and malformed links: one 404, byte for byte" open1 open2 open3 open4
+s=$(get open-used "$BOB" -A "$UA_ANDROID" -H 'Accept-Language: en')
+status "a used-up link still opens the member's page" 200 "$s"
+has "... which says no device is left and offers none" "has set up all its devices" "$TMP/open-used.body"
+lacks "... and has no enroll form" 'action="/e/[^"]*/enroll"' "$TMP/open-used.body"
+# Enrolling: unknown, expired, revoked, exhausted and malformed are one refusal.
+n=0
+for l in "$UNKNOWN" "$DAVE" "$CAROL" "$BOB" "$MALFORMED"; do
+	n=$((n + 1))
+	post "collect$n" "$l/enroll" 'platform=eap&lang=en' -A "$UA_ANDROID" -H 'Accept-Language: en' >/dev/null
+done
+same_answers "enrolling with unknown, expired, revoked, exhausted and malformed links: one 404, byte for byte" \
+	collect1 collect2 collect3 collect4 collect5
+
+# The answers were one; the broker's audit knows each reason.
+cowork invite events >"$TMP/events.out" 2>&1
+for why in unknown expired revoked exhausted; do
+	has "... while the broker's audit records the refusal as $why" "refused +$why" "$TMP/events.out"
+done
+lacks "a malformed token never reaches the broker" "malformed" "$TMP/events.out"
 # --- limits -------------------------------------------------------------------------
 long=$(head -c 600 /dev/zero | tr '\0' a)
 status "a 600-byte URL: 414" 414 "$(get long "/e/$long")"

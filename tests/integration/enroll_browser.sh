@@ -30,9 +30,10 @@ trap 'enroll_stop; finish' EXIT
 broker_start || { not_ok "the broker starts"; exit 1; }
 enroll_start $HTTP "$TMP/enroll.log" --rate-limit 1000 || { not_ok "cowork-enroll starts"; exit 1; }
 server_start "$TMP/state" $RADIUS || { not_ok "radiusd starts"; exit 1; }
-cowork invite create alice --devices 2 --url "http://127.0.0.1:$HTTP" >"$TMP/invite.out" ||
+cowork invite create alice --devices 2 --url https://enroll.test >"$TMP/invite.out" ||
 	{ not_ok "invite create" "$(cat "$TMP/invite.out")"; exit 1; }
-LINK=$(sed -n 's/^url: //p' "$TMP/invite.out")
+# The public address of the link, served here on loopback.
+LINK=$(sed -n "s|^url: https://enroll.test|http://127.0.0.1:$HTTP|p" "$TMP/invite.out")
 ok "the service, the broker and radiusd run; alice has a link for 2 devices"
 
 # visit NAME UA LANG EXPECT: the browser's visit; the downloaded file's path in $FILE.

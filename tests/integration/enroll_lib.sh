@@ -9,9 +9,9 @@ PY=/usr/bin/python3
 TOOLS=$top_srcdir/tests/tools
 UA_IPHONE="Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 UA_ANDROID="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"
-# As root the service runs as radiusd's user (it refuses to serve as root);
-# the broker is told to let that user in.
-SERVICE_USER=${RADIUS_USER:-}
+# As root the service runs as radiusd's user (it refuses to serve as root),
+# otherwise as ourselves; the broker lets that user in (--client-user).
+SERVICE_USER=${RADIUS_USER:-$(id -un)}
 broker_pid=
 enroll_pids=
 
@@ -34,7 +34,7 @@ enroll_stop() {
 
 # broker_start: `coworkctl enroll-broker` on $STATE, waiting (5 s at most) for its socket.
 broker_start() {
-	cowork enroll-broker ${SERVICE_USER:+--user "$SERVICE_USER"} >"$TMP/broker.log" 2>&1 &
+	cowork enroll-broker --client-user "$SERVICE_USER" >"$TMP/broker.log" 2>&1 &
 	broker_pid=$!
 	i=0
 	while [ $i -lt 50 ]; do
@@ -54,7 +54,7 @@ enroll_start() {
 	es_log=$2
 	shift 2
 	"$ENROLL" -d "$STATE" --listen "127.0.0.1:$es_port" --url http://enroll.test \
-		${SERVICE_USER:+--user "$SERVICE_USER"} "$@" 2>"$es_log" &
+		${RADIUS_USER:+--user "$RADIUS_USER"} "$@" 2>"$es_log" &
 	enroll_pids="$enroll_pids $!"
 	i=0
 	while [ $i -lt 50 ]; do
