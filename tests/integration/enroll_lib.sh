@@ -34,7 +34,8 @@ enroll_stop() {
 
 # broker_start: `coworkctl enroll-broker` on $STATE, waiting (5 s at most) for its socket.
 broker_start() {
-	cowork enroll-broker --client-user "$SERVICE_USER" >"$TMP/broker.log" 2>&1 &
+	# Not through the cowork function: $! must be the broker itself, to stop it.
+	"$COWORKCTL" -d "$STATE" enroll-broker --client-user "$SERVICE_USER" >"$TMP/broker.log" 2>&1 &
 	broker_pid=$!
 	i=0
 	while [ $i -lt 50 ]; do
