@@ -24,8 +24,9 @@ fi
 enroll_skip_without_broker
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
-member_space && cowork tenant add acme >/dev/null && cowork member add alice --tenant acme >/dev/null ||
-	{ not_ok "registry set-up"; exit 1; }
+member_space && cowork tenant add acme >/dev/null && cowork member add alice --tenant acme >/dev/null &&
+	cowork ssid add CoworkGuest --class guest >/dev/null && cowork psk rotate --ssid CoworkGuest >/dev/null &&
+	cowork psk policy --ssid CoworkGuest --members-see yes >/dev/null || { not_ok "registry set-up"; exit 1; }
 trap 'enroll_stop; finish' EXIT
 broker_start || { not_ok "the broker starts"; exit 1; }
 enroll_start $HTTP "$TMP/enroll.log" --rate-limit 1000 || { not_ok "cowork-enroll starts"; exit 1; }

@@ -35,7 +35,7 @@ def browser(args):
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=430,1600", "--no-first-run", "--disable-extensions",
+              "--window-size=430,900", "--no-first-run", "--disable-extensions",
               "--disable-background-networking", "--disable-sync", "--disable-component-update",
               "--lang=" + args.lang):
         opts.add_argument(a)
@@ -95,7 +95,11 @@ def main():
             fail("the primary action is for %r, expected %r" % (plat, args.expect))
         if args.screenshot:
             # The whole page, not just the window: Chromium's own full-page capture.
-            shot = d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+            width = d.execute_script("return document.documentElement.scrollWidth")
+            height = d.execute_script("return document.documentElement.scrollHeight")
+            shot = d.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
             with open(args.screenshot, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
