@@ -95,7 +95,8 @@ def main():
             fail("the primary action is for %r, expected %r" % (plat, args.expect))
         if args.screenshot:
             # The whole page, not just the window: Chromium's own full-page capture.
-            width = d.execute_script("return document.documentElement.scrollWidth")
+            width = d.execute_script(
+                "return Math.max(document.documentElement.scrollWidth, window.innerWidth)")
             height = d.execute_script("return document.documentElement.scrollHeight")
             shot = d.execute_cdp_cmd("Page.captureScreenshot", {
                 "format": "png", "captureBeyondViewport": True,
