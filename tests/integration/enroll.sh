@@ -212,5 +212,8 @@ if [ -z "$leaked" ]; then
 else
 	not_ok "no token appears in the service's log" "$(grep -F "${leaked# }" "$TMP/enroll.log" | head -n 3)"
 fi
+lacks "no sanitizer report from the service (a sanitizer build checks leaks at its exit)" \
+	"AddressSanitizer|LeakSanitizer|runtime error" "$TMP/enroll.log"
+has "the service stopped cleanly on SIGTERM" "cowork-enroll: stopping" "$TMP/enroll.log"
 has "requests are logged by the lookup hash's prefix" "GET e/#[0-9a-f]{8} open 200" "$TMP/enroll.log"
 has "the collected serial is logged" "POST e/#[0-9a-f]{8} enroll apple serial [0-9a-f]+ 200" "$TMP/enroll.log"
