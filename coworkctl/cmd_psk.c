@@ -22,16 +22,6 @@
 #include "registry_admin.h"
 #include "timeutil.h"
 
-/* Local date and time for people: "2026-12-01 00:00". */
-static const char *when(int64_t t, char buf[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm) || strftime(buf, 32, "%Y-%m-%d %H:%M", &tm) == 0) return "?";
-	return buf;
-}
-
 struct rotate_opts {
 	bool		force;
 	bool		expire_old;
@@ -61,11 +51,11 @@ static void rotation_text(const char *ssid, const cw_rotation_t *r, bool print)
 
 	if (r->rotated) {
 		printf("SSID \"%s\": new passphrase in force until %s, served until %s\n", ssid,
-		       when(r->current.valid_until, a), when(r->current.grace_until, b));
-		if (r->had_previous) printf("  the previous one is still served until %s\n", when(r->previous_until, c));
+		       cli_when(r->current.valid_until, a), cli_when(r->current.grace_until, b));
+		if (r->had_previous) printf("  the previous one is still served until %s\n", cli_when(r->previous_until, c));
 	} else {
 		printf("SSID \"%s\": the passphrase in force is valid until %s; nothing to do (--force rotates anyway)\n",
-		       ssid, when(r->current.valid_until, a));
+		       ssid, cli_when(r->current.valid_until, a));
 	}
 	if (print) printf("  passphrase: %s\n", r->current.passphrase);
 	else if (r->rotated) printf("  show it with: coworkctl psk show --ssid '%s'\n", ssid);
@@ -153,28 +143,9 @@ static int psk_rotate(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 static int qr_to_file(const char *dest, const char *payload, cw_err_t *e)
 {
 	cw_out_t out;
-	FILE *f;
-	int fd, rc;
 
 	if (cw_out_open(dest, 0600, &out, e) < 0) return -1;
-	fd = dup(out.fd);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		cw_err_set(e, "writing %s: %s", dest, strerror(errno));
-		if (fd >= 0) close(fd);
-		cw_out_abort(&out);
-		return -1;
-	}
-	rc = qr_write_svg(f, payload, e);
-	if (fclose(f) != 0 && rc == 0) {
-		cw_err_set(e, "writing %s: %s", dest, strerror(errno));
-		rc = -1;
-	}
-	if (rc < 0) {
-		cw_out_abort(&out);
-		return -1;
-	}
-	return cw_out_commit(&out, e);
+	return qr_write_svg_out(&out, payload, e);
 }
 
 /* Write the QR code to a file (or the terminal for "-"). */
@@ -231,7 +202,7 @@ static int psk_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	cw_registry_close(reg);
 	if (n == 0) {
 		return cli_fail("SSID \"%s\" has no valid passphrase%s%s: run `coworkctl psk rotate --ssid '%s'`", ssid,
-				last ? " since " : "", last ? when(last, a) : "", ssid);
+				last ? " since " : "", last ? cli_when(last, a) : "", ssid);
 	}
 	if (qr) {
 		rc = show_qr(qr, ssid, rows[0].passphrase);
@@ -248,8 +219,8 @@ static int psk_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		json_end(&j);
 	} else {
 		printf("SSID        %s\npassphrase  %s\nvalid       until %s (served until %s)\n", ssid, rows[0].passphrase,
-		       when(rows[0].valid_until, a), when(rows[0].grace_until, b));
-		if (n > 1) printf("previous    still served until %s\n", when(rows[1].grace_until, a));
+		       cli_when(rows[0].valid_until, a), cli_when(rows[0].grace_until, b));
+		if (n > 1) printf("previous    still served until %s\n", cli_when(rows[1].grace_until, a));
 	}
 	cw_wipe(rows, sizeof(rows));
 	return rc;
