@@ -15,17 +15,13 @@
 #include "commands.h"
 #include "disconnect.h"
 #include "fileio.h"
+#include "issue.h"
 #include "json.h"
 #include "names.h"
 #include "ocsp.h"
 #include "onboard.h"
 #include "rand.h"
 #include "registry_admin.h"
-
-/* 4 groups of 5 from a 31-symbol alphabet: about 99 bits. */
-#define P12_PASSWORD_GROUPS 4
-#define P12_PASSWORD_GROUP_LEN 5
-#define P12_PASSWORD_LEN (P12_PASSWORD_GROUPS * (P12_PASSWORD_GROUP_LEN + 1))
 
 /* The three files of a certificate, made through the checked --out directory (fileio.h). */
 enum { OUT_KEY, OUT_PEM, OUT_P12, OUT_N };
@@ -109,19 +105,6 @@ fail:
 			"`coworkctl cert revoke %s` and issue again)", e.msg, serial, serial);
 }
 
-static void record_from(cw_cert_record_t *rec, const char *member, const cw_cert_info_t *info, int64_t now)
-{
-	memset(rec, 0, sizeof(*rec));
-	(void)cw_snprintf(rec->serial, sizeof(rec->serial), "%s", info->serial);
-	(void)cw_snprintf(rec->member, sizeof(rec->member), "%s", member);
-	(void)cw_snprintf(rec->subject, sizeof(rec->subject), "%s", info->subject);
-	(void)cw_snprintf(rec->issuer, sizeof(rec->issuer), "%s", info->issuer);
-	(void)cw_snprintf(rec->sha256, sizeof(rec->sha256), "%s", info->sha256);
-	rec->not_before = info->not_before;
-	rec->not_after = info->not_after;
-	rec->issued_at = now;
-}
-
 struct issue_opts {
 	const char		*member;
 	const char		*out;
@@ -151,7 +134,7 @@ static int record_issued(cw_registry_t *reg, cw_ca_t *ca, const struct issue_opt
 	int ins;
 
 	if (cw_ocsp_sign_good(ca, info->serial, now, info->not_after, &ocsp, &len, err) < 0) return -1;
-	record_from(&rec, o->member, info, now);
+	issue_record(&rec, o->member, info, now);
 	rec.ocsp = ocsp;
 	rec.ocsp_len = len;
 	if (o->old) {
@@ -257,8 +240,7 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 
 		memset(&is, 0, sizeof(is));
 		if (cw_ca_issue_member(ca, o->member, o->days, limit, cli->now, &is, &e) < 0 ||
-		    cw_password_generate(password, sizeof(password), P12_PASSWORD_GROUPS, P12_PASSWORD_GROUP_LEN,
-					 &e) < 0 ||
+		    issue_password(password, &e) < 0 ||
 		    cw_p12_build(&is, ca, o->member, password, o->legacy, &p12, &p12_len, &e) < 0) {
 			cw_issued_clear(&is);
 			free(p12);
@@ -467,6 +449,7 @@ static const char *cert_status(const cw_cert_record_t *r, int64_t now)
 {
 	if (r->revoked_at) return "revoked";
 	if (now > r->not_after) return "expired";
+	if (r->pending_invite) return "uncollected";	/* an invitation's, not handed to a device yet */
 	return "valid";
 }
 
@@ -504,9 +487,9 @@ static int cert_row(void *arg, const cw_cert_record_t *r)
 		return 0;
 	}
 	if (o->rows++ == 0) {
-		printf("%-32s  %-20s  %-7s  %-10s  %s\n", "SERIAL", "MEMBER", "STATUS", "NOT AFTER", "REVOKED");
+		printf("%-32s  %-20s  %-11s  %-10s  %s\n", "SERIAL", "MEMBER", "STATUS", "NOT AFTER", "REVOKED");
 	}
-	printf("%-32s  %-20s  %-7s  %-10s  %s%s%s%s\n", r->serial, r->member, cert_status(r, o->now),
+	printf("%-32s  %-20s  %-11s  %-10s  %s%s%s%s\n", r->serial, r->member, cert_status(r, o->now),
 	       cli_date(r->not_after, until), cli_date(r->revoked_at, revoked), r->revoked_at ? " (" : "",
 	       r->revoke_reason, r->revoked_at ? ")" : "");
 	return 0;
