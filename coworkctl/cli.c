@@ -8,13 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ca.h"
 #include "cli.h"
+#include "fileio.h"
+#include "profile.h"
 #include "registry_write.h"
 #include "statedir.h"
 #include "timeutil.h"
+
+/* Most a CA certificate file may hold. */
+#define CLI_CA_PEM_MAX (64 * 1024)
 
 static void vmsg(const char *fmt, va_list ap)
 {
@@ -344,4 +350,29 @@ const char *cli_date(int64_t t, char buf[16])
 {
 	if (t == 0 || cw_date_format_local(t, buf) < 0) return "-";
 	return buf;
+}
+
+const char *cli_when(int64_t t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || strftime(buf, 32, "%Y-%m-%d %H:%M", &tm) == 0) return "?";
+	return buf;
+}
+
+int cli_ca_der(const cli_t *cli, unsigned char **der, size_t *len)
+{
+	char path[4096], *pem = NULL;
+	size_t pem_len = 0;
+	cw_err_t e;
+	int rc;
+
+	*der = NULL;
+	*len = 0;
+	if (cli_path(cli, "ca/ca.pem", path, sizeof(path)) < 0) return EXIT_FAIL;
+	if (cw_file_read(path, CLI_CA_PEM_MAX, &pem, &pem_len, &e) < 0) return cli_fail("%s", e.msg);
+	rc = cw_cert_pem_to_der(pem, pem_len, der, len, &e);
+	free(pem);
+	return rc < 0 ? cli_fail("%s: %s", path, e.msg) : EXIT_OK;
 }

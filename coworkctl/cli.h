@@ -136,4 +136,10 @@ int cli_load_ca(const cli_t *cli, cw_ca_t **ca);
 /* Local date of a Unix time for tables ("2027-12-31"); "-" for 0. */
 const char *cli_date(int64_t t, char buf[16]);
 
+/* Local date and time for people ("2026-12-01 00:00"); "?" when it cannot be shown. */
+const char *cli_when(int64_t t, char buf[32]);
+
+/* STATE/ca/ca.pem as DER, malloc'd into *der (the caller frees). EXIT_OK or EXIT_FAIL (printed). */
+int cli_ca_der(const cli_t *cli, unsigned char **der, size_t *len);
+
 #endif

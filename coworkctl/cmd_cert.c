@@ -15,17 +15,13 @@
 #include "commands.h"
 #include "disconnect.h"
 #include "fileio.h"
+#include "issue.h"
 #include "json.h"
 #include "names.h"
 #include "ocsp.h"
 #include "onboard.h"
 #include "rand.h"
 #include "registry_admin.h"
-
-/* 4 groups of 5 from a 31-symbol alphabet: about 99 bits. */
-#define P12_PASSWORD_GROUPS 4
-#define P12_PASSWORD_GROUP_LEN 5
-#define P12_PASSWORD_LEN (P12_PASSWORD_GROUPS * (P12_PASSWORD_GROUP_LEN + 1))
 
 /* The three files of a certificate, made through the checked --out directory (fileio.h). */
 enum { OUT_KEY, OUT_PEM, OUT_P12, OUT_N };
@@ -109,19 +105,6 @@ fail:
 			"`coworkctl cert revoke %s` and issue again)", e.msg, serial, serial);
 }
 
-static void record_from(cw_cert_record_t *rec, const char *member, const cw_cert_info_t *info, int64_t now)
-{
-	memset(rec, 0, sizeof(*rec));
-	(void)cw_snprintf(rec->serial, sizeof(rec->serial), "%s", info->serial);
-	(void)cw_snprintf(rec->member, sizeof(rec->member), "%s", member);
-	(void)cw_snprintf(rec->subject, sizeof(rec->subject), "%s", info->subject);
-	(void)cw_snprintf(rec->issuer, sizeof(rec->issuer), "%s", info->issuer);
-	(void)cw_snprintf(rec->sha256, sizeof(rec->sha256), "%s", info->sha256);
-	rec->not_before = info->not_before;
-	rec->not_after = info->not_after;
-	rec->issued_at = now;
-}
-
 struct issue_opts {
 	const char		*member;
 	const char		*out;
@@ -151,7 +134,7 @@ static int record_issued(cw_registry_t *reg, cw_ca_t *ca, const struct issue_opt
 	int ins;
 
 	if (cw_ocsp_sign_good(ca, info->serial, now, info->not_after, &ocsp, &len, err) < 0) return -1;
-	record_from(&rec, o->member, info, now);
+	issue_record(&rec, o->member, info, now);
 	rec.ocsp = ocsp;
 	rec.ocsp_len = len;
 	if (o->old) {
@@ -257,8 +240,7 @@ static int issue(const cli_t *cli, cw_registry_t *reg, cw_ca_t *ca, const struct
 
 		memset(&is, 0, sizeof(is));
 		if (cw_ca_issue_member(ca, o->member, o->days, limit, cli->now, &is, &e) < 0 ||
-		    cw_password_generate(password, sizeof(password), P12_PASSWORD_GROUPS, P12_PASSWORD_GROUP_LEN,
-					 &e) < 0 ||
+		    issue_password(password, &e) < 0 ||
 		    cw_p12_build(&is, ca, o->member, password, o->legacy, &p12, &p12_len, &e) < 0) {
 			cw_issued_clear(&is);
 			free(p12);
@@ -327,16 +309,25 @@ static int issue_checked(const cli_t *cli, const cli_cmd_t *self, cw_registry_t 
 	return rc;
 }
 
-/* The options cert issue and cert renew share. 0, or -1 (printed). */
-static int issue_opt(int c, struct issue_opts *o)
+/* The options cert issue and cert renew share, with arg the option's value. 0, or -1 (printed). */
+static int issue_opt(int c, const char *arg, struct issue_opts *o)
 {
-	if (c == 'o') o->out = optarg;
-	if (c == 'D' && cli_uint(optarg, 1, CW_MEMBER_DAYS_MAX, "--days", &o->days) < 0) return -1;
+	if (c == 'o') o->out = arg;
+	if (c == 'D' && cli_uint(arg, 1, CW_MEMBER_DAYS_MAX, "--days", &o->days) < 0) return -1;
 	if (c == 'L') o->legacy = true;
-	if (c == 'P') o->profile = optarg;
-	if (c == 'S') o->ssid = optarg;
+	if (c == 'P') o->profile = arg;
+	if (c == 'S') o->ssid = arg;
 	if (c == 'j') o->json = true;
 	return 0;
+}
+
+/* cert renew's own options, for disconnect_cmd_opts: those of cert issue and --revoke-old. */
+static int renew_opt(int c, const char *arg, void *ctx)
+{
+	struct issue_opts *o = ctx;
+
+	if (c == 'R') o->revoke_old = true;
+	return issue_opt(c, arg, o) < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
 #define ISSUE_OPTIONS \
@@ -360,7 +351,7 @@ static int cert_issue(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 
 	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
 		if (c == -2) return rc;
-		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
+		if (issue_opt(c, optarg, &o) < 0) return EXIT_USAGE;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	o.member = argv[optind];
@@ -389,17 +380,10 @@ static int cert_renew(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	cw_cert_record_t old;
 	cw_registry_t *reg;
 	onboard_t onboard;
-	int c, rc = EXIT_OK, found;
+	int rc, found;
 	cw_err_t e;
 
-	disconnect_opts_init(&dopts);
-	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
-		if (c == -2) return rc;
-		if (c == 'R') o.revoke_old = true;
-		if (issue_opt(c, &o) < 0) return EXIT_USAGE;
-		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
-	}
-	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (disconnect_cmd_opts(self, argc, argv, opts, renew_opt, &o, &dopts, &rc) < 0) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
@@ -439,16 +423,10 @@ static int cert_revoke(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	disconnect_opts_t dopts;
 	cw_cert_record_t rec;
 	cw_registry_t *reg;
-	int c, rc = EXIT_OK, done;
+	int rc, done;
 	cw_err_t e;
 
-	disconnect_opts_init(&dopts);
-	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
-		if (c == -2) return rc;
-		if (c == 'r') reason = optarg;
-		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
-	}
-	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (disconnect_cmd_opts(self, argc, argv, opts, disconnect_reason_opt, &reason, &dopts, &rc) < 0) return rc;
 	if (cw_serial_normalise(argv[optind], strlen(argv[optind]), serial, &e) < 0) {
 		return cli_usage(self, "%s", e.msg);
 	}
@@ -471,6 +449,7 @@ static const char *cert_status(const cw_cert_record_t *r, int64_t now)
 {
 	if (r->revoked_at) return "revoked";
 	if (now > r->not_after) return "expired";
+	if (r->pending_invite) return "uncollected";	/* an invitation's, not handed to a device yet */
 	return "valid";
 }
 
@@ -508,9 +487,9 @@ static int cert_row(void *arg, const cw_cert_record_t *r)
 		return 0;
 	}
 	if (o->rows++ == 0) {
-		printf("%-32s  %-20s  %-7s  %-10s  %s\n", "SERIAL", "MEMBER", "STATUS", "NOT AFTER", "REVOKED");
+		printf("%-32s  %-20s  %-11s  %-10s  %s\n", "SERIAL", "MEMBER", "STATUS", "NOT AFTER", "REVOKED");
 	}
-	printf("%-32s  %-20s  %-7s  %-10s  %s%s%s%s\n", r->serial, r->member, cert_status(r, o->now),
+	printf("%-32s  %-20s  %-11s  %-10s  %s%s%s%s\n", r->serial, r->member, cert_status(r, o->now),
 	       cli_date(r->not_after, until), cli_date(r->revoked_at, revoked), r->revoked_at ? " (" : "",
 	       r->revoke_reason, r->revoked_at ? ")" : "");
 	return 0;

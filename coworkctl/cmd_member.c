@@ -94,15 +94,10 @@ static int member_suspend(cli_t *cli, const cli_cmd_t *self, int argc, char **ar
 	};
 	disconnect_opts_t dopts;
 	cw_registry_t *reg;
-	int c, rc = EXIT_OK;
+	int rc;
 	cw_err_t e;
 
-	disconnect_opts_init(&dopts);
-	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
-		if (c == -2) return rc;
-		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
-	}
-	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (disconnect_cmd_opts(self, argc, argv, opts, NULL, NULL, &dopts, &rc) < 0) return rc;
 	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
 	rc = cw_admin_member_set_status(reg, argv[optind], CW_MEMBER_SUSPENDED, &e);
 	cw_registry_close(reg);
@@ -139,16 +134,10 @@ static int member_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **arg
 	disconnect_opts_t dopts;
 	cw_removal_t removed;
 	cw_registry_t *reg;
-	int c, rc = EXIT_OK;
+	int rc;
 	cw_err_t e;
 
-	disconnect_opts_init(&dopts);
-	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
-		if (c == -2) return rc;
-		if (c == 'r') reason = optarg;
-		if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
-	}
-	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (disconnect_cmd_opts(self, argc, argv, opts, disconnect_reason_opt, &reason, &dopts, &rc) < 0) return rc;
 	if (cw_revoke_reason_check(reason, &e) < 0) return cli_usage(self, "%s", e.msg);
 	if ((rc = cli_registry_only(cli, &reg)) != EXIT_OK) return rc;
 	rc = cw_admin_member_remove(reg, argv[optind], reason, cli->now, &removed, &e);

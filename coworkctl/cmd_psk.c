@@ -22,16 +22,6 @@
 #include "registry_admin.h"
 #include "timeutil.h"
 
-/* Local date and time for people: "2026-12-01 00:00". */
-static const char *when(int64_t t, char buf[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm) || strftime(buf, 32, "%Y-%m-%d %H:%M", &tm) == 0) return "?";
-	return buf;
-}
-
 struct rotate_opts {
 	bool		force;
 	bool		expire_old;
@@ -61,11 +51,11 @@ static void rotation_text(const char *ssid, const cw_rotation_t *r, bool print)
 
 	if (r->rotated) {
 		printf("SSID \"%s\": new passphrase in force until %s, served until %s\n", ssid,
-		       when(r->current.valid_until, a), when(r->current.grace_until, b));
-		if (r->had_previous) printf("  the previous one is still served until %s\n", when(r->previous_until, c));
+		       cli_when(r->current.valid_until, a), cli_when(r->current.grace_until, b));
+		if (r->had_previous) printf("  the previous one is still served until %s\n", cli_when(r->previous_until, c));
 	} else {
 		printf("SSID \"%s\": the passphrase in force is valid until %s; nothing to do (--force rotates anyway)\n",
-		       ssid, when(r->current.valid_until, a));
+		       ssid, cli_when(r->current.valid_until, a));
 	}
 	if (print) printf("  passphrase: %s\n", r->current.passphrase);
 	else if (r->rotated) printf("  show it with: coworkctl psk show --ssid '%s'\n", ssid);
@@ -153,28 +143,9 @@ static int psk_rotate(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 static int qr_to_file(const char *dest, const char *payload, cw_err_t *e)
 {
 	cw_out_t out;
-	FILE *f;
-	int fd, rc;
 
 	if (cw_out_open(dest, 0600, &out, e) < 0) return -1;
-	fd = dup(out.fd);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		cw_err_set(e, "writing %s: %s", dest, strerror(errno));
-		if (fd >= 0) close(fd);
-		cw_out_abort(&out);
-		return -1;
-	}
-	rc = qr_write_svg(f, payload, e);
-	if (fclose(f) != 0 && rc == 0) {
-		cw_err_set(e, "writing %s: %s", dest, strerror(errno));
-		rc = -1;
-	}
-	if (rc < 0) {
-		cw_out_abort(&out);
-		return -1;
-	}
-	return cw_out_commit(&out, e);
+	return qr_write_svg_out(&out, payload, e);
 }
 
 /* Write the QR code to a file (or the terminal for "-"). */
@@ -231,7 +202,7 @@ static int psk_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	cw_registry_close(reg);
 	if (n == 0) {
 		return cli_fail("SSID \"%s\" has no valid passphrase%s%s: run `coworkctl psk rotate --ssid '%s'`", ssid,
-				last ? " since " : "", last ? when(last, a) : "", ssid);
+				last ? " since " : "", last ? cli_when(last, a) : "", ssid);
 	}
 	if (qr) {
 		rc = show_qr(qr, ssid, rows[0].passphrase);
@@ -248,8 +219,8 @@ static int psk_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		json_end(&j);
 	} else {
 		printf("SSID        %s\npassphrase  %s\nvalid       until %s (served until %s)\n", ssid, rows[0].passphrase,
-		       when(rows[0].valid_until, a), when(rows[0].grace_until, b));
-		if (n > 1) printf("previous    still served until %s\n", when(rows[1].grace_until, a));
+		       cli_when(rows[0].valid_until, a), cli_when(rows[0].grace_until, b));
+		if (n > 1) printf("previous    still served until %s\n", cli_when(rows[1].grace_until, a));
 	}
 	cw_wipe(rows, sizeof(rows));
 	return rc;
@@ -264,7 +235,8 @@ static void policy_print(const char *ssid, const cw_guest_policy_t *p, bool json
 	if (cw_duration_format(p->grace, grace, sizeof(grace)) < 0) strcpy(grace, "?");
 	if (cw_duration_format(p->warn, warn, sizeof(warn)) < 0) strcpy(warn, "?");
 	if (!json) {
-		printf("SSID    %s\nperiod  %s\ngrace   %s\nwarn    %s\n", ssid, period, grace, warn);
+		printf("SSID         %s\nperiod       %s\ngrace        %s\nwarn         %s\nmembers see  %s\n", ssid,
+		       period, grace, warn, p->members_see ? "yes" : "no");
 		return;
 	}
 	json_init(&j, stdout);
@@ -273,6 +245,7 @@ static void policy_print(const char *ssid, const cw_guest_policy_t *p, bool json
 	json_kv_string(&j, "period", period);
 	json_kv_int(&j, "grace_seconds", p->grace);
 	json_kv_int(&j, "warn_seconds", p->warn);
+	json_kv_bool(&j, "members_see", p->members_see);
 	json_object_end(&j);
 	json_end(&j);
 }
@@ -284,11 +257,12 @@ static int psk_policy(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "grace", required_argument, NULL, 'g' },
 		{ "warn", required_argument, NULL, 'w' },
+		{ "members-see", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ssid = NULL, *period = NULL, *grace = NULL, *warn = NULL;
+	const char *ssid = NULL, *period = NULL, *grace = NULL, *warn = NULL, *see = NULL;
 	cw_guest_policy_t p;
 	cw_registry_t *reg;
 	bool json = false;
@@ -301,10 +275,14 @@ static int psk_policy(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'p') period = optarg;
 		if (c == 'g') grace = optarg;
 		if (c == 'w') warn = optarg;
+		if (c == 'm') see = optarg;
 		if (c == 'j') json = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
 	if (!ssid) return cli_usage(self, "--ssid is required");
+	if (see && strcmp(see, "yes") != 0 && strcmp(see, "no") != 0) {
+		return cli_usage(self, "--members-see takes yes or no (got \"%.20s\")", see);
+	}
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
 	if (cw_admin_guest_policy_get(reg, ssid, &p, &e) < 0) goto fail;
 	if ((period && cw_period_parse(period, &p.period, &e) < 0) ||
@@ -313,7 +291,8 @@ static int psk_policy(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		cw_registry_close(reg);
 		return cli_usage(self, "%s", e.msg);
 	}
-	if ((period || grace || warn) && cw_admin_guest_policy_set(reg, ssid, &p, &e) < 0) goto fail;
+	if (see) p.members_see = strcmp(see, "yes") == 0;
+	if ((period || grace || warn || see) && cw_admin_guest_policy_set(reg, ssid, &p, &e) < 0) goto fail;
 	cw_registry_close(reg);
 	policy_print(ssid, &p, json);
 	return EXIT_OK;
@@ -344,12 +323,16 @@ static const cli_cmd_t psk_cmds[] = {
 	  "                  - draws it on the terminal; FILE's directory must belong to root or you\n"
 	  "                  and not be writable by others\n"
 	  "  --json          as JSON\n" },
-	{ "policy", psk_policy, "psk policy --ssid SSID [--period monthly|weekly|Nd] [--grace DUR] [--warn DUR] [--json]",
+	{ "policy", psk_policy,
+	  "psk policy --ssid SSID [--period monthly|weekly|Nd] [--grace DUR] [--warn DUR] [--members-see yes|no] [--json]",
 	  "Show or set how a guest SSID's passphrase rotates; changes apply from the next rotation.\n\n"
 	  "  --period P   monthly (default), weekly, or N days (e.g. 14d)\n"
 	  "  --grace DUR  how long the previous passphrase is still served after its period (default 1d;\n"
 	  "               0 to 30d; units s, m, h, d, w)\n"
 	  "  --warn DUR   radiusd warns this long before the passphrase stops being served (default 1d)\n"
+	  "  --members-see yes|no\n"
+	  "               whether members see the passphrase in force on their enrollment page\n"
+	  "               (coworkctl enroll-broker; default no)\n"
 	  "  --json       as JSON\n" },
 	{ NULL, NULL, NULL, NULL },
 };

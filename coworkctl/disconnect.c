@@ -50,6 +50,27 @@ int disconnect_option(int c, const char *arg, disconnect_opts_t *o)
 	return EXIT_OK;
 }
 
+int disconnect_cmd_opts(const cli_cmd_t *cmd, int argc, char **argv, const struct option *longopts,
+			int (*opt)(int c, const char *arg, void *ctx), void *ctx, disconnect_opts_t *o, int *exit_code)
+{
+	int c;
+
+	disconnect_opts_init(o);
+	while ((c = cli_getopt(cmd, argc, argv, "h", longopts, exit_code)) != -1) {
+		if (c == -2) return -1;
+		if (opt && (*exit_code = opt(c, optarg, ctx)) != EXIT_OK) return -1;
+		if ((*exit_code = disconnect_option(c, optarg, o)) != EXIT_OK) return -1;
+	}
+	*exit_code = cli_operands(cmd, argc, argv, 1, 1);
+	return *exit_code == EXIT_OK ? 0 : -1;
+}
+
+int disconnect_reason_opt(int c, const char *arg, void *reason)
+{
+	if (c == 'r') *(const char **)reason = arg;
+	return EXIT_OK;
+}
+
 /* In the log worker: send each session as it is. */
 static int send_session(void *arg, const cw_session_t *s)
 {

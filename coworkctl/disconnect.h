@@ -10,14 +10,17 @@
  * definition, an unreadable session list) is printed, one line per
  * session, and makes the command exit 3.
  *
- * For commands that revoke or suspend (cert revoke, member suspend,
- * session disconnect, member remove, cert renew --revoke-old):
+ * For the commands that revoke or suspend (cert revoke, cert renew
+ * --revoke-old, member suspend, member remove):
  *
+ *	static const struct option opts[] = { ..., DISCONNECT_LONGOPTS, { "help", ... }, { NULL, ... } };
  *	disconnect_opts_t dopts;
- *	disconnect_opts_init(&dopts);
- *	... in the getopt loop: if ((rc = disconnect_option(c, optarg, &dopts)) != EXIT_OK) return rc;
+ *	if (disconnect_cmd_opts(self, argc, argv, opts, own_opt_or_NULL, ctx, &dopts, &rc) < 0) return rc;
  *	... after the registry change is committed and printed:
  *	return disconnect_sessions(cli, member_or_NULL, serial_or_NULL, &dopts);
+ *
+ * session disconnect, which changes nothing and takes no operand, calls
+ * disconnect_opts_init and disconnect_option in its own getopt loop.
  */
 #ifndef COWORKCTL_DISCONNECT_H
 #define COWORKCTL_DISCONNECT_H
@@ -53,6 +56,22 @@ void disconnect_opts_init(disconnect_opts_t *o);
  * option that is not ours), or EXIT_USAGE for a bad --timeout (printed).
  */
 int disconnect_option(int c, const char *arg, disconnect_opts_t *o);
+
+/*
+ * The whole option parsing of a command that revokes or suspends and takes
+ * one operand (argv[optind], SERIAL or MEMBER). longopts are the command's
+ * options: its own, DISCONNECT_LONGOPTS and { "help", no_argument, NULL, 'h' }.
+ * *o is initialised, then every option goes to opt(c, optarg, ctx) (opt may
+ * be NULL when the command has no option of its own), which returns
+ * EXIT_OK or an exit code after printing why, and to disconnect_option.
+ * Returns 0 to go on, or -1 with *exit_code set when the command is over
+ * (help shown: EXIT_OK; usage error: EXIT_USAGE).
+ */
+int disconnect_cmd_opts(const cli_cmd_t *cmd, int argc, char **argv, const struct option *longopts,
+			int (*opt)(int c, const char *arg, void *ctx), void *ctx, disconnect_opts_t *o, int *exit_code);
+
+/* An opt for disconnect_cmd_opts: --reason ('r') into *(const char **)reason (cert revoke, member remove). */
+int disconnect_reason_opt(int c, const char *arg, void *reason);
 
 /*
  * Send a Disconnect-Request for every live session of the certificate

@@ -25,6 +25,11 @@ static const cli_cmd_t commands[] = {
 	{ "nas", cmd_nas, "nas add|list|remove ...", "Access points that take Disconnect-Requests (CoA).\n" },
 	{ "session", cmd_session, "session list|disconnect ...",
 	  "Members' live sessions, from accounting; disconnect them.\n" },
+	{ "invite", cmd_invite, "invite create|list|revoke|sweep|events|url ...",
+	  "Invitations with which members enroll their own devices (see enroll-broker).\n" },
+	{ "enroll-broker", cmd_enroll_broker, "enroll-broker [--socket PATH] [--client-user USER]",
+	  "Answer the enrollment web service's requests (OPEN, COLLECT, LOST) on a Unix socket until\n"
+	  "SIGTERM, as root: the service's one way to the registry.\n" },
 	{ "psk", cmd_psk, "psk rotate|show|policy ...", "The guest passphrase of each guest SSID.\n" },
 	{ "log", cmd_log, "log show|find|export|purge|retention ...", "The access log.\n" },
 	{ "crl", cmd_crl, "crl --out FILE [--days N] [--der] [--json]",

@@ -14,11 +14,13 @@
 #include "notify.h"
 #include "timeutil.h"
 
-static void child(int in, const char *cmd, const char *ssid, const char *until)
+static void child(int in, const char *cmd, const char *const env[])
 {
 	if (dup2(in, STDIN_FILENO) < 0) _exit(127);
 	close(in);
-	if (setenv("COWORK_SSID", ssid, 1) < 0 || setenv("COWORK_PSK_VALID_UNTIL", until, 1) < 0) _exit(127);
+	for (size_t i = 0; env[i]; i++) {
+		if (putenv((char *)env[i]) != 0) _exit(127);
+	}
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }
@@ -41,12 +43,21 @@ static int wait_bounded(pid_t pid, int *status)
 
 int notify_run(const char *cmd, const char *ssid, const char *passphrase, int64_t valid_until, cw_err_t *err)
 {
-	char until[CW_RFC3339_MS_LEN];
+	char until[CW_RFC3339_MS_LEN], env_ssid[64], env_until[64];
+	const char *env[] = { env_ssid, env_until, NULL };
+
+	if (cw_time_format_rfc3339(valid_until, until) < 0) until[0] = '\0';
+	(void)cw_snprintf(env_ssid, sizeof(env_ssid), "COWORK_SSID=%s", ssid);
+	(void)cw_snprintf(env_until, sizeof(env_until), "COWORK_PSK_VALID_UNTIL=%s", until);
+	return notify_run_env(cmd, passphrase, env, err);
+}
+
+int notify_run_env(const char *cmd, const char *secret, const char *const env[], cw_err_t *err)
+{
 	void (*old_pipe)(int);
 	int fds[2], status = 0, wrote;
 	pid_t pid;
 
-	if (cw_time_format_rfc3339(valid_until, until) < 0) until[0] = '\0';
 	if (pipe(fds) < 0) {
 		cw_err_set(err, "cannot make a pipe: %s", strerror(errno));
 		return -1;
@@ -60,11 +71,11 @@ int notify_run(const char *cmd, const char *ssid, const char *passphrase, int64_
 	}
 	if (pid == 0) {
 		close(fds[1]);
-		child(fds[0], cmd, ssid, until);
+		child(fds[0], cmd, env);
 	}
 	close(fds[0]);
 	old_pipe = signal(SIGPIPE, SIG_IGN);	/* a command that does not read its input */
-	wrote = cw_write_all(fds[1], passphrase, strlen(passphrase)) == 0 && cw_write_all(fds[1], "\n", 1) == 0;
+	wrote = cw_write_all(fds[1], secret, strlen(secret)) == 0 && cw_write_all(fds[1], "\n", 1) == 0;
 	close(fds[1]);
 	signal(SIGPIPE, old_pipe);
 	if (wait_bounded(pid, &status) < 0) {
@@ -80,7 +91,7 @@ int notify_run(const char *cmd, const char *ssid, const char *passphrase, int64_
 		return -1;
 	}
 	if (!wrote) {
-		cw_err_set(err, "the notify command exited without reading the passphrase");
+		cw_err_set(err, "the notify command exited without reading its input");
 		return -1;
 	}
 	return 0;

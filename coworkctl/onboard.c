@@ -18,8 +18,6 @@
 #include "profile.h"
 #include "registry_admin.h"
 
-#define CA_PEM_MAX (64 * 1024)
-
 /* Per file: its name after the member id, who asked for it, its mode, and what it is for people. */
 static const struct {
 	const char	*suffix;
@@ -129,21 +127,6 @@ static int setting(cw_registry_t *reg, const char *key, char *buf, size_t len)
 	return EXIT_OK;
 }
 
-/* STATE/ca/ca.pem as DER. EXIT_OK or EXIT_FAIL, printed. */
-static int load_ca_der(onboard_t *ob, const cli_t *cli)
-{
-	char path[4096], *pem = NULL;
-	size_t len = 0;
-	cw_err_t e;
-	int rc;
-
-	if (cli_path(cli, "ca/ca.pem", path, sizeof(path)) < 0) return EXIT_FAIL;
-	if (cw_file_read(path, CA_PEM_MAX, &pem, &len, &e) < 0) return cli_fail("%s", e.msg);
-	rc = cw_cert_pem_to_der(pem, len, &ob->ca_der, &ob->ca_der_len, &e);
-	free(pem);
-	return rc < 0 ? cli_fail("%s: %s", path, e.msg) : EXIT_OK;
-}
-
 /*
  * The paths of the files asked for, none of which may exist, in a --out
  * that passes fileio's rule if it exists already (cert issue makes it
@@ -188,7 +171,7 @@ int onboard_prepare(onboard_t *ob, const cli_t *cli, cw_registry_t *reg, const c
 	if ((rc = resolve_ssid(ob, reg, cmd)) != EXIT_OK) return rc;
 	if ((rc = setting(reg, "server_name", ob->server_name, sizeof(ob->server_name))) != EXIT_OK) return rc;
 	if ((rc = setting(reg, "org", ob->org, sizeof(ob->org))) != EXIT_OK) return rc;
-	if ((rc = load_ca_der(ob, cli)) != EXIT_OK) return rc;
+	if ((rc = cli_ca_der(cli, &ob->ca_der, &ob->ca_der_len)) != EXIT_OK) return rc;
 	return plan_files(ob, dir, member);
 }
 

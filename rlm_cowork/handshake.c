@@ -68,6 +68,7 @@ static int handshake_x509_error(cw_decide_result_t r)
 {
 	switch (r) {
 	case CW_DECIDE_REVOKED:
+	case CW_DECIDE_UNCOLLECTED:
 	case CW_DECIDE_SUSPENDED:
 	case CW_DECIDE_NOT_STARTED:
 	case CW_DECIDE_ENDED:

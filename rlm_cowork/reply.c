@@ -107,6 +107,7 @@ rlm_rcode_t cw_mod_refusal_rcode(cw_decide_result_t r, bool post_auth)
 	case CW_DECIDE_UNKNOWN_CERT:
 		return post_auth ? RLM_MODULE_REJECT : RLM_MODULE_NOTFOUND;
 	case CW_DECIDE_REVOKED:
+	case CW_DECIDE_UNCOLLECTED:
 	case CW_DECIDE_SUSPENDED:
 	case CW_DECIDE_NOT_STARTED:
 	case CW_DECIDE_ENDED:

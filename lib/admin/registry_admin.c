@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "accesslog.h"
+#include "admin_internal.h"
 #include "registry_admin.h"
 #include "registry_ocsp.h"
 #include "registry_write.h"
@@ -22,7 +23,9 @@ const char *const cw_revoke_reasons[] = {
 /*
  * Prepare sql and bind the arguments described by types: 't' a string
  * (const char *, NULL binds NULL; bound without a copy, so it must outlive
- * the statement), 'i' an int64_t. 0 with *st to finalize, or -1 with err.
+ * the statement), 'i' an int64_t, 'b' a blob (const void *, then its
+ * size_t length; bound without a copy too). 0 with *st to finalize, or -1
+ * with err.
  */
 static int prepare_bound(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **st, const char *doing, const char *sql,
 			 const char *types, va_list ap)
@@ -33,6 +36,10 @@ static int prepare_bound(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **st, c
 	for (int i = 0; types[i]; i++) {
 		if (types[i] == 't') {
 			rc = cw_sql_bind_text(*st, i + 1, va_arg(ap, const char *), rc);
+		} else if (types[i] == 'b') {
+			const void *p = va_arg(ap, const void *);
+
+			rc = cw_sql_bind_blob(*st, i + 1, p, va_arg(ap, size_t), rc);
 		} else {
 			rc = cw_sql_bind_int64(*st, i + 1, va_arg(ap, int64_t), rc);
 		}
@@ -45,7 +52,7 @@ static int prepare_bound(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **st, c
 }
 
 /* Run a statement that returns no rows (arguments as prepare_bound). Rows changed, or -1 with err. */
-static int exec_bound(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types, ...)
+int cw_admin_exec(cw_registry_t *reg, cw_err_t *err, const char *doing, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
@@ -63,8 +70,8 @@ static int exec_bound(cw_registry_t *reg, cw_err_t *err, const char *doing, cons
  * 1 with *out to finalize (step on with cw_registry_step_row), 0 when there
  * is no row, -1 on error.
  */
-static int query_first(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, const char *doing, const char *sql,
-		       const char *types, ...)
+int cw_admin_query(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, const char *doing, const char *sql,
+		   const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
@@ -89,8 +96,8 @@ static int query_first(cw_registry_t *reg, cw_err_t *err, sqlite3_stmt **out, co
  * text in buf: 1 found, 0 no row, -1 on error. What "refuse if it exists"
  * and "refuse if unknown" checks share; the caller words the refusal.
  */
-static int lookup_text(cw_registry_t *reg, cw_err_t *err, char *buf, size_t len, const char *doing, const char *sql,
-		       const char *types, ...)
+int cw_admin_lookup(cw_registry_t *reg, cw_err_t *err, char *buf, size_t len, const char *doing, const char *sql,
+		    const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
@@ -108,17 +115,17 @@ static int lookup_text(cw_registry_t *reg, cw_err_t *err, char *buf, size_t len,
 }
 
 /* A member's status text: 1, or -1 with err ("unknown member" when there is none). */
-static int member_status_text(cw_registry_t *reg, const char *name, char status[16], cw_err_t *err)
+int cw_admin_member_status(cw_registry_t *reg, const char *name, char status[16], cw_err_t *err)
 {
-	int rc = lookup_text(reg, err, status, 16, "looking up the member", "SELECT status FROM member WHERE name = ?1",
-			     "t", name);
+	int rc = cw_admin_lookup(reg, err, status, 16, "looking up the member", "SELECT status FROM member WHERE name = ?1",
+				 "t", name);
 
 	if (rc == 0) cw_err_set(err, "unknown member %s", name);
 	return rc == 1 ? 1 : -1;
 }
 
 /* Run fn(arg) inside a write transaction; commit on 0, roll back otherwise. */
-static int in_txn(cw_registry_t *reg, cw_err_t *err, int (*fn)(cw_registry_t *, void *, cw_err_t *), void *arg)
+int cw_admin_in_txn(cw_registry_t *reg, cw_err_t *err, int (*fn)(cw_registry_t *, void *, cw_err_t *), void *arg)
 {
 	int rc;
 
@@ -137,9 +144,9 @@ static int in_txn(cw_registry_t *reg, cw_err_t *err, int (*fn)(cw_registry_t *, 
 static int insert_ranges(cw_registry_t *reg, const char *kind, const cw_vlan_set_t *s, cw_err_t *err)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		if (exec_bound(reg, err, "writing the VLAN plan",
-			       "INSERT INTO vlan_range (kind, lo, hi) VALUES (?1, ?2, ?3)",
-			       "tii", kind, (int64_t)s->r[i].lo, (int64_t)s->r[i].hi) < 0) return -1;
+		if (cw_admin_exec(reg, err, "writing the VLAN plan",
+				  "INSERT INTO vlan_range (kind, lo, hi) VALUES (?1, ?2, ?3)",
+				  "tii", kind, (int64_t)s->r[i].lo, (int64_t)s->r[i].hi) < 0) return -1;
 	}
 	return 0;
 }
@@ -152,7 +159,7 @@ static int vlan_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	int rc;
 
 	/* A tenant outside the new pool would keep a VLAN the plan no longer gives members. */
-	rc = query_first(reg, err, &st, "reading tenants", "SELECT name, vlan FROM tenant ORDER BY vlan", "");
+	rc = cw_admin_query(reg, err, &st, "reading tenants", "SELECT name, vlan FROM tenant ORDER BY vlan", "");
 	while (rc == 1) {
 		unsigned vlan = (unsigned)sqlite3_column_int(st, 1);
 
@@ -167,7 +174,7 @@ static int vlan_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	sqlite3_finalize(st);
 	if (rc < 0) return -1;
 
-	if (exec_bound(reg, err, "clearing the VLAN plan", "DELETE FROM vlan_range", "") < 0) return -1;
+	if (cw_admin_exec(reg, err, "clearing the VLAN plan", "DELETE FROM vlan_range", "") < 0) return -1;
 	if (insert_ranges(reg, "staff", &plan->staff, err) < 0) return -1;
 	if (insert_ranges(reg, "members", &plan->members, err) < 0) return -1;
 	single.n = 1;
@@ -180,7 +187,7 @@ static int vlan_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 int cw_admin_vlan_set(cw_registry_t *reg, const cw_vlan_plan_t *plan, cw_err_t *err)
 {
 	if (cw_vlan_plan_validate(plan, err) < 0) return -1;
-	return in_txn(reg, err, vlan_set_txn, (void *)plan);
+	return cw_admin_in_txn(reg, err, vlan_set_txn, (void *)plan);
 }
 
 /* --- SSIDs ------------------------------------------------------------------- */
@@ -197,19 +204,19 @@ static int ssid_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	char cls[16];
 	int rc;
 
-	rc = lookup_text(reg, err, cls, sizeof(cls), "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1",
-			 "t", a->name);
+	rc = cw_admin_lookup(reg, err, cls, sizeof(cls), "looking up the SSID", "SELECT class FROM ssid WHERE name = ?1",
+			     "t", a->name);
 	if (rc == 1) cw_err_set(err, "SSID \"%s\" already exists (class %s)", a->name, cls);
 	if (rc != 0) return -1;
-	return exec_bound(reg, err, "adding the SSID", "INSERT INTO ssid (name, class, created_at) VALUES (?1, ?2, ?3)",
-			  "tti", a->name, cw_ssid_class_name(a->cls), a->now) < 0 ? -1 : 0;
+	return cw_admin_exec(reg, err, "adding the SSID", "INSERT INTO ssid (name, class, created_at) VALUES (?1, ?2, ?3)",
+			     "tti", a->name, cw_ssid_class_name(a->cls), a->now) < 0 ? -1 : 0;
 }
 
 int cw_admin_ssid_add(cw_registry_t *reg, const char *name, cw_ssid_class_t cls, int64_t now, cw_err_t *err)
 {
 	struct ssid_add a = { name, cls, now };
 
-	return in_txn(reg, err, ssid_add_txn, &a);
+	return cw_admin_in_txn(reg, err, ssid_add_txn, &a);
 }
 
 static int ssid_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
@@ -217,26 +224,26 @@ static int ssid_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	const char *name = arg;
 	int n;
 
-	if (exec_bound(reg, err, "removing the SSID's guest passphrases", "DELETE FROM guest_psk WHERE ssid = ?1", "t",
-		       name) < 0 ||
-	    exec_bound(reg, err, "removing the SSID's passphrase policy", "DELETE FROM guest_policy WHERE ssid = ?1",
-		       "t", name) < 0) return -1;
-	n = exec_bound(reg, err, "removing the SSID", "DELETE FROM ssid WHERE name = ?1", "t", name);
+	if (cw_admin_exec(reg, err, "removing the SSID's guest passphrases", "DELETE FROM guest_psk WHERE ssid = ?1", "t",
+			  name) < 0 ||
+	    cw_admin_exec(reg, err, "removing the SSID's passphrase policy", "DELETE FROM guest_policy WHERE ssid = ?1",
+			  "t", name) < 0) return -1;
+	n = cw_admin_exec(reg, err, "removing the SSID", "DELETE FROM ssid WHERE name = ?1", "t", name);
 	if (n == 0) cw_err_set(err, "unknown SSID \"%s\"", name);
 	return n == 1 ? 0 : -1;
 }
 
 int cw_admin_ssid_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
 {
-	return in_txn(reg, err, ssid_remove_txn, (void *)name);
+	return cw_admin_in_txn(reg, err, ssid_remove_txn, (void *)name);
 }
 
 int cw_admin_ssid_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_ssid_row_t *row), void *arg,
 		       cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "listing SSIDs", "SELECT name, class, created_at FROM ssid ORDER BY name",
-			     "");
+	int rc = cw_admin_query(reg, err, &st, "listing SSIDs", "SELECT name, class, created_at FROM ssid ORDER BY name",
+				"");
 
 	while (rc == 1) {
 		cw_ssid_row_t r;
@@ -266,7 +273,7 @@ static int free_tenant_vlan(cw_registry_t *reg, const cw_vlan_plan_t *plan, unsi
 {
 	uint64_t used[(CW_VLAN_MAX + 64) / 64] = { 0 };
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "reading tenant VLANs", "SELECT vlan FROM tenant", "");
+	int rc = cw_admin_query(reg, err, &st, "reading tenant VLANs", "SELECT vlan FROM tenant", "");
 
 	while (rc == 1) {
 		unsigned v = (unsigned)sqlite3_column_int(st, 0);
@@ -302,8 +309,8 @@ static int tenant_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "no VLAN plan yet: run `coworkctl vlan set` before adding tenants");
 		return -1;
 	}
-	rc = lookup_text(reg, err, found, sizeof(found), "looking up the tenant",
-			 "SELECT vlan FROM tenant WHERE name = ?1", "t", a->name);
+	rc = cw_admin_lookup(reg, err, found, sizeof(found), "looking up the tenant",
+			     "SELECT vlan FROM tenant WHERE name = ?1", "t", a->name);
 	if (rc == 1) cw_err_set(err, "tenant %s already exists (VLAN %s)", a->name, found);
 	if (rc != 0) return -1;
 
@@ -319,15 +326,15 @@ static int tenant_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 			cw_err_set(err, "VLAN %u is not in the members pool", vlan);
 			return -1;
 		}
-		rc = lookup_text(reg, err, found, sizeof(found), "looking up the VLAN",
-				 "SELECT name FROM tenant WHERE vlan = ?1", "i", (int64_t)vlan);
+		rc = cw_admin_lookup(reg, err, found, sizeof(found), "looking up the VLAN",
+				     "SELECT name FROM tenant WHERE vlan = ?1", "i", (int64_t)vlan);
 		if (rc == 1) cw_err_set(err, "VLAN %u already belongs to tenant %s", vlan, found);
 		if (rc != 0) return -1;
 	}
 	/* Redundant with the plan's validation; kept because this is the property that matters. */
 	if (cw_vlan_check_member(&plan, vlan, err) < 0) return -1;
-	if (exec_bound(reg, err, "adding the tenant", "INSERT INTO tenant (name, vlan, created_at) VALUES (?1, ?2, ?3)",
-		       "tii", a->name, (int64_t)vlan, a->now) < 0) return -1;
+	if (cw_admin_exec(reg, err, "adding the tenant", "INSERT INTO tenant (name, vlan, created_at) VALUES (?1, ?2, ?3)",
+			  "tii", a->name, (int64_t)vlan, a->now) < 0) return -1;
 	*a->vlan_out = (uint16_t)vlan;
 	return 0;
 }
@@ -337,7 +344,7 @@ int cw_admin_tenant_add(cw_registry_t *reg, const char *name, unsigned vlan, int
 {
 	struct tenant_add a = { name, vlan, now, vlan_out };
 
-	return in_txn(reg, err, tenant_add_txn, &a);
+	return cw_admin_in_txn(reg, err, tenant_add_txn, &a);
 }
 
 static int tenant_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
@@ -346,9 +353,9 @@ static int tenant_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	sqlite3_stmt *st;
 	int rc, members;
 
-	rc = query_first(reg, err, &st, "looking up the tenant",
-			 "SELECT (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
-			 " FROM tenant t WHERE t.name = ?1", "t", name);
+	rc = cw_admin_query(reg, err, &st, "looking up the tenant",
+			    "SELECT (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
+			    " FROM tenant t WHERE t.name = ?1", "t", name);
 	if (rc == 0) cw_err_set(err, "unknown tenant %s", name);
 	if (rc <= 0) return -1;
 	members = sqlite3_column_int(st, 0);
@@ -357,26 +364,26 @@ static int tenant_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "tenant %s still has %d member(s): remove them or move them first", name, members);
 		return -1;
 	}
-	if (exec_bound(reg, err, "detaching removed members",
-		       "UPDATE member SET tenant_id = NULL WHERE tenant_id = (SELECT id FROM tenant WHERE name = ?1)", "t",
-		       name) < 0) return -1;
-	return exec_bound(reg, err, "removing the tenant", "DELETE FROM tenant WHERE name = ?1", "t",
-			  name) < 0 ? -1 : 0;
+	if (cw_admin_exec(reg, err, "detaching removed members",
+			  "UPDATE member SET tenant_id = NULL WHERE tenant_id = (SELECT id FROM tenant WHERE name = ?1)", "t",
+			  name) < 0) return -1;
+	return cw_admin_exec(reg, err, "removing the tenant", "DELETE FROM tenant WHERE name = ?1", "t",
+			     name) < 0 ? -1 : 0;
 }
 
 int cw_admin_tenant_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
 {
-	return in_txn(reg, err, tenant_remove_txn, (void *)name);
+	return cw_admin_in_txn(reg, err, tenant_remove_txn, (void *)name);
 }
 
 int cw_admin_tenant_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_tenant_row_t *row), void *arg,
 			 cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "listing tenants",
-			     "SELECT t.name, t.vlan, t.created_at,"
-			     " (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
-			     " FROM tenant t ORDER BY t.name", "");
+	int rc = cw_admin_query(reg, err, &st, "listing tenants",
+				"SELECT t.name, t.vlan, t.created_at,"
+				" (SELECT count(*) FROM member m WHERE m.tenant_id = t.id AND m.status != 'removed')"
+				" FROM tenant t ORDER BY t.name", "");
 
 	while (rc == 1) {
 		cw_tenant_row_t r;
@@ -410,21 +417,21 @@ static int member_add_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	char status[16], tenant_id[24];
 	int rc;
 
-	rc = lookup_text(reg, err, status, sizeof(status), "looking up the member",
-			 "SELECT status FROM member WHERE name = ?1", "t", a->name);
+	rc = cw_admin_lookup(reg, err, status, sizeof(status), "looking up the member",
+			     "SELECT status FROM member WHERE name = ?1", "t", a->name);
 	if (rc == 1) cw_err_set(err, "member %s already exists (%s)", a->name, status);
 	if (rc != 0) return -1;
 	if (a->tenant) {
-		rc = lookup_text(reg, err, tenant_id, sizeof(tenant_id), "looking up the tenant",
-				 "SELECT id FROM tenant WHERE name = ?1", "t", a->tenant);
+		rc = cw_admin_lookup(reg, err, tenant_id, sizeof(tenant_id), "looking up the tenant",
+				     "SELECT id FROM tenant WHERE name = ?1", "t", a->tenant);
 		if (rc == 0) cw_err_set(err, "unknown tenant %s (add it with `coworkctl tenant add %s`)", a->tenant,
 					a->tenant);
 		if (rc <= 0) return -1;
 	}
-	return exec_bound(reg, err, "adding the member",
-			  "INSERT INTO member (name, tenant_id, valid_from, valid_until, until_date, created_at)"
-			  " VALUES (?1, (SELECT id FROM tenant WHERE name = ?2), ?3, nullif(?4, 0), ?5, ?6)",
-			  "ttiiti", a->name, a->tenant, a->from, a->until, a->until_date, a->now) < 0 ? -1 : 0;
+	return cw_admin_exec(reg, err, "adding the member",
+			     "INSERT INTO member (name, tenant_id, valid_from, valid_until, until_date, created_at)"
+			     " VALUES (?1, (SELECT id FROM tenant WHERE name = ?2), ?3, nullif(?4, 0), ?5, ?6)",
+			     "ttiiti", a->name, a->tenant, a->from, a->until, a->until_date, a->now) < 0 ? -1 : 0;
 }
 
 int cw_admin_member_add(cw_registry_t *reg, const char *name, const char *tenant, int64_t valid_from,
@@ -440,7 +447,7 @@ int cw_admin_member_add(cw_registry_t *reg, const char *name, const char *tenant
 		cw_err_set(err, "--until %s is not after the membership's start", until_date ? until_date : "");
 		return -1;
 	}
-	return in_txn(reg, err, member_add_txn, &a);
+	return cw_admin_in_txn(reg, err, member_add_txn, &a);
 }
 
 /* The status of a member row's text; anything unknown counts as removed (the CHECK allows no other). */
@@ -461,7 +468,7 @@ static int member_status_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	cw_member_status_t from = a->status == CW_MEMBER_ACTIVE ? CW_MEMBER_SUSPENDED : CW_MEMBER_ACTIVE;
 	char now_status[16];
 
-	if (member_status_text(reg, a->name, now_status, err) < 0) return -1;
+	if (cw_admin_member_status(reg, a->name, now_status, err) < 0) return -1;
 	if (strcmp(now_status, cw_member_status_name(a->status)) == 0) {
 		cw_err_set(err, "member %s is already %s", a->name, now_status);
 		return -1;
@@ -476,8 +483,8 @@ static int member_status_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 			   cw_member_status_name(a->status));
 		return -1;
 	}
-	return exec_bound(reg, err, "changing the member's status", "UPDATE member SET status = ?2 WHERE name = ?1",
-			  "tt", a->name, cw_member_status_name(a->status)) == 1 ? 0 : -1;
+	return cw_admin_exec(reg, err, "changing the member's status", "UPDATE member SET status = ?2 WHERE name = ?1",
+			     "tt", a->name, cw_member_status_name(a->status)) == 1 ? 0 : -1;
 }
 
 int cw_admin_member_set_status(cw_registry_t *reg, const char *name, cw_member_status_t status, cw_err_t *err)
@@ -488,7 +495,7 @@ int cw_admin_member_set_status(cw_registry_t *reg, const char *name, cw_member_s
 		cw_err_set(err, "removing a member is not a status change");
 		return -1;
 	}
-	return in_txn(reg, err, member_status_txn, &a);
+	return cw_admin_in_txn(reg, err, member_status_txn, &a);
 }
 
 static const char sql_member_rows[] =
@@ -520,7 +527,7 @@ int cw_admin_member_get(cw_registry_t *reg, const char *name, int64_t now, cw_me
 	int rc;
 
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE m.name = ?2", sql_member_rows);
-	rc = query_first(reg, err, &st, "looking up the member", sql, "it", now, name);
+	rc = cw_admin_query(reg, err, &st, "looking up the member", sql, "it", now, name);
 	if (rc == 1) {
 		member_row(st, r);
 		sqlite3_finalize(st);
@@ -536,7 +543,7 @@ int cw_admin_member_list(cw_registry_t *reg, int64_t now, int (*fn)(void *arg, c
 	int rc;
 
 	(void)cw_snprintf(sql, sizeof(sql), "%s ORDER BY m.name", sql_member_rows);
-	rc = query_first(reg, err, &st, "listing members", sql, "i", now);
+	rc = cw_admin_query(reg, err, &st, "listing members", sql, "i", now);
 	while (rc == 1) {
 		cw_member_row_t r;
 
@@ -561,42 +568,47 @@ int cw_revoke_reason_check(const char *reason, cw_err_t *err)
 	return -1;
 }
 
-static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+int cw_admin_cert_insert_in(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err)
 {
-	const cw_cert_record_t *rec = arg;
 	sqlite3_stmt *st;
 	char status[16];
 	int rc;
 
-	if (member_status_text(reg, rec->member, status, err) < 0) return -1;
+	if (cw_admin_member_status(reg, rec->member, status, err) < 0) return -1;
 	if (cw_admin_member_may_issue(rec->member, status_of(status), err) < 0) return -1;
-	rc = query_first(reg, err, &st, "checking the serial", "SELECT 1 FROM cert WHERE serial = ?1", "t",
-			 rec->serial);
+	rc = cw_admin_query(reg, err, &st, "checking the serial", "SELECT 1 FROM cert WHERE serial = ?1", "t",
+			    rec->serial);
 	if (rc == 1) {
 		sqlite3_finalize(st);
 		return CW_ADMIN_DUPLICATE;
 	}
 	if (rc < 0) return -1;
-	if (exec_bound(reg, err, "recording the certificate",
-		       "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
-		       " replaces) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, ''))",
-		       "ttttiitit", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
-		       rec->sha256, rec->issued_at, rec->replaces) < 0) return -1;
+	if (cw_admin_exec(reg, err, "recording the certificate",
+			  "INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at,"
+			  " replaces, pending_invite) VALUES (?1, (SELECT id FROM member WHERE name = ?2), ?3, ?4, ?5, ?6,"
+			  " ?7, ?8, nullif(?9, ''), nullif(?10, 0))",
+			  "ttttiititi", rec->serial, rec->member, rec->subject, rec->issuer, rec->not_before, rec->not_after,
+			  rec->sha256, rec->issued_at, rec->replaces, rec->pending_invite) < 0) return -1;
 	if (!rec->ocsp) return 0;
 	rc = cw_registry_ocsp_put(reg, rec->serial, rec->ocsp, rec->ocsp_len, rec->issued_at, err);
 	if (rc == 0) cw_err_set(err, "certificate %s: its OCSP answer could not be stored", rec->serial);
 	return rc == 1 ? 0 : -1;
 }
 
+static int cert_insert_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	return cw_admin_cert_insert_in(reg, arg, err);
+}
+
 int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err)
 {
-	return in_txn(reg, err, cert_insert_txn, (void *)rec);
+	return cw_admin_in_txn(reg, err, cert_insert_txn, (void *)rec);
 }
 
 static const char sql_cert_rows[] =
 	"SELECT c.serial, m.name, c.subject, c.issuer, c.not_before, c.not_after, c.sha256, c.issued_at,"
 	" coalesce(c.revoked_at, 0), coalesce(c.revoke_reason, ''), coalesce(c.replaces, ''),"
-	" m.status, coalesce(m.valid_until, 0), coalesce(m.until_date, '')"
+	" m.status, coalesce(m.valid_until, 0), coalesce(m.until_date, ''), coalesce(c.pending_invite, 0)"
 	" FROM cert c JOIN member m ON m.id = c.member_id";
 
 static void cert_record(sqlite3_stmt *st, cw_cert_record_t *r)
@@ -612,6 +624,7 @@ static void cert_record(sqlite3_stmt *st, cw_cert_record_t *r)
 	r->revoked_at = sqlite3_column_int64(st, 8);
 	(void)cw_sql_column_text(st, 9, r->revoke_reason, sizeof(r->revoke_reason));
 	(void)cw_sql_column_text(st, 10, r->replaces, sizeof(r->replaces));
+	r->pending_invite = sqlite3_column_int64(st, 14);
 }
 
 int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *rec, cw_err_t *err)
@@ -621,7 +634,7 @@ int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *
 	int rc;
 
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE c.serial = ?1", sql_cert_rows);
-	rc = query_first(reg, err, &st, "looking up the certificate", sql, "t", serial);
+	rc = cw_admin_query(reg, err, &st, "looking up the certificate", sql, "t", serial);
 	if (rc == 1) {
 		cert_record(st, rec);
 		sqlite3_finalize(st);
@@ -636,20 +649,27 @@ struct cert_revoke {
 	cw_cert_record_t	*rec;
 };
 
+int cw_admin_cert_revoke_in(cw_registry_t *reg, const char *serial, const char *reason, int64_t now,
+			    cw_cert_record_t *rec, cw_err_t *err)
+{
+	int rc = cw_admin_cert_get(reg, serial, rec, err);
+
+	if (rc == 0) cw_err_set(err, "unknown certificate serial %s", serial);
+	if (rc <= 0) return -1;
+	if (rec->revoked_at != 0) return 1;
+	if (cw_admin_exec(reg, err, "revoking the certificate",
+			  "UPDATE cert SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL", "tit",
+			  serial, now, reason) != 1) return -1;
+	rec->revoked_at = now;
+	(void)cw_snprintf(rec->revoke_reason, sizeof(rec->revoke_reason), "%s", reason);
+	return 0;
+}
+
 static int cert_revoke_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	struct cert_revoke *a = arg;
-	int rc = cw_admin_cert_get(reg, a->serial, a->rec, err);
 
-	if (rc == 0) cw_err_set(err, "unknown certificate serial %s", a->serial);
-	if (rc <= 0) return -1;
-	if (a->rec->revoked_at != 0) return 1;
-	if (exec_bound(reg, err, "revoking the certificate",
-		       "UPDATE cert SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL", "tit",
-		       a->serial, a->now, a->reason) != 1) return -1;
-	a->rec->revoked_at = a->now;
-	(void)cw_snprintf(a->rec->revoke_reason, sizeof(a->rec->revoke_reason), "%s", a->reason);
-	return 0;
+	return cw_admin_cert_revoke_in(reg, a->serial, a->reason, a->now, a->rec, err);
 }
 
 int cw_admin_cert_revoke(cw_registry_t *reg, const char *serial, const char *reason, int64_t now,
@@ -659,7 +679,7 @@ int cw_admin_cert_revoke(cw_registry_t *reg, const char *serial, const char *rea
 	struct cert_revoke a = { serial, reason, now, rec ? rec : &local };
 
 	if (cw_revoke_reason_check(reason, err) < 0) return -1;
-	return in_txn(reg, err, cert_revoke_txn, &a);
+	return cw_admin_in_txn(reg, err, cert_revoke_txn, &a);
 }
 
 /* 1 when member is NULL or known, 0 (err set) when unknown, -1 on error. */
@@ -669,7 +689,7 @@ static int member_known(cw_registry_t *reg, const char *member, cw_err_t *err)
 	int rc;
 
 	if (!member) return 1;
-	rc = query_first(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
+	rc = cw_admin_query(reg, err, &st, "looking up the member", "SELECT 1 FROM member WHERE name = ?1", "t", member);
 	if (rc == 0) cw_err_set(err, "unknown member %s", member);
 	if (rc == 1) sqlite3_finalize(st);
 	return rc;
@@ -685,7 +705,7 @@ int cw_admin_cert_list(cw_registry_t *reg, const char *member, int (*fn)(void *a
 	if (member_known(reg, member, err) <= 0) return -1;
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE ?1 IS NULL OR m.name = ?1 ORDER BY c.issued_at DESC, c.serial",
 			  sql_cert_rows);
-	rc = query_first(reg, err, &st, "listing certificates", sql, "t", member);
+	rc = cw_admin_query(reg, err, &st, "listing certificates", sql, "t", member);
 	while (rc == 1) {
 		cw_cert_record_t r;
 
@@ -730,11 +750,11 @@ static int cert_renew_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "certificate %s belongs to %s, not to %s", old.serial, old.member, a->rec->member);
 		return -1;
 	}
-	rc = cert_insert_txn(reg, (void *)a->rec, err);
+	rc = cw_admin_cert_insert_in(reg, a->rec, err);
 	if (rc != 0 || !a->revoke_old || old.revoked_at != 0) return rc;
-	return exec_bound(reg, err, "revoking the old certificate",
-			  "UPDATE cert SET revoked_at = ?2, revoke_reason = 'superseded' WHERE serial = ?1 AND revoked_at IS NULL",
-			  "ti", old.serial, a->now) == 1 ? 0 : -1;
+	return cw_admin_exec(reg, err, "revoking the old certificate",
+			     "UPDATE cert SET revoked_at = ?2, revoke_reason = 'superseded' WHERE serial = ?1 AND revoked_at IS NULL",
+			     "ti", old.serial, a->now) == 1 ? 0 : -1;
 }
 
 int cw_admin_cert_renew(cw_registry_t *reg, const cw_cert_record_t *rec, bool revoke_old, int64_t now,
@@ -746,19 +766,19 @@ int cw_admin_cert_renew(cw_registry_t *reg, const cw_cert_record_t *rec, bool re
 		cw_err_set(err, "a renewal must name the certificate it replaces");
 		return -1;
 	}
-	return in_txn(reg, err, cert_renew_txn, &a);
+	return cw_admin_in_txn(reg, err, cert_renew_txn, &a);
 }
 
 /* The newest successor of serial (following `replaces`) neither revoked nor expired at now. */
 static int newest_successor(cw_registry_t *reg, const char *serial, int64_t now, cw_cert_expiring_t *r, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "looking for renewals",
-			     "WITH RECURSIVE succ(serial) AS (SELECT serial FROM cert WHERE replaces = ?1"
-			     " UNION SELECT c.serial FROM cert c JOIN succ s ON c.replaces = s.serial)"
-			     " SELECT c.serial, c.not_after FROM cert c JOIN succ s ON s.serial = c.serial"
-			     " WHERE c.revoked_at IS NULL AND c.not_after >= ?2 ORDER BY c.issued_at DESC, c.serial LIMIT 1",
-			     "ti", serial, now);
+	int rc = cw_admin_query(reg, err, &st, "looking for renewals",
+				"WITH RECURSIVE succ(serial) AS (SELECT serial FROM cert WHERE replaces = ?1"
+				" UNION SELECT c.serial FROM cert c JOIN succ s ON c.replaces = s.serial)"
+				" SELECT c.serial, c.not_after FROM cert c JOIN succ s ON s.serial = c.serial"
+				" WHERE c.revoked_at IS NULL AND c.not_after >= ?2 ORDER BY c.issued_at DESC, c.serial LIMIT 1",
+				"ti", serial, now);
 
 	r->renewed_by[0] = '\0';
 	r->renewed_until = 0;
@@ -798,8 +818,8 @@ int cw_admin_cert_expiring(cw_registry_t *reg, const char *member, int64_t now, 
 	if (member_known(reg, member, err) <= 0) return -1;
 	(void)cw_snprintf(sql, sizeof(sql), "%s WHERE c.revoked_at IS NULL AND c.not_after >= ?1 AND c.not_after < ?2"
 			  " AND (?3 IS NULL OR m.name = ?3) ORDER BY c.not_after, c.serial", sql_cert_rows);
-	rc = query_first(reg, err, &st, "listing expiring certificates", sql, "iit", now, now + (int64_t)days * 86400,
-			 member);
+	rc = cw_admin_query(reg, err, &st, "listing expiring certificates", sql, "iit", now, now + (int64_t)days * 86400,
+			    member);
 	while (rc == 1) {
 		cw_cert_expiring_t r;
 
@@ -847,9 +867,9 @@ struct member_remove {
 static int unrevoked_certs(cw_registry_t *reg, struct member_remove *a, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "listing the member's certificates",
-			     "SELECT c.serial FROM cert c JOIN member m ON m.id = c.member_id"
-			     " WHERE m.name = ?1 AND c.revoked_at IS NULL ORDER BY c.serial", "t", a->name);
+	int rc = cw_admin_query(reg, err, &st, "listing the member's certificates",
+				"SELECT c.serial FROM cert c JOIN member m ON m.id = c.member_id"
+				" WHERE m.name = ?1 AND c.revoked_at IS NULL ORDER BY c.serial", "t", a->name);
 
 	while (rc == 1) {
 		if (removal_add(a->out, st, err) < 0) {
@@ -869,23 +889,23 @@ static int member_remove_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	char status[16];
 	int rc;
 
-	if (member_status_text(reg, a->name, status, err) < 0) return -1;
+	if (cw_admin_member_status(reg, a->name, status, err) < 0) return -1;
 	if (status_of(status) == CW_MEMBER_REMOVED) {
 		cw_err_set(err, "member %s is already removed", a->name);
 		return -1;
 	}
 	if (unrevoked_certs(reg, a, err) < 0) return -1;
-	rc = exec_bound(reg, err, "revoking the member's certificates",
-			"UPDATE cert SET revoked_at = ?2, revoke_reason = ?3"
-			" WHERE member_id = (SELECT id FROM member WHERE name = ?1) AND revoked_at IS NULL", "tit", a->name,
-			a->now, a->reason);
+	rc = cw_admin_exec(reg, err, "revoking the member's certificates",
+			   "UPDATE cert SET revoked_at = ?2, revoke_reason = ?3"
+			   " WHERE member_id = (SELECT id FROM member WHERE name = ?1) AND revoked_at IS NULL", "tit", a->name,
+			   a->now, a->reason);
 	if (rc < 0) return -1;
 	if ((size_t)rc != a->out->n) {
 		cw_err_set(err, "revoking the member's certificates: %d changed where %zu were listed", rc, a->out->n);
 		return -1;
 	}
-	return exec_bound(reg, err, "removing the member", "UPDATE member SET status = 'removed' WHERE name = ?1", "t",
-			  a->name) == 1 ? 0 : -1;
+	return cw_admin_exec(reg, err, "removing the member", "UPDATE member SET status = 'removed' WHERE name = ?1", "t",
+			     a->name) == 1 ? 0 : -1;
 }
 
 int cw_admin_member_remove(cw_registry_t *reg, const char *name, const char *reason, int64_t now, cw_removal_t *out,
@@ -896,7 +916,7 @@ int cw_admin_member_remove(cw_registry_t *reg, const char *name, const char *rea
 
 	memset(out, 0, sizeof(*out));
 	if (cw_revoke_reason_check(reason, err) < 0) return -1;
-	rc = in_txn(reg, err, member_remove_txn, &a);
+	rc = cw_admin_in_txn(reg, err, member_remove_txn, &a);
 	if (rc < 0) cw_removal_free(out);
 	return rc;
 }
@@ -988,11 +1008,11 @@ static int crl_prepare_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 
 	if (crl_number_next(reg, &c->number, err) < 0) return -1;
 	/* Revoked certificates with their reason; a suspended member's others on hold (reason ''). */
-	rc = query_first(reg, err, &st, "choosing the CRL's entries",
-			 "SELECT c.serial, coalesce(c.revoked_at, ?1), coalesce(c.revoke_reason, '')"
-			 " FROM cert c JOIN member m ON m.id = c.member_id"
-			 " WHERE c.not_after >= ?2 AND (c.revoked_at IS NOT NULL OR m.status = 'suspended')"
-			 " ORDER BY c.serial", "ii", c->this_update, c->this_update - (int64_t)a->days * 86400);
+	rc = cw_admin_query(reg, err, &st, "choosing the CRL's entries",
+			    "SELECT c.serial, coalesce(c.revoked_at, ?1), coalesce(c.revoke_reason, '')"
+			    " FROM cert c JOIN member m ON m.id = c.member_id"
+			    " WHERE c.not_after >= ?2 AND (c.revoked_at IS NOT NULL OR m.status = 'suspended')"
+			    " ORDER BY c.serial", "ii", c->this_update, c->this_update - (int64_t)a->days * 86400);
 	while (rc == 1) {
 		if (crl_add(c, st, err) < 0) {
 			rc = -1;
@@ -1016,7 +1036,7 @@ int cw_admin_crl_prepare(cw_registry_t *reg, int64_t now, unsigned days, cw_crl_
 	}
 	out->this_update = now;
 	out->next_update = now + (int64_t)days * 86400;
-	rc = in_txn(reg, err, crl_prepare_txn, &a);
+	rc = cw_admin_in_txn(reg, err, crl_prepare_txn, &a);
 	if (rc < 0) cw_crl_content_free(out);
 	return rc;
 }
@@ -1026,8 +1046,8 @@ int cw_admin_crl_prepare(cw_registry_t *reg, int64_t now, unsigned days, cw_crl_
 static int guest_ssid_check(cw_registry_t *reg, const char *ssid, cw_err_t *err)
 {
 	char cls[16];
-	int rc = lookup_text(reg, err, cls, sizeof(cls), "looking up the SSID",
-			     "SELECT class FROM ssid WHERE name = ?1", "t", ssid);
+	int rc = cw_admin_lookup(reg, err, cls, sizeof(cls), "looking up the SSID",
+				 "SELECT class FROM ssid WHERE name = ?1", "t", ssid);
 
 	if (rc == 0) cw_err_set(err, "unknown SSID \"%s\" (add it with `coworkctl ssid add NAME --class guest`)", ssid);
 	if (rc <= 0) return -1;
@@ -1048,12 +1068,13 @@ int cw_admin_guest_policy_get(cw_registry_t *reg, const char *ssid, cw_guest_pol
 	p->period.kind = CW_PERIOD_MONTHLY;
 	p->grace = CW_GUEST_GRACE_DEFAULT;
 	p->warn = CW_GUEST_WARN_DEFAULT;
-	rc = query_first(reg, err, &st, "reading the passphrase policy",
-			 "SELECT period, grace, warn FROM guest_policy WHERE ssid = ?1", "t", ssid);
+	rc = cw_admin_query(reg, err, &st, "reading the passphrase policy",
+			    "SELECT period, grace, warn, members_see FROM guest_policy WHERE ssid = ?1", "t", ssid);
 	if (rc <= 0) return rc;
 	rc = cw_period_parse((const char *)sqlite3_column_text(st, 0), &p->period, err);
 	p->grace = sqlite3_column_int64(st, 1);
 	p->warn = sqlite3_column_int64(st, 2);
+	p->members_see = sqlite3_column_int64(st, 3) != 0;
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1073,9 +1094,10 @@ static int policy_set_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 		cw_err_set(err, "invalid period");
 		return -1;
 	}
-	return exec_bound(reg, err, "writing the passphrase policy",
-			  "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn) VALUES (?1, ?2, ?3, ?4)", "ttii",
-			  a->ssid, period, a->p->grace, a->p->warn) < 0 ? -1 : 0;
+	return cw_admin_exec(reg, err, "writing the passphrase policy",
+			     "INSERT OR REPLACE INTO guest_policy (ssid, period, grace, warn, members_see)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5)", "ttiii",
+			     a->ssid, period, a->p->grace, a->p->warn, (int64_t)(a->p->members_see ? 1 : 0)) < 0 ? -1 : 0;
 }
 
 int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_guest_policy_t *p, cw_err_t *err)
@@ -1086,7 +1108,7 @@ int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_gue
 		cw_err_set(err, "grace must be 0 to 30 days and the warning period 0 to 60 days");
 		return -1;
 	}
-	return in_txn(reg, err, policy_set_txn, &a);
+	return cw_admin_in_txn(reg, err, policy_set_txn, &a);
 }
 
 struct rotate {
@@ -1105,7 +1127,7 @@ static const char sql_psk_in_force[] =
 static int psk_in_force(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t *r, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "ti", ssid, now);
+	int rc = cw_admin_query(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "ti", ssid, now);
 
 	if (rc <= 0) return rc;
 	(void)cw_sql_column_text(st, 0, r->passphrase, sizeof(r->passphrase));
@@ -1125,13 +1147,13 @@ static int psk_in_force(cw_registry_t *reg, const char *ssid, int64_t now, cw_ps
 static int end_replaced(cw_registry_t *reg, const struct rotate *a, int64_t grace, cw_err_t *err)
 {
 	if (a->expire_old) {
-		return exec_bound(reg, err, "deleting the old passphrases",
-				  "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until > ?2", "ti", a->ssid, a->now) < 0 ? -1 : 0;
+		return cw_admin_exec(reg, err, "deleting the old passphrases",
+				     "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until > ?2", "ti", a->ssid, a->now) < 0 ? -1 : 0;
 	}
-	return exec_bound(reg, err, "ending the old passphrase",
-			  "UPDATE guest_psk SET valid_until = max(?2, valid_from + 1),"
-			  " grace_until = max(max(?2, valid_from + 1), min(grace_until, ?2 + ?3))"
-			  " WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until", "tii", a->ssid, a->now, grace) < 0 ? -1 : 0;
+	return cw_admin_exec(reg, err, "ending the old passphrase",
+			     "UPDATE guest_psk SET valid_until = max(?2, valid_from + 1),"
+			     " grace_until = max(max(?2, valid_from + 1), min(grace_until, ?2 + ?3))"
+			     " WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until", "tii", a->ssid, a->now, grace) < 0 ? -1 : 0;
 }
 
 /*
@@ -1142,11 +1164,11 @@ static int end_replaced(cw_registry_t *reg, const struct rotate *a, int64_t grac
 static int previous_served(cw_registry_t *reg, const struct rotate *a, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "reading guest passphrases",
-			     "SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND grace_until > ?2"
-			     " AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until"
-			     " ORDER BY valid_from DESC, id DESC LIMIT 1)",
-			     "ti", a->ssid, a->now);
+	int rc = cw_admin_query(reg, err, &st, "reading guest passphrases",
+				"SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND grace_until > ?2"
+				" AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until"
+				" ORDER BY valid_from DESC, id DESC LIMIT 1)",
+				"ti", a->ssid, a->now);
 
 	if (rc <= 0) return rc;
 	a->out->had_previous = sqlite3_column_type(st, 0) != SQLITE_NULL;
@@ -1178,12 +1200,12 @@ static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	cur->valid_from = a->now;
 	cur->valid_until = end;
 	cur->grace_until = end + p.grace;
-	if (exec_bound(reg, err, "storing the new passphrase",
-		       "INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?3)", "ttiii", a->ssid, cur->passphrase, cur->valid_from,
-		       cur->valid_until, cur->grace_until) < 0 ||
-	    exec_bound(reg, err, "deleting passphrases no longer served",
-		       "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until <= ?2", "ti", a->ssid, a->now) < 0) return -1;
+	if (cw_admin_exec(reg, err, "storing the new passphrase",
+			  "INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?3)", "ttiii", a->ssid, cur->passphrase, cur->valid_from,
+			  cur->valid_until, cur->grace_until) < 0 ||
+	    cw_admin_exec(reg, err, "deleting passphrases no longer served",
+			  "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until <= ?2", "ti", a->ssid, a->now) < 0) return -1;
 	a->out->rotated = true;
 	return previous_served(reg, a, err);
 }
@@ -1199,7 +1221,7 @@ int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool 
 		cw_err_set(err, "expiring the old passphrase needs a forced rotation");
 		return -1;
 	}
-	rc = in_txn(reg, err, rotate_txn, &a);
+	rc = cw_admin_in_txn(reg, err, rotate_txn, &a);
 	if (rc < 0) cw_wipe(out, sizeof(*out));
 	return rc;
 }
@@ -1207,8 +1229,8 @@ int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool 
 int cw_admin_guest_ssids(cw_registry_t *reg, int (*fn)(void *arg, const char *ssid), void *arg, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "listing guest SSIDs",
-			     "SELECT name FROM ssid WHERE class = 'guest' ORDER BY name", "");
+	int rc = cw_admin_query(reg, err, &st, "listing guest SSIDs",
+				"SELECT name FROM ssid WHERE class = 'guest' ORDER BY name", "");
 
 	while (rc == 1) {
 		rc = fn(arg, (const char *)sqlite3_column_text(st, 0));
@@ -1225,10 +1247,10 @@ static int export_record_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 {
 	const cw_log_export_t *x = arg;
 
-	return exec_bound(reg, err, "recording the export",
-			  "INSERT INTO log_export (at, operator, case_ref, from_ms, to_ms, filter, format, rows)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ittiitti", x->at, x->operator_name, x->case_ref,
-			  x->from_ms, x->to_ms, x->filter, x->format, x->rows) < 0 ? -1 : 0;
+	return cw_admin_exec(reg, err, "recording the export",
+			     "INSERT INTO log_export (at, operator, case_ref, from_ms, to_ms, filter, format, rows)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ittiitti", x->at, x->operator_name, x->case_ref,
+			     x->from_ms, x->to_ms, x->filter, x->format, x->rows) < 0 ? -1 : 0;
 }
 
 int cw_admin_log_export_record(cw_registry_t *reg, const cw_log_export_t *x, cw_err_t *err)
@@ -1237,15 +1259,15 @@ int cw_admin_log_export_record(cw_registry_t *reg, const cw_log_export_t *x, cw_
 		cw_err_set(err, "an export needs a case reference");
 		return -1;
 	}
-	return in_txn(reg, err, export_record_txn, (void *)x);
+	return cw_admin_in_txn(reg, err, export_record_txn, (void *)x);
 }
 
 int cw_admin_log_export_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_log_export_t *x), void *arg,
 			     cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = query_first(reg, err, &st, "listing exports",
-			     "SELECT at, operator, case_ref, from_ms, to_ms, filter, format, rows FROM log_export ORDER BY id", "");
+	int rc = cw_admin_query(reg, err, &st, "listing exports",
+				"SELECT at, operator, case_ref, from_ms, to_ms, filter, format, rows FROM log_export ORDER BY id", "");
 
 	while (rc == 1) {
 		cw_log_export_t x;

@@ -106,6 +106,7 @@ typedef struct cw_cert_record {
 	int64_t	revoked_at;		//!< 0: not revoked
 	char	revoke_reason[32];	//!< "" when not revoked
 	char	replaces[CW_SERIAL_HEX_MAX + 1];	//!< serial this one renews; "" for a first issue
+	int64_t	pending_invite;		//!< the invitation it waits to be collected from; 0: none
 	const uint8_t	*ocsp;		//!< insert only: the pre-signed OCSP answer (DER), or NULL
 	size_t		ocsp_len;
 } cw_cert_record_t;
@@ -127,6 +128,9 @@ int cw_revoke_reason_check(const char *reason, cw_err_t *err);
  */
 int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err);
 
+/* cw_admin_cert_insert inside the caller's write transaction (cw_registry_begin). Same results. */
+int cw_admin_cert_insert_in(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err_t *err);
+
 /*
  * Revoke a certificate by normalised serial. Returns 0 when revoked now, 1
  * when it already was (nothing changed), -1 on error (unknown serial, ...).
@@ -134,6 +138,14 @@ int cw_admin_cert_insert(cw_registry_t *reg, const cw_cert_record_t *rec, cw_err
  */
 int cw_admin_cert_revoke(cw_registry_t *reg, const char *serial, const char *reason, int64_t now,
 			 cw_cert_record_t *rec, cw_err_t *err);
+
+/*
+ * cw_admin_cert_revoke inside the caller's write transaction, with a
+ * reason already checked (cw_revoke_reason_check). Same results; rec must
+ * not be NULL.
+ */
+int cw_admin_cert_revoke_in(cw_registry_t *reg, const char *serial, const char *reason, int64_t now,
+			    cw_cert_record_t *rec, cw_err_t *err);
 
 /* One certificate: 1 found, 0 unknown, -1 error. */
 int cw_admin_cert_get(cw_registry_t *reg, const char *serial, cw_cert_record_t *rec, cw_err_t *err);
@@ -259,6 +271,7 @@ typedef struct cw_guest_policy {
 	cw_period_t	period;		//!< how long one passphrase is in force
 	int64_t		grace;		//!< seconds it is still served after its period
 	int64_t		warn;		//!< radiusd warns this long before the newest expires
+	bool		members_see;	//!< members' enrollment pages show the passphrase (enroll-broker)
 } cw_guest_policy_t;
 
 #define CW_GUEST_GRACE_MAX	(30 * 86400)

@@ -19,6 +19,7 @@ const char *cw_decide_result_name(cw_decide_result_t r)
 	case CW_DECIDE_NOT_STARTED: return "membership-not-started";
 	case CW_DECIDE_ENDED: return "membership-ended";
 	case CW_DECIDE_CERT_EXPIRED: return "cert-expired";
+	case CW_DECIDE_UNCOLLECTED: return "uncollected";
 	case CW_DECIDE_WRONG_ISSUER: return "wrong-issuer";
 	case CW_DECIDE_BAD_SSID: return "bad-ssid";
 	case CW_DECIDE_BAD_VLAN: return "bad-vlan";

@@ -26,6 +26,7 @@ typedef enum {
 	CW_DECIDE_NOT_STARTED,		//!< Membership has not begun.
 	CW_DECIDE_ENDED,		//!< Membership is over (--until passed).
 	CW_DECIDE_CERT_EXPIRED,		//!< Outside the certificate's validity as issued.
+	CW_DECIDE_UNCOLLECTED,		//!< Issued for an invitation and not collected yet.
 	CW_DECIDE_WRONG_ISSUER,		//!< Issuer/subject/dates differ from what we issued.
 	CW_DECIDE_BAD_SSID,		//!< No SSID, unknown SSID, or an SSID of the wrong class.
 	CW_DECIDE_BAD_VLAN,		//!< No VLAN plan, or the VLAN would be unsafe.

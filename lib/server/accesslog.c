@@ -364,6 +364,28 @@ int cw_accesslog_query(cw_accesslog_t *log, const cw_access_filter_t *f,
 	return rc;
 }
 
+int cw_accesslog_last_accepted(cw_accesslog_t *log, const char *member,
+			       int (*fn)(void *arg, const char *serial, int64_t ts_ms), void *arg, cw_err_t *err)
+{
+	static const char doing[] = "finding when the member's certificates were last accepted";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (cw_sql_prepare(log->db, "SELECT serial, max(ts_ms) FROM access WHERE member = ?1 AND result = 'accept'"
+			   " AND serial IS NOT NULL GROUP BY serial ORDER BY serial", &st, doing, err) < 0) return -1;
+	rc = cw_sql_bind_text(st, 1, member, SQLITE_OK);
+	while ((rc = cw_sql_step_row(st, rc, doing, err)) == 1) {
+		char serial[CW_SERIAL_HEX_MAX + 1];
+
+		(void)cw_sql_column_text(st, 0, serial, sizeof(serial));
+		rc = fn(arg, serial, sqlite3_column_int64(st, 1));
+		if (rc != 0) break;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int cw_accesslog_stats(cw_accesslog_t *log, int64_t *rows, int64_t *oldest_ms, cw_err_t *err)
 {
 	static const char doing[] = "counting access log rows";

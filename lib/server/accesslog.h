@@ -110,6 +110,15 @@ typedef struct cw_access_filter {
 int cw_accesslog_query(cw_accesslog_t *log, const cw_access_filter_t *f,
 		       int (*fn)(void *arg, const cw_access_row_t *row), void *arg, cw_err_t *err);
 
+/*
+ * When each certificate of member was last accepted: fn once per serial
+ * with the time (ms) of its newest accepted row, in serial order (non-zero
+ * from fn stops and is returned). For the enrollment page's "last seen".
+ * 0, or -1 with err.
+ */
+int cw_accesslog_last_accepted(cw_accesslog_t *log, const char *member,
+			       int (*fn)(void *arg, const char *serial, int64_t ts_ms), void *arg, cw_err_t *err);
+
 /* Number of rows and the oldest row's time (0 when empty). 0 or -1. */
 int cw_accesslog_stats(cw_accesslog_t *log, int64_t *rows, int64_t *oldest_ms, cw_err_t *err);
 

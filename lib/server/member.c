@@ -86,6 +86,12 @@ static int check_standing(const cw_cert_row_t *row, int64_t now, cw_member_decis
 		       row->member, when, row->revoke_reason);
 		return -1;
 	}
+	/* Issued for an invitation, still waiting to be collected: no device holds it yet. */
+	if (row->pending_invite != 0) {
+		decide(out, CW_DECIDE_UNCOLLECTED, "certificate %s of %s was issued for invitation %lld and has not"
+		       " been collected", out->serial, row->member, (long long)row->pending_invite);
+		return -1;
+	}
 	if (row->member_status != CW_MEMBER_ACTIVE) {
 		decide(out, CW_DECIDE_SUSPENDED, "member %s is %s (certificate %s)", row->member,
 		       cw_member_status_name(row->member_status), out->serial);

@@ -63,7 +63,7 @@ typedef struct memo {
 static const char sql_cert_lookup[] =
 	"SELECT c.serial, c.subject, c.issuer, c.not_before, c.not_after,"
 	" c.revoked_at, c.revoke_reason, m.name, m.status, m.valid_from,"
-	" m.valid_until, t.name, t.vlan"
+	" m.valid_until, t.name, t.vlan, coalesce(c.pending_invite, 0)"
 	" FROM cert c JOIN member m ON m.id = c.member_id"
 	" LEFT JOIN tenant t ON t.id = m.tenant_id"
 	" WHERE c.serial = ?1";
@@ -313,6 +313,7 @@ static int fill_cert_row(sqlite3_stmt *st, cw_cert_row_t *row)
 	vlan = sqlite3_column_int64(st, 12);
 	if (row->has_tenant && (vlan < CW_VLAN_MIN || vlan > CW_VLAN_MAX)) return -1;
 	row->tenant_vlan = (uint16_t)vlan;
+	row->pending_invite = sqlite3_column_int64(st, 13);
 	return 0;
 }
 

@@ -101,6 +101,7 @@ typedef struct cw_cert_row {
 	bool			revoked;
 	int64_t			revoked_at;
 	char			revoke_reason[32];
+	int64_t			pending_invite;	//!< invitation it waits to be collected from; 0: none
 	char			member[CW_ID_MAX + 1];
 	cw_member_status_t	member_status;
 	int64_t			member_from;

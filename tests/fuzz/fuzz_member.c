@@ -7,7 +7,7 @@
  *  - mode 1: cw_member_decide_serial (the check inside the TLS handshake);
  *  - mode 2: cw_member_evaluate with a registry row made from the input
  *    (hostile registry contents: any status, dates, tenant VLAN).
- * Never an Accept of a revoked, suspended, ended or unknown certificate,
+ * Never an Accept of a revoked, uncollected, suspended, ended or unknown certificate,
  * on a non-member SSID, or on a VLAN that is staff, guest or outside the
  * plan's member VLANs; the reason and texts are always terminated.
  */
@@ -121,6 +121,7 @@ static void evaluate(fz_t *f)
 	snprintf(row.tenant, sizeof(row.tenant), "%s", row.has_tenant ? "acme" : "");
 	row.tenant_vlan = row.has_tenant ? (uint16_t)fz_u32(f) : 0;
 	ssid_class = (int)(fz_u8(f) % 5) - 1;
+	row.pending_invite = fz_u8(f) & 1 ? fz_i64(f) : 0;
 
 	/* What cw_member_decide's input step leaves in the decision. */
 	memset(&d, 0, sizeof(d));
@@ -131,6 +132,7 @@ static void evaluate(fz_t *f)
 	check_decision(&d, true);
 	if (d.result == CW_DECIDE_ACCEPT) {
 		FZ_CHECK(!row.revoked, "Accept of a revoked certificate");
+		FZ_CHECK(row.pending_invite == 0, "Accept of an uncollected certificate");
 		FZ_CHECK(row.member_status == CW_MEMBER_ACTIVE, "Accept of a member with status %d", (int)row.member_status);
 		FZ_CHECK(ssid_class == CW_SSID_MEMBER, "Accept on SSID class %d", ssid_class);
 		FZ_CHECK(row.not_before <= FZ_NOW && FZ_NOW < row.not_after, "Accept outside the certificate's validity");

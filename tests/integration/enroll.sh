@@ -7,13 +7,13 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 . "$top_srcdir/tests/integration/enroll_lib.sh"
+. "$top_srcdir/tests/integration/enroll_web_lib.sh"
 
 HTTP=18490
 HTTP_LIMITED=18491
 BASE=http://127.0.0.1:$HTTP
 
 command -v curl >/dev/null || { echo "1..0 # SKIP curl not installed"; trap - EXIT; exit 0; }
-enroll_skip_without_broker
 
 # link MEMBER DEVICES: a new invitation's link; its id in $INVITE.
 link() {
@@ -49,7 +49,6 @@ init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
 member_space alice bob carol dave erin || { not_ok "registry set-up"; exit 1; }
 cowork ssid add CoworkGuest --class guest >/dev/null && cowork psk rotate --ssid CoworkGuest >/dev/null &&
 	cowork psk policy --ssid CoworkGuest --members-see yes >/dev/null || { not_ok "guest SSID set-up"; exit 1; }
-trap 'enroll_stop; finish' EXIT
 
 broker_start || { not_ok "the broker starts"; exit 1; }
 ok "coworkctl enroll-broker listens on STATE/enroll/broker.sock"

@@ -11,6 +11,7 @@
 . "$top_srcdir/tests/integration/harness.sh"
 
 . "$top_srcdir/tests/integration/enroll_lib.sh"
+. "$top_srcdir/tests/integration/enroll_web_lib.sh"
 
 RADIUS=18494
 HTTP=18496
@@ -21,13 +22,11 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! "$PY" -c 'i
 	trap - EXIT
 	exit 0
 fi
-enroll_skip_without_broker
 
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
 member_space && cowork tenant add acme >/dev/null && cowork member add alice --tenant acme >/dev/null &&
 	cowork ssid add CoworkGuest --class guest >/dev/null && cowork psk rotate --ssid CoworkGuest >/dev/null &&
 	cowork psk policy --ssid CoworkGuest --members-see yes >/dev/null || { not_ok "registry set-up"; exit 1; }
-trap 'enroll_stop; finish' EXIT
 broker_start || { not_ok "the broker starts"; exit 1; }
 enroll_start $HTTP "$TMP/enroll.log" --rate-limit 1000 || { not_ok "cowork-enroll starts"; exit 1; }
 server_start "$TMP/state" $RADIUS || { not_ok "radiusd starts"; exit 1; }

@@ -100,7 +100,12 @@ has "... with half blocks, black on white" "$(printf '\033')\\[30;47m.*(▀|▄|
 # policy
 run_rc 0 "psk policy --period weekly --grace 12h --warn 2h" cowork psk policy --ssid Lounge --period weekly --grace 12h --warn 2h
 run_rc 0 "psk policy shows it" cowork psk policy --ssid Lounge --json
-has "... as stored" '"period":"weekly","grace_seconds":43200,"warn_seconds":7200' "$TMP/out"
+has "... as stored" '"period":"weekly","grace_seconds":43200,"warn_seconds":7200,"members_see":false' "$TMP/out"
+run_rc 0 "psk policy --members-see yes" cowork psk policy --ssid Lounge --members-see yes
+has "... says so" '^members see  yes$' "$TMP/out"
+run_rc 0 "... and keeps the rest of the policy" cowork psk policy --ssid Lounge --json
+has "... as stored" '"period":"weekly","grace_seconds":43200,"warn_seconds":7200,"members_see":true' "$TMP/out"
+refused 2 "psk policy --members-see takes yes or no only" 'members-see takes yes or no' psk policy --ssid Lounge --members-see maybe
 run_rc 0 "rotate Lounge --force under the weekly policy" cowork psk rotate --ssid Lounge --force --json
 UNTIL=$(sed -n 's/.*"valid_until":"\([^"]*\)".*/\1/p' "$TMP/out")
 [ "$(date -d "$UNTIL" +%u%H%M)" = 10000 ] && ok "... ends at a Monday 00:00 local time" ||

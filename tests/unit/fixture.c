@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "fileio.h"
 #include "fixture.h"
 #include "registry_write.h"
@@ -89,6 +91,38 @@ fail:
 	fprintf(stderr, "fixture: %s\n", e.msg);
 	fixture_teardown(f);
 	return -1;
+}
+
+/* Run one statement with ?1 = serial and ?2 = the fixture's time; 0 when it changed one row. */
+static int exec_one(fixture_t *f, const char *sql, const char *serial)
+{
+	sqlite3 *db = cw_registry_db(f->admin);
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, f->now) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
+	    sqlite3_changes(db) == 1) rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int64_t fixture_make_pending(fixture_t *f, const char *serial, cw_err_t *e)
+{
+	int64_t id;
+
+	if (exec_one(f, "INSERT INTO invite (lookup, member_id, devices, created_at, expires_at)"
+		     " SELECT lower(hex(randomblob(32))), member_id, 1, ?2, ?2 + 3600 FROM cert WHERE serial = ?1", serial) < 0) {
+		cw_err_set(e, "making %s pending: %s", serial, sqlite3_errmsg(cw_registry_db(f->admin)));
+		return -1;
+	}
+	id = sqlite3_last_insert_rowid(cw_registry_db(f->admin));
+	if (exec_one(f, "UPDATE cert SET pending_invite = last_insert_rowid() WHERE serial = ?1 AND ?2 = ?2", serial) < 0) {
+		cw_err_set(e, "making %s pending: %s", serial, sqlite3_errmsg(cw_registry_db(f->admin)));
+		return -1;
+	}
+	return id;
 }
 
 /* Unlink every entry of dir: tests leave other files there (a second registry, ...). */

@@ -36,6 +36,13 @@ typedef struct fixture {
 /* Make the registry; 0 or -1 (the message goes to stderr). */
 int fixture_setup(fixture_t *f);
 
+/*
+ * Make certificate serial wait to be collected from a new invitation of its
+ * member, as `coworkctl invite create` leaves it (an invite row and
+ * cert.pending_invite). The invitation's id, or -1 (message in e).
+ */
+int64_t fixture_make_pending(fixture_t *f, const char *serial, cw_err_t *e);
+
 /* Close and delete everything in dir (the registry and any file a test left there); accepts a half-made fixture. */
 void fixture_teardown(fixture_t *f);
 

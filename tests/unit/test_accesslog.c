@@ -575,6 +575,39 @@ static const char *seconds(const rowvec_t *rv, char *buf, size_t len)
 	return buf;
 }
 
+static int last_accepted_text(void *arg, const char *serial, int64_t ts_ms)
+{
+	char *buf = arg;
+	size_t used = strlen(buf);
+
+	snprintf(buf + used, 256 - used, "%s@%lld;", serial, (long long)((ts_ms - T0) / 1000));
+	return 0;
+}
+
+/* The enrollment page's "last seen": per certificate of the member, its newest accept. */
+static void last_accepted__is_the_newest_accept_of_each_certificate(void **state)
+{
+	env_t *env = *state;
+	cw_access_row_t rows[5];
+	char got[256] = "";
+	cw_err_t e;
+
+	log_open(env);
+	member_row(env, &rows[0], T0, "alice", NULL, "aa");
+	member_row(env, &rows[1], T0 + 5000, "alice", NULL, "aa");
+	member_row(env, &rows[2], T0 + 2000, "alice", NULL, "bb");
+	member_row(env, &rows[3], T0 + 9000, "alice", NULL, "aa");
+	rows[3].accepted = false;	/* a refusal is not being seen */
+	snprintf(rows[3].reason, sizeof(rows[3].reason), "revoked");
+	member_row(env, &rows[4], T0 + 20000, "bob", NULL, "cc");
+	append(env, rows, 5);
+	assert_int_equal(cw_accesslog_last_accepted(env->log, "alice", last_accepted_text, got, &e), 0);
+	assert_string_equal(got, "aa@5;bb@2;");
+	got[0] = '\0';
+	assert_int_equal(cw_accesslog_last_accepted(env->log, "carol", last_accepted_text, got, &e), 0);
+	assert_string_equal(got, "");
+}
+
 static void query_filters__select_by_time_member_device_and_limit(void **state)
 {
 	env_t *env = *state;
@@ -1545,6 +1578,7 @@ int main(void)
 		T(retention_days_out_of_range_or_malformed__is_an_error),
 		T(appended_rows__read_back_field_by_field_oldest_first),
 		T(query_filters__select_by_time_member_device_and_limit),
+		T(last_accepted__is_the_newest_accept_of_each_certificate),
 		T(query_callback_returning_non_zero__stops_and_is_returned),
 		T(row_the_schema_refuses__fails_the_whole_append),
 		T(rows_past_retention__are_deleted_as_new_rows_are_written),

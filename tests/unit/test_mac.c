@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_mac.c - unit tests for lib/core/mac.c.
+ *
+ * Table-driven (table.h): each row of `parse_rows` is one test, named by
+ * the row: addresses, with their lengths, that all parse to `expected` or
+ * are all refused. Checks that need more than a row are functions.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "mac.h"
+#include "table.h"
+
+#define MAX_CASES 8
+
+/* An address literal and its length (which counts a NUL inside it). */
+#define ADDR(s) { s, sizeof(s) - 1 }
 
 static const cw_mac_t expected = { { 0xaa, 0xbb, 0xcc, 0x0d, 0xe0, 0xff } };
 
@@ -27,102 +38,57 @@ static int parse_exact(const char *s, size_t len, cw_mac_t *out)
 	return rc;
 }
 
-static void assert_parses_to_expected(const char *s)
+/* ---- cw_mac_parse ---- */
+
+typedef struct mac_case {
+	const char	*in;
+	size_t		len;
+} mac_case_t;
+
+typedef struct parse_row {
+	const char	*name;
+	bool		accept;			//!< each gives `expected`, or each is refused
+	mac_case_t	cases[MAX_CASES];	//!< up to the first without `in`
+} parse_row_t;
+
+static const parse_row_t parse_rows[] = {
+	{ "four_forms_in_both_cases__give_the_same_bytes", true,
+	  { ADDR("AA-BB-CC-0D-E0-FF"), ADDR("aa-bb-cc-0d-e0-ff"),
+	    ADDR("AA:BB:CC:0D:E0:FF"), ADDR("aa:bb:cc:0d:e0:ff"),
+	    ADDR("AABB.CC0D.E0FF"),    ADDR("aabb.cc0d.e0ff"),
+	    ADDR("AABBCC0DE0FF"),      ADDR("aabbcc0de0ff") } },
+	{ "mixed_case_digits__are_accepted", true, { ADDR("Aa:bB:cc:0D:e0:Ff") } },
+	{ "mixed_separators__are_refused", false,
+	  { ADDR("aa:bb-cc:0d:e0:ff"), ADDR("aa-bb-cc-0d-e0:ff"), ADDR("aa.bb.cc.0d.e0.ff"), ADDR("aabb:cc0d:e0ff"),
+	    ADDR("aabb-cc0d-e0ff") } },
+	{ "separators_in_wrong_places__are_refused", false,
+	  { ADDR("aab:bcc:0d:e0:ff"), ADDR("a:abb:cc:0d:e0:ff"), ADDR("aab.bcc0d.e0ff"), ADDR("aabbcc:0de0ff") } },
+	{ "wrong_lengths__are_refused", false,
+	  { ADDR("aa:bb:cc:0d:e0:f"), ADDR("aa:bb:cc:0d:e0:ff:"), ADDR("aa:bb:cc:0d:e0:ff:00"), ADDR("aabbcc0de0f"),
+	    ADDR("aabbcc0de0ff0"), ADDR("aabb.cc0d.e0f"), ADDR("") } },
+	{ "non_hex_digits__are_refused", false,
+	  { ADDR("aa:bb:cc:0g:e0:ff"), ADDR("aabbcc0de0fz"), ADDR("aabb.cc0d.e0f "), ADDR("+abbcc0de0ff") } },
+	{ "surrounding_blanks__are_refused", false,
+	  { ADDR("aa:bb:cc:0d:e0:ff "), ADDR(" aa:bb:cc:0d:e0:ff"), ADDR("aabbcc0de0ff\n") } },
+	{ "embedded_nul_within_len__is_refused", false, { ADDR("aa:bb:cc:0\0:e0:ff"), ADDR("aabbcc0de0f\0") } },
+};
+
+/* Each address gives `expected`, or is refused leaving the output alone. */
+static void run_parse_row(void **state)
 {
-	cw_mac_t mac;
+	const parse_row_t *r = *state;
 
-	memset(&mac, 0x55, sizeof(mac));
-	assert_int_equal(parse_exact(s, strlen(s), &mac), 0);
-	assert_memory_equal(mac.b, expected.b, sizeof(mac.b));
-}
+	for (size_t i = 0; i < MAX_CASES && r->cases[i].in; i++) {
+		const mac_case_t *c = &r->cases[i];
+		cw_mac_t mac;
 
-static void assert_refused(const char *s, size_t len)
-{
-	cw_mac_t mac;
-
-	memset(&mac, 0x55, sizeof(mac));
-	assert_int_equal(parse_exact(s, len, &mac), -1);
-	/* a refused address leaves *out alone */
-	assert_int_equal(mac.b[0], 0x55);
-}
-
-static void four_forms_in_both_cases__give_the_same_bytes(void **state)
-{
-	static const char *forms[] = {
-		"AA-BB-CC-0D-E0-FF", "aa-bb-cc-0d-e0-ff",
-		"AA:BB:CC:0D:E0:FF", "aa:bb:cc:0d:e0:ff",
-		"AABB.CC0D.E0FF",    "aabb.cc0d.e0ff",
-		"AABBCC0DE0FF",      "aabbcc0de0ff",
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) assert_parses_to_expected(forms[i]);
-}
-
-static void mixed_case_digits__are_accepted(void **state)
-{
-	(void)state;
-	assert_parses_to_expected("Aa:bB:cc:0D:e0:Ff");
-}
-
-static void mixed_separators__are_refused(void **state)
-{
-	(void)state;
-	assert_refused("aa:bb-cc:0d:e0:ff", 17);
-	assert_refused("aa-bb-cc-0d-e0:ff", 17);
-	assert_refused("aa.bb.cc.0d.e0.ff", 17);
-	assert_refused("aabb:cc0d:e0ff", 14);
-	assert_refused("aabb-cc0d-e0ff", 14);
-}
-
-static void separators_in_wrong_places__are_refused(void **state)
-{
-	(void)state;
-	assert_refused("aab:bcc:0d:e0:ff", 16);
-	assert_refused("a:abb:cc:0d:e0:ff", 17);
-	assert_refused("aab.bcc0d.e0ff", 14);
-	assert_refused("aabbcc:0de0ff", 13);
-}
-
-static void wrong_lengths__are_refused(void **state)
-{
-	(void)state;
-	assert_refused("aa:bb:cc:0d:e0:f", 16);
-	assert_refused("aa:bb:cc:0d:e0:ff:", 18);
-	assert_refused("aa:bb:cc:0d:e0:ff:00", 20);
-	assert_refused("aabbcc0de0f", 11);
-	assert_refused("aabbcc0de0ff0", 13);
-	assert_refused("aabb.cc0d.e0f", 13);
-	assert_refused("", 0);
-}
-
-static void non_hex_digits__are_refused(void **state)
-{
-	(void)state;
-	assert_refused("aa:bb:cc:0g:e0:ff", 17);
-	assert_refused("aabbcc0de0fz", 12);
-	assert_refused("aabb.cc0d.e0f ", 14);
-	assert_refused("+abbcc0de0ff", 12);
-}
-
-static void surrounding_blanks__are_refused(void **state)
-{
-	(void)state;
-	assert_refused("aa:bb:cc:0d:e0:ff ", 18);
-	assert_refused(" aa:bb:cc:0d:e0:ff", 18);
-	assert_refused("aabbcc0de0ff\n", 13);
-}
-
-static void embedded_nul_within_len__is_refused(void **state)
-{
-	static const char with_nul[17] = { 'a', 'a', ':', 'b', 'b', ':', 'c', 'c', ':',
-					   '0', '\0', ':', 'e', '0', ':', 'f', 'f' };
-	static const char bare_nul[12] = { 'a', 'a', 'b', 'b', 'c', 'c', '0', 'd', 'e', '0', 'f', '\0' };
-
-	(void)state;
-	assert_refused(with_nul, sizeof(with_nul));
-	assert_refused(bare_nul, sizeof(bare_nul));
+		memset(&mac, 0x55, sizeof(mac));
+		if (parse_exact(c->in, c->len, &mac) != (r->accept ? 0 : -1)) {
+			fail_msg("\"%.*s\" was %s", (int)c->len, c->in, r->accept ? "refused" : "accepted");
+		}
+		if (r->accept) assert_memory_equal(mac.b, expected.b, sizeof(mac.b));
+		else assert_int_equal(mac.b[0], 0x55);
+	}
 }
 
 static void prefix_of_longer_buffer__is_parsed_within_len(void **state)
@@ -175,20 +141,16 @@ static void format_then_parse__round_trips(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(four_forms_in_both_cases__give_the_same_bytes),
-		cmocka_unit_test(mixed_case_digits__are_accepted),
-		cmocka_unit_test(mixed_separators__are_refused),
-		cmocka_unit_test(separators_in_wrong_places__are_refused),
-		cmocka_unit_test(wrong_lengths__are_refused),
-		cmocka_unit_test(non_hex_digits__are_refused),
-		cmocka_unit_test(surrounding_blanks__are_refused),
-		cmocka_unit_test(embedded_nul_within_len__is_refused),
+	static const struct CMUnitTest specific[] = {
 		cmocka_unit_test(prefix_of_longer_buffer__is_parsed_within_len),
 		cmocka_unit_test(null_input__is_refused),
 		cmocka_unit_test(format__writes_lowercase_colon_form),
 		cmocka_unit_test(format_then_parse__round_trips),
 	};
+	struct CMUnitTest tests[TABLE_LEN(parse_rows) + TABLE_LEN(specific)];
+	size_t n = 0;
 
-	return cmocka_run_group_tests_name("mac", tests, NULL, NULL);
+	TABLE_TESTS(tests, n, parse_rows, run_parse_row, NULL);
+	TABLE_TESTS_OF(tests, n, specific);
+	return _cmocka_run_group_tests("mac", tests, n, NULL, NULL);
 }

@@ -237,6 +237,52 @@ static void suspended_member__is_refused_as_suspended(void **state)
 	assert_accepted(&d, 190);
 }
 
+/* A certificate of an invitation (coworkctl invite create) connects only once collected. */
+static void uncollected_cert__is_refused_until_collected(void **state)
+{
+	env_t *env = *state;
+	cw_member_decision_t d;
+	request_t r;
+	cw_err_t e = { "" };
+	int64_t invite = fixture_make_pending(&env->f, FX_BOB, &e);
+
+	if (invite < 0) fail_msg("%s", e.msg);
+	request_of(env, &r, FX_BOB, "bob", FX_STATION);
+	decide(env, &r, &d);
+	assert_refused(&d, CW_DECIDE_UNCOLLECTED);
+	assert_string_equal(cw_decide_result_name(d.result), "uncollected");
+	assert_string_equal(d.member, "bob");
+	assert_reason(&d, "has not been collected");
+
+	/* The question of the TLS handshake and of the OCSP responder: the same refusal. */
+	memset(&d, 0xa5, sizeof(d));
+	cw_member_decide_serial(env->reader, FX_BOB, env->f.now, &d);
+	assert_refused(&d, CW_DECIDE_UNCOLLECTED);
+
+	/* Collected: accepted from the next request, both ways. */
+	admin_exec(env, "UPDATE cert SET pending_invite = NULL WHERE serial = '" FX_BOB "'");
+	decide(env, &r, &d);
+	assert_accepted(&d, 190);
+	cw_member_decide_serial(env->reader, FX_BOB, env->f.now, &d);
+	assert_int_equal(d.result, CW_DECIDE_ACCEPT);
+}
+
+/* An invitation that ended revokes what was not collected: revoked is the reason then. */
+static void revoked_uncollected_cert__is_refused_as_revoked(void **state)
+{
+	env_t *env = *state;
+	cw_member_decision_t d;
+	request_t r;
+	cw_err_t e = { "" };
+
+	if (fixture_make_pending(&env->f, FX_ALICE, &e) < 0) fail_msg("%s", e.msg);
+	assert_int_equal(cw_admin_cert_revoke(env->f.admin, FX_ALICE, "cessation-of-operation", env->f.now, NULL, &e), 0);
+	request_of(env, &r, FX_ALICE, "alice", FX_STATION);
+	decide(env, &r, &d);
+	assert_refused(&d, CW_DECIDE_REVOKED);
+	assert_reason(&d, "cessation-of-operation");
+}
+
 static void different_issuer__is_wrong_issuer(void **state)
 {
 	env_t *env = *state;
@@ -614,6 +660,24 @@ static void cert_before_not_before__is_cert_expired(void **state)
 	assert_refused(&d, CW_DECIDE_CERT_EXPIRED);
 }
 
+static void uncollected_row__is_uncollected_before_the_member_checks(void **state)
+{
+	cw_member_decision_t d;
+	eval_t ev;
+
+	(void)state;
+	eval_init(&ev);
+	ev.row.pending_invite = 7;
+	ev.row.member_status = CW_MEMBER_SUSPENDED;
+	evaluate(&ev, T0, &d);
+	assert_refused(&d, CW_DECIDE_UNCOLLECTED);
+	assert_reason(&d, "invitation 7");
+	ev.row.pending_invite = 0;
+	ev.row.member_status = CW_MEMBER_ACTIVE;
+	evaluate(&ev, T0, &d);
+	assert_accepted(&d, 190);
+}
+
 static void removed_member__is_suspended(void **state)
 {
 	cw_member_decision_t d;
@@ -701,6 +765,8 @@ int main(void)
 		T(malformed_serial__is_bad_input),
 		T(revoked_cert__is_refused_as_revoked),
 		T(suspended_member__is_refused_as_suspended),
+		T(uncollected_cert__is_refused_until_collected),
+		T(revoked_uncollected_cert__is_refused_as_revoked),
 		T(different_issuer__is_wrong_issuer),
 		T(missing_issuer__is_wrong_issuer),
 		T(different_subject__is_wrong_issuer),
@@ -725,6 +791,7 @@ int main(void)
 		cmocka_unit_test(membership_last_second__is_accepted),
 		cmocka_unit_test(cert_after_not_after__is_cert_expired),
 		cmocka_unit_test(cert_before_not_before__is_cert_expired),
+		cmocka_unit_test(uncollected_row__is_uncollected_before_the_member_checks),
 		cmocka_unit_test(removed_member__is_suspended),
 		cmocka_unit_test(evaluate_without_row__is_unknown_cert),
 		cmocka_unit_test(zeroed_decision__is_refused),

@@ -199,6 +199,16 @@ static void authorize_revoked_certificate__is_userlock(void **state)
 	assert_non_null(strstr(logged, "key-compromise"));
 }
 
+static void authorize_uncollected_certificate__is_userlock(void **state)
+{
+	ctx_t *c = *state;
+	cw_err_t e;
+
+	if (fixture_make_pending(&c->fx, FX_ALICE, &e) < 0) fail_msg("%s", e.msg);
+	assert_int_equal(authorize(c, cert_request(c, FX_ALICE, "alice", FX_STATION)), RLM_MODULE_USERLOCK);
+	assert_non_null(strstr(logged, "reject (uncollected)"));
+}
+
 static void authorize_suspended_member__is_userlock(void **state)
 {
 	ctx_t *c = *state;
@@ -821,6 +831,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(authorize_without_certificate__is_noop, setup, teardown),
 		cmocka_unit_test_setup_teardown(authorize_unknown_certificate__is_notfound, setup, teardown),
 		cmocka_unit_test_setup_teardown(authorize_revoked_certificate__is_userlock, setup, teardown),
+		cmocka_unit_test_setup_teardown(authorize_uncollected_certificate__is_userlock, setup, teardown),
 		cmocka_unit_test_setup_teardown(authorize_suspended_member__is_userlock, setup, teardown),
 		cmocka_unit_test_setup_teardown(authorize_ended_membership__is_userlock, setup, teardown),
 		cmocka_unit_test_setup_teardown(authorize_staff_ssid__is_reject, setup, teardown),

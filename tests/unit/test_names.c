@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "names.h"
+#include "table.h"
 
 /* "会" U+4F1A and "員" U+54E1, three bytes each in UTF-8. */
 #define KAI "\xe4\xbc\x9a"
@@ -243,13 +244,10 @@ int main(void)
 		cmocka_unit_test(id_check_without_err__only_returns),
 		cmocka_unit_test(ssid_of_33_bytes__is_refused),
 	};
-	enum { N_ROWS = sizeof(rows) / sizeof(rows[0]), N_SPECIFIC = sizeof(specific) / sizeof(specific[0]) };
-	struct CMUnitTest tests[N_ROWS + N_SPECIFIC];
+	struct CMUnitTest tests[TABLE_LEN(rows) + TABLE_LEN(specific)];
+	size_t n = 0;
 
-	for (size_t i = 0; i < N_ROWS; i++) {
-		tests[i] = (struct CMUnitTest){ .name = rows[i].name, .test_func = run_row,
-						.initial_state = (void *)&rows[i] };
-	}
-	for (size_t i = 0; i < N_SPECIFIC; i++) tests[N_ROWS + i] = specific[i];
-	return _cmocka_run_group_tests("names", tests, N_ROWS + N_SPECIFIC, NULL, NULL);
+	TABLE_TESTS(tests, n, rows, run_row, NULL);
+	TABLE_TESTS_OF(tests, n, specific);
+	return _cmocka_run_group_tests("names", tests, n, NULL, NULL);
 }

@@ -290,6 +290,26 @@ static void revoked_certificate__is_unauthorized(void **state)
 	expect_refusal(env, FX_ALICE, CW_OCSP_UNAUTHORIZED, CW_DECIDE_REVOKED, "key-compromise");
 }
 
+/* An invitation's certificate not collected yet: refused like a revoked one, good once collected. */
+static void uncollected_certificate__is_unauthorized_until_collected(void **state)
+{
+	env_t *env = *state;
+	cw_ocsp_answer_t a;
+	cw_err_t e;
+	req_t r;
+
+	if (fixture_make_pending(&env->f, FX_ALICE, &e) < 0) fail_msg("%s", e.msg);
+	expect_refusal(env, FX_ALICE, CW_OCSP_UNAUTHORIZED, CW_DECIDE_UNCOLLECTED, "has not been collected");
+	assert_int_equal(sqlite3_exec(cw_registry_db(env->f.admin),
+				      "UPDATE cert SET pending_invite = NULL WHERE serial = '" FX_ALICE "'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	request_for(env, &r, FX_ALICE);
+	answer(env, &r, &a);
+	assert_good(env, &a, &r);
+	cw_ocsp_answer_clear(&a);
+	req_free(&r);
+}
+
 static void suspended_member__is_unauthorized_until_resumed(void **state)
 {
 	env_t *env = *state;
@@ -784,6 +804,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(valid_certificate__gets_the_signed_good_answer_with_the_ca),
 		T(revoked_certificate__is_unauthorized),
+		T(uncollected_certificate__is_unauthorized_until_collected),
 		T(suspended_member__is_unauthorized_until_resumed),
 		T(removed_member__is_unauthorized),
 		T(membership_not_started__is_unauthorized),

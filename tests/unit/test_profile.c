@@ -73,7 +73,7 @@ static int setup(void **state)
 
 /* The files setup_signer writes into f->dir. */
 static const char *const signer_files[] = {
-	"ca.pem", "signer.pem", "signer.key", "full.pem", "member.key", "encrypted.key", "nocert.pem",
+	"ca.pem", "signer.pem", "signer.key", "full.pem", "member.key", "encrypted.key", "nocert.pem", "broken.pem",
 };
 
 static int teardown(void **state)
@@ -583,11 +583,13 @@ static char *encrypt_key(const char *key_pem)
  * setup, then a signing certificate as a web service would have one (the
  * CA's server profile: EKU serverAuth, digitalSignature) and the files:
  * ca.pem, signer.pem/.key, full.pem (signer then CA), member.key (another
- * key), encrypted.key (the signer's, encrypted), nocert.pem.
+ * key), encrypted.key (the signer's, encrypted), nocert.pem, broken.pem (the
+ * signer's certificate, then one that does not parse).
  */
 static int setup_signer(void **state)
 {
 	fixture_t *f;
+	static const char broken[] = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
 	cw_issued_t signer = { 0 }, member = { 0 };
 	char *ca_pem = NULL, *ca_key = NULL, *full, *enc;
 	size_t ca_len = 0, key_len = 0;
@@ -610,6 +612,9 @@ static int setup_signer(void **state)
 	memcpy(full, signer.cert_pem, signer.cert_pem_len);
 	memcpy(full + signer.cert_pem_len, ca_pem, ca_len + 1);
 	write_file(f, "full.pem", full);
+	assert_true(ca_len + 1 >= sizeof(broken));
+	memcpy(full + signer.cert_pem_len, broken, sizeof(broken));
+	write_file(f, "broken.pem", full);
 	enc = encrypt_key(signer.key_pem);
 	write_file(f, "encrypted.key", enc);
 	free(enc);
@@ -812,6 +817,7 @@ static void signer_load__bad_files__are_refused(void **state)
 	assert_signer_refused(f, "signer.pem", "encrypted.key", NULL, "encrypted");
 	assert_signer_refused(f, "nocert.pem", "signer.key", NULL, "nocert.pem: no PEM certificate");
 	assert_signer_refused(f, "signer.pem", "signer.key", "nocert.pem", "nocert.pem: no PEM certificate");
+	assert_signer_refused(f, "broken.pem", "signer.key", NULL, "broken.pem: certificate 2 does not parse");
 	assert_signer_refused(f, "signer.pem", "ca.pem", NULL, "ca.pem: no PEM private key");
 	assert_signer_refused(f, "missing.pem", "signer.key", NULL, "missing.pem");
 	assert_signer_refused(f, NULL, "signer.key", NULL, "no profile-signing certificate or key");

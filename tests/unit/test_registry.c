@@ -21,6 +21,8 @@
 #include "fixture.h"
 #include "registry_write.h"
 #include "regpool.h"
+#include "fileio.h"
+#include "sqlutil.h"
 
 /* --- helpers ------------------------------------------------------------------ */
 
@@ -452,6 +454,62 @@ static void revoke_with_invalid_reason__is_refused(void **state)
 }
 
 /* --- SSIDs and the VLAN plan ------------------------------------------------------ */
+
+static void cert_lookup__reads_pending_invite(void **state)
+{
+	fixture_t *f = *state;
+	cw_cert_row_t row;
+	cw_err_t e = { "" };
+	int64_t invite;
+
+	assert_int_equal(cw_registry_cert_lookup(f->admin, FX_BOB, &row, &e), 1);
+	assert_int_equal(row.pending_invite, 0);
+	invite = fixture_make_pending(f, FX_BOB, &e);
+	if (invite < 0) fail_msg("%s", e.msg);
+	assert_int_equal(cw_registry_cert_lookup(f->admin, FX_BOB, &row, &e), 1);
+	assert_int_equal(row.pending_invite, invite);
+}
+
+/* Generated from sql/registry/NNNN_*.sql (registry_write.c uses them too). */
+extern const char *const cw_registry_migrations[];
+
+/*
+ * A registry of schema 4 (before invitations) with a certificate: coworkctl
+ * migrates it to this build's schema, and a reader (radiusd) then opens it
+ * and finds the certificate with nothing pending.
+ */
+static void schema4_registry__migrated_by_admin__is_read_by_the_module(void **state)
+{
+	fixture_t *f = *state;
+	cw_registry_t *admin = NULL, *reader = NULL;
+	char path[128];
+	sqlite3 *db = NULL;
+	cw_cert_row_t row;
+	cw_err_t e = { "" };
+
+	in_dir(f, "v4.db", path, sizeof(path));
+	assert_int_equal(cw_file_write_new(path, "", 0, 0600, CW_NO_GID, &e), 0);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(cw_sql_migrate(db, cw_registry_migrations, 4, path, "registry", &e), 0);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO member (id, name, valid_from, created_at) VALUES (1, 'old', 0, 0);"
+		"INSERT INTO cert (serial, member_id, subject, issuer, not_before, not_after, sha256, issued_at)"
+		" VALUES ('0ld', 1, '/O=Test/CN=old', '" FX_ISSUER "', 0, 4000000000, printf('%064d', 0), 0);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(cw_registry_open_reader(path, 100, &reader, &e), -1);
+	assert_msg(&e, "run any coworkctl command to migrate it");
+	assert_int_equal(cw_registry_open_admin(path, false, &admin, &e), 0);
+	assert_int_equal(query_int(admin, "PRAGMA user_version"), cw_registry_schema_version());
+	cw_registry_close(admin);
+	if (cw_registry_open_reader(path, 100, &reader, &e) < 0) fail_msg("%s", e.msg);
+	assert_int_equal(cw_registry_cert_lookup(reader, "0ld", &row, &e), 1);
+	assert_string_equal(row.member, "old");
+	assert_int_equal(row.pending_invite, 0);
+	assert_false(row.revoked);
+	cw_registry_close(reader);
+}
 
 static void ssid_class__of_each_registered_ssid(void **state)
 {
@@ -1707,6 +1765,8 @@ int main(void)
 		T(revoking_twice__returns_1_and_changes_nothing),
 		T(revoke_of_unknown_serial__is_refused),
 		T(revoke_with_invalid_reason__is_refused),
+		T(cert_lookup__reads_pending_invite),
+		T(schema4_registry__migrated_by_admin__is_read_by_the_module),
 		T(ssid_class__of_each_registered_ssid),
 		T(ssid_class_of_unknown_ssid__returns_0),
 		T(vlan_plan__is_the_fixture_plan),

@@ -1,16 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_serial.c - unit tests for lib/core/serial.c.
+ *
+ * Table-driven (table.h): each row of `text_rows` (serials as people
+ * write them, for cw_serial_normalise) and `bytes_rows` (serials as DER
+ * bytes, for cw_serial_from_bytes) is one test, named by the row, with the
+ * normal form each must give or the refusal. Inputs longer than a literal
+ * are built (table_make); a check that needs more than a row is a function.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "serial.h"
+#include "table.h"
+
+#define MAX_CASES 8
+
+/* Ten, and forty, copies of a literal. */
+#define TEN(s) s s s s s s s s s s
+#define FORTY(s) TEN(s) TEN(s) TEN(s) TEN(s)
 
 /* A copy of s without its terminator, so ASan catches a read past len. */
 static char *exact_copy(const char *s, size_t len)
@@ -33,121 +47,75 @@ static int normalise(const char *s, char out[CW_SERIAL_HEX_MAX + 1], cw_err_t *e
 	return rc;
 }
 
-static void assert_normalises_to(const char *in, const char *want)
+/* ---- cw_serial_normalise ---- */
+
+/* A serial as written: accepted, its normal form `want`; refused, `want` is a part of the message. */
+typedef struct text_case {
+	const char	*in;
+	const char	*want;
+} text_case_t;
+
+typedef struct text_row {
+	const char	*name;
+	bool		accept;
+	text_case_t	cases[MAX_CASES];	//!< up to the first without `in`
+	table_made_t	made;			//!< and one built input, when made.unit
+	const char	*made_want;		//!< and what it gives, as `want`
+} text_row_t;
+
+static const text_row_t text_rows[] = {
+	{ .name = "colon_separated_uppercase__is_lowercased_without_colons", .accept = true,
+	  .cases = { { "2A:01", "2a01" } } },
+	{ .name = "hex_prefix__is_dropped", .accept = true, .cases = { { "0x2a01", "2a01" }, { "0X2A01", "2a01" } } },
+	{ .name = "space_separated__is_joined", .accept = true, .cases = { { "2a 01", "2a01" } } },
+	{ .name = "all_spellings_of_one_serial__compare_equal", .accept = true,
+	  .cases = { { "2a01", "2a01" }, { "2A01", "2a01" }, { "2A:01", "2a01" }, { "0x2a01", "2a01" },
+		     { "2a 01", "2a01" }, { "00:2a:01", "2a01" }, { "0x002A01", "2a01" } } },
+	{ .name = "leading_zeros__are_dropped", .accept = true,
+	  .cases = { { "00:00:2a:01", "2a01" }, { "0001", "1" } } },
+	{ .name = "zero__is_written_as_single_zero", .accept = true,
+	  .cases = { { "00", "0" }, { "0", "0" }, { "0x00:00", "0" } } },
+	{ .name = "forty_significant_digits__are_accepted", .accept = true, .cases = { { FORTY("f"), FORTY("f") } } },
+	{ .name = "forty_digits_after_leading_zeros__are_accepted", .accept = true,
+	  .cases = { { "0000" FORTY("a"), FORTY("a") } } },
+	{ .name = "forty_one_significant_digits__are_refused",
+	  .cases = { { FORTY("1") "1", "longer than 40 hex digits" } } },
+	{ .name = "non_hex_character__is_refused",
+	  .cases = { { "2g01", "not a hex digit" }, { "2a-01", "not a hex digit" }, { "2a01\n", "not a hex digit" } } },
+	{ .name = "hex_prefix_not_at_start__is_refused", .cases = { { "2a0x01", "not a hex digit" } } },
+	{ .name = "empty_input__is_refused", .cases = { { "", "empty" } } },
+	{ .name = "only_separators__is_refused", .cases = { { "::  :", "no hex digit" }, { "0x", "no hex digit" } } },
+	{ .name = "input_of_exactly_max_length__is_accepted", .accept = true,
+	  .made = { .unit = "0", .count = CW_SERIAL_INPUT_MAX - 1, .tail = "7" }, .made_want = "7" },
+	{ .name = "input_longer_than_max__is_refused",
+	  .made = { .unit = "0", .count = CW_SERIAL_INPUT_MAX + 1 }, .made_want = "longer than 128 characters" },
+	{ .name = "null_err__is_allowed", .cases = { { "zz", "not a hex digit" } } },
+};
+
+/* Accepted: the normal form. Refused: an empty output and the message, and the same without err. */
+static void text_one(const text_row_t *r, const char *in, const char *want)
 {
 	char out[CW_SERIAL_HEX_MAX + 1];
 	cw_err_t err = { "" };
 
-	assert_int_equal(normalise(in, out, &err), 0);
-	assert_string_equal(out, want);
-}
-
-static void assert_refused(const char *in, const char *msg_part)
-{
-	char out[CW_SERIAL_HEX_MAX + 1];
-	cw_err_t err = { "" };
-
+	if (r->accept) {
+		assert_int_equal(normalise(in, out, &err), 0);
+		assert_string_equal(out, want);
+		return;
+	}
 	assert_int_equal(normalise(in, out, &err), -1);
 	assert_string_equal(out, "");
-	assert_non_null(strstr(err.msg, msg_part));
+	if (strstr(err.msg, want) == NULL) fail_msg("\"%s\": message \"%s\" lacks \"%s\"", in, err.msg, want);
+	assert_int_equal(normalise(in, out, NULL), -1);
 }
 
-/* A string of n copies of c. */
-static char *repeat(char c, size_t n)
+static void run_text_row(void **state)
 {
-	char *s = malloc(n + 1);
+	const text_row_t *r = *state;
+	char buf[CW_SERIAL_INPUT_MAX + 8];
 
-	assert_non_null(s);
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
-
-static void colon_separated_uppercase__is_lowercased_without_colons(void **state)
-{
-	(void)state;
-	assert_normalises_to("2A:01", "2a01");
-}
-
-static void hex_prefix__is_dropped(void **state)
-{
-	(void)state;
-	assert_normalises_to("0x2a01", "2a01");
-	assert_normalises_to("0X2A01", "2a01");
-}
-
-static void space_separated__is_joined(void **state)
-{
-	(void)state;
-	assert_normalises_to("2a 01", "2a01");
-}
-
-static void all_spellings_of_one_serial__compare_equal(void **state)
-{
-	static const char *forms[] = { "2a01", "2A01", "2A:01", "0x2a01", "2a 01", "00:2a:01", "0x002A01" };
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) assert_normalises_to(forms[i], "2a01");
-}
-
-static void leading_zeros__are_dropped(void **state)
-{
-	(void)state;
-	assert_normalises_to("00:00:2a:01", "2a01");
-	assert_normalises_to("0001", "1");
-}
-
-static void zero__is_written_as_single_zero(void **state)
-{
-	(void)state;
-	assert_normalises_to("00", "0");
-	assert_normalises_to("0", "0");
-	assert_normalises_to("0x00:00", "0");
-}
-
-static void forty_significant_digits__are_accepted(void **state)
-{
-	char *forty = repeat('f', 40);
-
-	(void)state;
-	assert_normalises_to(forty, forty);
-	free(forty);
-}
-
-static void forty_digits_after_leading_zeros__are_accepted(void **state)
-{
-	char in[4 + 40 + 1];
-	char *forty = repeat('a', 40);
-
-	(void)state;
-	memcpy(in, "0000", 4);
-	memcpy(in + 4, forty, 40 + 1);
-	assert_normalises_to(in, forty);
-	free(forty);
-}
-
-static void forty_one_significant_digits__are_refused(void **state)
-{
-	char *fortyone = repeat('1', 41);
-
-	(void)state;
-	assert_refused(fortyone, "longer than 40 hex digits");
-	free(fortyone);
-}
-
-static void non_hex_character__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("2g01", "not a hex digit");
-	assert_refused("2a-01", "not a hex digit");
-	assert_refused("2a01\n", "not a hex digit");
-}
-
-static void hex_prefix_not_at_start__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("2a0x01", "not a hex digit");
+	for (size_t i = 0; i < MAX_CASES && r->cases[i].in; i++) text_one(r, r->cases[i].in, r->cases[i].want);
+	if (r->made.unit) text_one(r, table_make(&r->made, buf, sizeof(buf)), r->made_want);
 }
 
 static void embedded_nul__is_refused(void **state)
@@ -159,144 +127,60 @@ static void embedded_nul__is_refused(void **state)
 	assert_int_equal(cw_serial_normalise(in, sizeof(in), out, NULL), -1);
 }
 
-static void empty_input__is_refused(void **state)
+/* ---- cw_serial_from_bytes ---- */
+
+typedef struct bytes_case {
+	const uint8_t	*b;
+	size_t		len;
+} bytes_case_t;
+
+/* Bytes and their serial in text, NULL when they are refused (an empty output). */
+typedef struct bytes_row {
+	const char	*name;
+	bytes_case_t	cases[2];	//!< up to the first without `b`
+	const char	*want;
+} bytes_row_t;
+
+static const bytes_row_t bytes_rows[] = {
+	{ "bytes_with_leading_zero_bytes__match_text_form",
+	  { { (const uint8_t[]){ 0x00, 0x00, 0x2a, 0x01 }, 4 } }, "2a01" },
+	{ "bytes_with_leading_zero_nibble__drop_it", { { (const uint8_t[]){ 0x0a, 0xbc }, 2 } }, "abc" },
+	{ "bytes_all_zero_or_none__give_zero",
+	  { { (const uint8_t[]){ 0x00, 0x00 }, 2 }, { (const uint8_t[]){ 0x00, 0x00 }, 0 } }, "0" },
+	/* A DER sign octet, then 20 significant bytes. */
+	{ "twenty_bytes__are_accepted",
+	  { { (const uint8_t[21]){ 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 21 } },
+	  FORTY("f") },
+	{ "twenty_one_significant_bytes__are_refused",
+	  { { (const uint8_t[21]){ 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+				   0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 }, 21 } },
+	  NULL },
+	{ "many_leading_zero_bytes__are_skipped", { { (const uint8_t[200]){ [199] = 0x05 }, 200 } }, "5" },
+};
+
+static void run_bytes_row(void **state)
 {
-	char out[CW_SERIAL_HEX_MAX + 1];
-	cw_err_t err = { "" };
+	const bytes_row_t *r = *state;
 
-	(void)state;
-	assert_int_equal(cw_serial_normalise("", 0, out, &err), -1);
-	assert_non_null(strstr(err.msg, "empty"));
-}
+	for (size_t i = 0; i < TABLE_LEN(r->cases) && r->cases[i].b; i++) {
+		char out[CW_SERIAL_HEX_MAX + 1];
 
-static void only_separators__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("::  :", "no hex digit");
-	assert_refused("0x", "no hex digit");
-}
-
-static void input_of_exactly_max_length__is_accepted(void **state)
-{
-	char *in = repeat('0', CW_SERIAL_INPUT_MAX);
-
-	(void)state;
-	in[CW_SERIAL_INPUT_MAX - 1] = '7';
-	assert_normalises_to(in, "7");
-	free(in);
-}
-
-static void input_longer_than_max__is_refused(void **state)
-{
-	char *in = repeat('0', CW_SERIAL_INPUT_MAX + 1);
-
-	(void)state;
-	assert_refused(in, "longer than 128 characters");
-	free(in);
-}
-
-static void null_err__is_allowed(void **state)
-{
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	assert_int_equal(cw_serial_normalise("zz", 2, out, NULL), -1);
-}
-
-static void bytes_with_leading_zero_bytes__match_text_form(void **state)
-{
-	static const uint8_t bytes[] = { 0x00, 0x00, 0x2a, 0x01 };
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	assert_int_equal(cw_serial_from_bytes(bytes, sizeof(bytes), out), 0);
-	assert_string_equal(out, "2a01");
-}
-
-static void bytes_with_leading_zero_nibble__drop_it(void **state)
-{
-	static const uint8_t bytes[] = { 0x0a, 0xbc };
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	assert_int_equal(cw_serial_from_bytes(bytes, sizeof(bytes), out), 0);
-	assert_string_equal(out, "abc");
-}
-
-static void bytes_all_zero_or_none__give_zero(void **state)
-{
-	static const uint8_t zeros[] = { 0x00, 0x00 };
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	assert_int_equal(cw_serial_from_bytes(zeros, sizeof(zeros), out), 0);
-	assert_string_equal(out, "0");
-	assert_int_equal(cw_serial_from_bytes(zeros, 0, out), 0);
-	assert_string_equal(out, "0");
-}
-
-static void twenty_bytes__are_accepted(void **state)
-{
-	uint8_t bytes[21];
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	memset(bytes, 0xff, sizeof(bytes));
-	bytes[0] = 0x00;	/* DER sign octet */
-	assert_int_equal(cw_serial_from_bytes(bytes, sizeof(bytes), out), 0);
-	assert_int_equal(strlen(out), 40);
-}
-
-static void twenty_one_significant_bytes__are_refused(void **state)
-{
-	uint8_t bytes[21];
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	memset(bytes, 0x01, sizeof(bytes));
-	assert_int_equal(cw_serial_from_bytes(bytes, sizeof(bytes), out), -1);
-	assert_string_equal(out, "");
-}
-
-static void many_leading_zero_bytes__are_skipped(void **state)
-{
-	uint8_t bytes[200];
-	char out[CW_SERIAL_HEX_MAX + 1];
-
-	(void)state;
-	memset(bytes, 0, sizeof(bytes));
-	bytes[199] = 0x05;
-	assert_int_equal(cw_serial_from_bytes(bytes, sizeof(bytes), out), 0);
-	assert_string_equal(out, "5");
+		assert_int_equal(cw_serial_from_bytes(r->cases[i].b, r->cases[i].len, out), r->want ? 0 : -1);
+		assert_string_equal(out, r->want ? r->want : "");
+	}
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(colon_separated_uppercase__is_lowercased_without_colons),
-		cmocka_unit_test(hex_prefix__is_dropped),
-		cmocka_unit_test(space_separated__is_joined),
-		cmocka_unit_test(all_spellings_of_one_serial__compare_equal),
-		cmocka_unit_test(leading_zeros__are_dropped),
-		cmocka_unit_test(zero__is_written_as_single_zero),
-		cmocka_unit_test(forty_significant_digits__are_accepted),
-		cmocka_unit_test(forty_digits_after_leading_zeros__are_accepted),
-		cmocka_unit_test(forty_one_significant_digits__are_refused),
-		cmocka_unit_test(non_hex_character__is_refused),
-		cmocka_unit_test(hex_prefix_not_at_start__is_refused),
+	static const struct CMUnitTest specific[] = {
 		cmocka_unit_test(embedded_nul__is_refused),
-		cmocka_unit_test(empty_input__is_refused),
-		cmocka_unit_test(only_separators__is_refused),
-		cmocka_unit_test(input_of_exactly_max_length__is_accepted),
-		cmocka_unit_test(input_longer_than_max__is_refused),
-		cmocka_unit_test(null_err__is_allowed),
-		cmocka_unit_test(bytes_with_leading_zero_bytes__match_text_form),
-		cmocka_unit_test(bytes_with_leading_zero_nibble__drop_it),
-		cmocka_unit_test(bytes_all_zero_or_none__give_zero),
-		cmocka_unit_test(twenty_bytes__are_accepted),
-		cmocka_unit_test(twenty_one_significant_bytes__are_refused),
-		cmocka_unit_test(many_leading_zero_bytes__are_skipped),
 	};
+	struct CMUnitTest tests[TABLE_LEN(text_rows) + TABLE_LEN(specific) + TABLE_LEN(bytes_rows)];
+	size_t n = 0;
 
-	return cmocka_run_group_tests_name("serial", tests, NULL, NULL);
+	TABLE_TESTS(tests, n, text_rows, run_text_row, NULL);
+	TABLE_TESTS_OF(tests, n, specific);
+	TABLE_TESTS(tests, n, bytes_rows, run_bytes_row, NULL);
+	return _cmocka_run_group_tests("serial", tests, n, NULL, NULL);
 }

@@ -1,16 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_station.c - unit tests for lib/core/station.c.
+ *
+ * Table-driven (table.h): each row of `parse_rows` is one test, named by
+ * the row: Called-Station-Ids, with their lengths, that all give the BSSID
+ * aa:bb:cc:dd:ee:ff and each its SSID (or none), or that are all refused
+ * with a part of the message. Checks that need more than a row are
+ * functions.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "station.h"
+#include "table.h"
+
+#define MAX_CASES 7
+
+/* A literal and its length (which counts a NUL inside it). */
+#define LIT(s) s, sizeof(s) - 1
+
+/* Eight, and thirty-two, copies of a literal. */
+#define EIGHT(s) s s s s s s s s
+#define THIRTY_TWO(s) EIGHT(s) EIGHT(s) EIGHT(s) EIGHT(s)
+
+#define NO_SSID NULL
 
 static const cw_mac_t bssid = { { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff } };
 
@@ -27,203 +46,110 @@ static int parse_exact(const char *in, size_t len, cw_station_t *st, cw_err_t *e
 	return rc;
 }
 
-static void assert_parses(const char *in, const char *ssid, size_t ssid_len)
-{
-	cw_station_t st;
-	cw_err_t err = { "" };
+/* An input: accepted, `want` is its SSID (NO_SSID: none); refused, a part of the message. */
+typedef struct station_case {
+	const char	*in;
+	size_t		len;
+	const char	*want;
+} station_case_t;
 
-	assert_int_equal(parse_exact(in, strlen(in), &st, &err), 0);
+typedef struct parse_row {
+	const char	*name;
+	bool		accept;
+	station_case_t	cases[MAX_CASES];	//!< up to the first without `in`
+	size_t		in_len;			//!< when not 0, the length of each input (checks the row)
+} parse_row_t;
+
+static const parse_row_t parse_rows[] = {
+	{ .name = "hostapd_form__gives_bssid_and_ssid", .accept = true,
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:CoworkGuest"), "CoworkGuest" } } },
+	{ .name = "colon_mac_form__splits_after_the_mac", .accept = true,
+	  .cases = { { LIT("aa:bb:cc:dd:ee:ff:SSID"), "SSID" } } },
+	{ .name = "dotted_and_bare_hex_macs__take_an_ssid", .accept = true,
+	  .cases = { { LIT("aabb.ccdd.eeff:Members"), "Members" }, { LIT("AABBCCDDEEFF:Members"), "Members" } } },
+	{ .name = "bare_mac__has_no_ssid", .accept = true,
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF"), NO_SSID }, { LIT("aa:bb:cc:dd:ee:ff"), NO_SSID },
+		     { LIT("aabb.ccdd.eeff"), NO_SSID }, { LIT("aabbccddeeff"), NO_SSID } } },
+	{ .name = "ssid_with_colons__keeps_them", .accept = true,
+	  .cases = { { LIT("aa:bb:cc:dd:ee:ff:a:b:c"), "a:b:c" }, { LIT("AA-BB-CC-DD-EE-FF::"), ":" } } },
+	/* U+4F1A, a CJK character, as hostapd escapes its UTF-8 bytes. */
+	{ .name = "escaped_utf8_ssid__decodes_to_its_bytes", .accept = true,
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:\\xe4\\xbc\\x9a"), "\xe4\xbc\x9a" },
+		     { LIT("AA-BB-CC-DD-EE-FF:\\xE4\\xBC\\x9A"), "\xe4\xbc\x9a" } } },
+	{ .name = "raw_utf8_ssid__is_kept", .accept = true,
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:caf\xc3\xa9"), "caf\xc3\xa9" } } },
+	{ .name = "backslash_and_quote_escapes__decode", .accept = true,
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:a\\\\b"), "a\\b" },
+		     { LIT("AA-BB-CC-DD-EE-FF:say \\\"hi\\\""), "say \"hi\"" },
+		     { LIT("AA-BB-CC-DD-EE-FF:\\e\\n\\r\\t"), "\x1b\n\r\t" } } },
+	{ .name = "ssid_of_32_bytes__is_accepted", .accept = true,
+	  .cases = { { LIT("aa:bb:cc:dd:ee:ff:" THIRTY_TWO("s")), THIRTY_TWO("s") } } },
+	{ .name = "ssid_of_32_escaped_bytes__is_accepted", .accept = true,
+	  .cases = { { LIT("aa:bb:cc:dd:ee:ff:" THIRTY_TWO("\\xff")), THIRTY_TWO("\xff") } },
+	  .in_len = CW_STATION_INPUT_MAX },
+	{ .name = "ssid_of_33_bytes__is_refused",
+	  .cases = { { LIT("aa:bb:cc:dd:ee:ff:" THIRTY_TWO("s") "s"), "longer than 32 bytes" } } },
+	{ .name = "empty_ssid_after_colon__is_refused",
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:"), "empty SSID" }, { LIT("aabbccddeeff:"), "empty SSID" } } },
+	{ .name = "escaped_nul__is_refused", .cases = { { LIT("AA-BB-CC-DD-EE-FF:ab\\x00cd"), "NUL byte" } } },
+	{ .name = "raw_nul_within_len__is_refused", .cases = { { LIT("aabbccddeeff:a\0b"), "control character" } } },
+	{ .name = "raw_control_character__is_refused",
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:a\nb"), "control character" } } },
+	{ .name = "bad_escapes__are_refused",
+	  .cases = { { LIT("AA-BB-CC-DD-EE-FF:a\\qb"), "unknown escape \\q" },
+		     { LIT("AA-BB-CC-DD-EE-FF:a\\101"), "unknown escape \\1" },
+		     { LIT("AA-BB-CC-DD-EE-FF:a\\"), "lone backslash" },
+		     { LIT("AA-BB-CC-DD-EE-FF:a\\x"), "two hex digits" },
+		     { LIT("AA-BB-CC-DD-EE-FF:a\\x4"), "two hex digits" },
+		     { LIT("AA-BB-CC-DD-EE-FF:a\\x4g"), "two hex digits" },
+		     { LIT("AA-BB-CC-DD-EE-FF:a\\xg4"), "two hex digits" } } },
+	{ .name = "input_over_max__is_refused",
+	  .cases = { { LIT("aa:bb:cc:dd:ee:ff:" THIRTY_TWO("ssss") "s"), "longer than 146 characters" } },
+	  .in_len = CW_STATION_INPUT_MAX + 1 },
+	{ .name = "garbage_mac__is_refused",
+	  .cases = { { LIT("AA-BB-CC-DD-EE-GG:CoworkGuest"), "MAC address" },
+		     { LIT("AA-BB-CC-DD-EE:CoworkGuest"), "MAC address" }, { LIT("CoworkGuest"), "MAC address" },
+		     { LIT("aa:bb:cc:dd:ee:ffSSID"), "MAC address" }, { LIT("aabbccddeeff-SSID"), "MAC address" },
+		     { LIT(" AA-BB-CC-DD-EE-FF:CoworkGuest"), "MAC address" } } },
+};
+
+/* The BSSID and the SSID (NUL-terminated), or none; the same without err. */
+static void parses(const station_case_t *c)
+{
+	size_t n = c->want ? strlen(c->want) : 0;
+	cw_err_t err = { "" };
+	cw_station_t st;
+
+	if (parse_exact(c->in, c->len, &st, &err) != 0) fail_msg("\"%.*s\" refused: %s", (int)c->len, c->in, err.msg);
 	assert_memory_equal(st.bssid.b, bssid.b, sizeof(bssid.b));
-	assert_true(st.has_ssid);
-	assert_int_equal(st.ssid_len, ssid_len);
-	assert_memory_equal(st.ssid, ssid, ssid_len);
-	assert_int_equal(st.ssid[ssid_len], '\0');
+	assert_int_equal(st.has_ssid, c->want != NO_SSID);
+	assert_int_equal(st.ssid_len, n);
+	assert_memory_equal(st.ssid, c->want ? c->want : "", n + 1);
+	assert_int_equal(parse_exact(c->in, c->len, &st, NULL), 0);
 }
 
-static void assert_refused_len(const char *in, size_t len, const char *msg_part)
+/* No SSID and a message that holds c->want; refused without err too. */
+static void refused(const station_case_t *c)
 {
-	cw_station_t st;
 	cw_err_t err = { "" };
+	cw_station_t st;
 
-	assert_int_equal(parse_exact(in, len, &st, &err), -1);
+	if (parse_exact(c->in, c->len, &st, &err) != -1) fail_msg("\"%.*s\" accepted", (int)c->len, c->in);
 	assert_false(st.has_ssid);
 	assert_int_equal(st.ssid_len, 0);
-	if (strstr(err.msg, msg_part) == NULL) fail_msg("message \"%s\" lacks \"%s\"", err.msg, msg_part);
+	if (strstr(err.msg, c->want) == NULL) fail_msg("message \"%s\" lacks \"%s\"", err.msg, c->want);
+	assert_int_equal(parse_exact(c->in, c->len, &st, NULL), -1);
 }
 
-static void assert_refused(const char *in, const char *msg_part)
+static void run_parse_row(void **state)
 {
-	assert_refused_len(in, strlen(in), msg_part);
-}
+	const parse_row_t *r = *state;
 
-/* "aa:bb:cc:dd:ee:ff:" followed by n copies of c. */
-static char *with_ssid_of(char c, size_t n)
-{
-	char *s = malloc(18 + n + 1);
-
-	assert_non_null(s);
-	memcpy(s, "aa:bb:cc:dd:ee:ff:", 18);
-	memset(s + 18, c, n);
-	s[18 + n] = '\0';
-	return s;
-}
-
-static void hostapd_form__gives_bssid_and_ssid(void **state)
-{
-	(void)state;
-	assert_parses("AA-BB-CC-DD-EE-FF:CoworkGuest", "CoworkGuest", 11);
-}
-
-static void colon_mac_form__splits_after_the_mac(void **state)
-{
-	(void)state;
-	assert_parses("aa:bb:cc:dd:ee:ff:SSID", "SSID", 4);
-}
-
-static void dotted_and_bare_hex_macs__take_an_ssid(void **state)
-{
-	(void)state;
-	assert_parses("aabb.ccdd.eeff:Members", "Members", 7);
-	assert_parses("AABBCCDDEEFF:Members", "Members", 7);
-}
-
-static void bare_mac__has_no_ssid(void **state)
-{
-	static const char *forms[] = { "AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff", "aabb.ccdd.eeff", "aabbccddeeff" };
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		cw_station_t st;
-
-		assert_int_equal(parse_exact(forms[i], strlen(forms[i]), &st, NULL), 0);
-		assert_memory_equal(st.bssid.b, bssid.b, sizeof(bssid.b));
-		assert_false(st.has_ssid);
-		assert_int_equal(st.ssid_len, 0);
-		assert_string_equal(st.ssid, "");
+	for (size_t i = 0; i < MAX_CASES && r->cases[i].in; i++) {
+		if (r->in_len) assert_int_equal(r->cases[i].len, r->in_len);
+		if (r->accept) parses(&r->cases[i]);
+		else refused(&r->cases[i]);
 	}
-}
-
-static void ssid_with_colons__keeps_them(void **state)
-{
-	(void)state;
-	assert_parses("aa:bb:cc:dd:ee:ff:a:b:c", "a:b:c", 5);
-	assert_parses("AA-BB-CC-DD-EE-FF::", ":", 1);
-}
-
-static void escaped_utf8_ssid__decodes_to_its_bytes(void **state)
-{
-	(void)state;
-	/* U+4F1A, a CJK character, as hostapd escapes its UTF-8 bytes. */
-	assert_parses("AA-BB-CC-DD-EE-FF:\\xe4\\xbc\\x9a", "\xe4\xbc\x9a", 3);
-	assert_parses("AA-BB-CC-DD-EE-FF:\\xE4\\xBC\\x9A", "\xe4\xbc\x9a", 3);
-}
-
-static void raw_utf8_ssid__is_kept(void **state)
-{
-	(void)state;
-	assert_parses("AA-BB-CC-DD-EE-FF:caf\xc3\xa9", "caf\xc3\xa9", 5);
-}
-
-static void backslash_and_quote_escapes__decode(void **state)
-{
-	(void)state;
-	assert_parses("AA-BB-CC-DD-EE-FF:a\\\\b", "a\\b", 3);
-	assert_parses("AA-BB-CC-DD-EE-FF:say \\\"hi\\\"", "say \"hi\"", 8);
-	assert_parses("AA-BB-CC-DD-EE-FF:\\e\\n\\r\\t", "\x1b\n\r\t", 4);
-}
-
-static void ssid_of_32_bytes__is_accepted(void **state)
-{
-	char *in = with_ssid_of('s', 32);
-
-	(void)state;
-	assert_parses(in, "ssssssssssssssssssssssssssssssss", 32);
-	free(in);
-}
-
-static void ssid_of_32_escaped_bytes__is_accepted(void **state)
-{
-	char in[18 + 4 * 32 + 1];
-	char want[32];
-	size_t i;
-
-	(void)state;
-	memcpy(in, "aa:bb:cc:dd:ee:ff:", 18);
-	for (i = 0; i < 32; i++) memcpy(in + 18 + 4 * i, "\\xff", 4);
-	in[sizeof(in) - 1] = '\0';
-	assert_int_equal(strlen(in), CW_STATION_INPUT_MAX);
-	memset(want, 0xff, sizeof(want));
-	assert_parses(in, want, 32);
-}
-
-static void ssid_of_33_bytes__is_refused(void **state)
-{
-	char *in = with_ssid_of('s', 33);
-
-	(void)state;
-	assert_refused(in, "longer than 32 bytes");
-	free(in);
-}
-
-static void empty_ssid_after_colon__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("AA-BB-CC-DD-EE-FF:", "empty SSID");
-	assert_refused("aabbccddeeff:", "empty SSID");
-}
-
-static void escaped_nul__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("AA-BB-CC-DD-EE-FF:ab\\x00cd", "NUL byte");
-}
-
-static void raw_nul_within_len__is_refused(void **state)
-{
-	static const char in[] = { 'a', 'a', 'b', 'b', 'c', 'c', 'd', 'd', 'e', 'e', 'f', 'f', ':', 'a', '\0', 'b' };
-
-	(void)state;
-	assert_refused_len(in, sizeof(in), "control character");
-}
-
-static void raw_control_character__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("AA-BB-CC-DD-EE-FF:a\nb", "control character");
-}
-
-static void bad_escapes__are_refused(void **state)
-{
-	(void)state;
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\qb", "unknown escape \\q");
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\101", "unknown escape \\1");
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\", "lone backslash");
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\x", "two hex digits");
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\x4", "two hex digits");
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\x4g", "two hex digits");
-	assert_refused("AA-BB-CC-DD-EE-FF:a\\xg4", "two hex digits");
-}
-
-static void input_over_max__is_refused(void **state)
-{
-	char *in = with_ssid_of('s', CW_STATION_INPUT_MAX - 18 + 1);
-
-	(void)state;
-	assert_int_equal(strlen(in), CW_STATION_INPUT_MAX + 1);
-	assert_refused(in, "longer than 146 characters");
-	free(in);
-}
-
-static void garbage_mac__is_refused(void **state)
-{
-	(void)state;
-	assert_refused("AA-BB-CC-DD-EE-GG:CoworkGuest", "MAC address");
-	assert_refused("AA-BB-CC-DD-EE:CoworkGuest", "MAC address");
-	assert_refused("CoworkGuest", "MAC address");
-	assert_refused("aa:bb:cc:dd:ee:ffSSID", "MAC address");
-	assert_refused("aabbccddeeff-SSID", "MAC address");
-	assert_refused(" AA-BB-CC-DD-EE-FF:CoworkGuest", "MAC address");
 }
 
 static void empty_input__is_refused(void **state)
@@ -251,28 +177,14 @@ static void shorter_len__ends_the_input(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hostapd_form__gives_bssid_and_ssid),
-		cmocka_unit_test(colon_mac_form__splits_after_the_mac),
-		cmocka_unit_test(dotted_and_bare_hex_macs__take_an_ssid),
-		cmocka_unit_test(bare_mac__has_no_ssid),
-		cmocka_unit_test(ssid_with_colons__keeps_them),
-		cmocka_unit_test(escaped_utf8_ssid__decodes_to_its_bytes),
-		cmocka_unit_test(raw_utf8_ssid__is_kept),
-		cmocka_unit_test(backslash_and_quote_escapes__decode),
-		cmocka_unit_test(ssid_of_32_bytes__is_accepted),
-		cmocka_unit_test(ssid_of_32_escaped_bytes__is_accepted),
-		cmocka_unit_test(ssid_of_33_bytes__is_refused),
-		cmocka_unit_test(empty_ssid_after_colon__is_refused),
-		cmocka_unit_test(escaped_nul__is_refused),
-		cmocka_unit_test(raw_nul_within_len__is_refused),
-		cmocka_unit_test(raw_control_character__is_refused),
-		cmocka_unit_test(bad_escapes__are_refused),
-		cmocka_unit_test(input_over_max__is_refused),
-		cmocka_unit_test(garbage_mac__is_refused),
+	static const struct CMUnitTest specific[] = {
 		cmocka_unit_test(empty_input__is_refused),
 		cmocka_unit_test(shorter_len__ends_the_input),
 	};
+	struct CMUnitTest tests[TABLE_LEN(parse_rows) + TABLE_LEN(specific)];
+	size_t n = 0;
 
-	return cmocka_run_group_tests_name("station", tests, NULL, NULL);
+	TABLE_TESTS(tests, n, parse_rows, run_parse_row, NULL);
+	TABLE_TESTS_OF(tests, n, specific);
+	return _cmocka_run_group_tests("station", tests, n, NULL, NULL);
 }

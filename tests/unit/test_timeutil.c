@@ -4,17 +4,30 @@
  *
  * Expected instants were computed with GNU date, e.g.
  * TZ=Europe/Berlin date -d '2026-03-29 00:00' +%s.
+ *
+ * Table-driven (table.h): each row of `date_rows`, `day_rows`,
+ * `format_rows` and `asn1_rows` is one test, named by the row: dates to
+ * parse, local days in a time zone, instants to format and ASN.1 times to
+ * parse, each with what must come out. Checks that need more than a row
+ * (round trips, sequences of calls) are functions.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
 
+#include "table.h"
 #include "timeutil.h"
+
+#define MAX_CASES 13
+
+/* A literal and its length (which counts a NUL inside it). */
+#define LIT(s) s, sizeof(s) - 1
 
 static void use_tz(const char *tz)
 {
@@ -68,67 +81,57 @@ static int64_t local_end(const char *s)
 
 /* ---- cw_date_parse ---- */
 
-static void last_day_of_year__is_parsed(void **state)
+/* A date: refused with a message that holds `msg`, or accepted (msg NULL). */
+typedef struct date_case {
+	const char	*in;
+	const char	*msg;
+} date_case_t;
+
+typedef struct date_row {
+	const char	*name;
+	date_case_t	cases[MAX_CASES];	//!< up to the first without `in`
+	cw_date_t	date;			//!< when date.year: what the first date parses to
+} date_row_t;
+
+#define ACCEPTED NULL
+#define SHAPE "not in the form YYYY-MM-DD"
+
+static const date_row_t date_rows[] = {
+	{ .name = "last_day_of_year__is_parsed", .cases = { { "2027-12-31", ACCEPTED } }, .date = { 2027, 12, 31 } },
+	{ .name = "leap_days__are_accepted", .cases = { { "2028-02-29", ACCEPTED }, { "2000-02-29", ACCEPTED } },
+	  .date = { 2028, 2, 29 } },
+	{ .name = "february_29_in_common_year__is_refused",
+	  .cases = { { "2027-02-29", "2027-02 has no day 29" }, { "2100-02-29", "2100-02 has no day 29" } } },
+	{ .name = "thirty_first_of_short_month__is_refused",
+	  .cases = { { "2027-04-31", "2027-04 has no day 31" }, { "2027-04-00", "2027-04 has no day 00" } } },
+	{ .name = "month_13_and_month_0__are_refused",
+	  .cases = { { "2027-13-01", "month 13 is outside 01-12" }, { "2027-00-01", "month 00 is outside 01-12" } } },
+	{ .name = "year_1969__is_refused",
+	  .cases = { { "1969-12-31", "year 1969 is outside 1970-9998" }, { "0000-01-01", "year 0 is outside" },
+		     { "9999-12-31", "year 9999 is outside 1970-9998" }, { "1970-01-01", ACCEPTED },
+		     { "9998-12-31", ACCEPTED } } },
+	{ .name = "other_shapes__are_refused",
+	  .cases = { { "2027-1-01", SHAPE }, { "2027-01-1", SHAPE }, { "27-01-01", SHAPE }, { " 2027-12-31", SHAPE },
+		     { "2027-12-31 ", SHAPE }, { "2027-12-31x", SHAPE }, { "2027/12/31", SHAPE }, { "20271231", SHAPE },
+		     { "+027-12-31", SHAPE }, { "2027-+1-01", SHAPE }, { "2027-12-31T00:00", SHAPE }, { "", SHAPE },
+		     { "2027-12-3", SHAPE } } },
+};
+
+static void run_date_row(void **state)
 {
-	cw_date_t d = date_of("2027-12-31");
+	const date_row_t *r = *state;
 
-	(void)state;
-	assert_int_equal(d.year, 2027);
-	assert_int_equal(d.month, 12);
-	assert_int_equal(d.day, 31);
-}
+	for (size_t i = 0; i < MAX_CASES && r->cases[i].in; i++) {
+		if (r->cases[i].msg) assert_date_refused(r->cases[i].in, r->cases[i].msg);
+		else (void)date_of(r->cases[i].in);
+	}
+	if (r->date.year) {
+		cw_date_t d = date_of(r->cases[0].in);
 
-static void leap_days__are_accepted(void **state)
-{
-	cw_date_t d = date_of("2028-02-29");
-
-	(void)state;
-	assert_int_equal(d.month, 2);
-	assert_int_equal(d.day, 29);
-	(void)date_of("2000-02-29");
-}
-
-static void february_29_in_common_year__is_refused(void **state)
-{
-	(void)state;
-	assert_date_refused("2027-02-29", "2027-02 has no day 29");
-	assert_date_refused("2100-02-29", "2100-02 has no day 29");
-}
-
-static void thirty_first_of_short_month__is_refused(void **state)
-{
-	(void)state;
-	assert_date_refused("2027-04-31", "2027-04 has no day 31");
-	assert_date_refused("2027-04-00", "2027-04 has no day 00");
-}
-
-static void month_13_and_month_0__are_refused(void **state)
-{
-	(void)state;
-	assert_date_refused("2027-13-01", "month 13 is outside 01-12");
-	assert_date_refused("2027-00-01", "month 00 is outside 01-12");
-}
-
-static void year_1969__is_refused(void **state)
-{
-	(void)state;
-	assert_date_refused("1969-12-31", "year 1969 is outside 1970-9998");
-	assert_date_refused("0000-01-01", "year 0 is outside");
-	assert_date_refused("9999-12-31", "year 9999 is outside 1970-9998");
-	(void)date_of("1970-01-01");
-	(void)date_of("9998-12-31");
-}
-
-static void other_shapes__are_refused(void **state)
-{
-	static const char *bad[] = {
-		"2027-1-01", "2027-01-1", "27-01-01", " 2027-12-31", "2027-12-31 ", "2027-12-31x",
-		"2027/12/31", "20271231", "+027-12-31", "2027-+1-01", "2027-12-31T00:00", "", "2027-12-3",
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) assert_date_refused(bad[i], "not in the form YYYY-MM-DD");
+		assert_int_equal(d.year, r->date.year);
+		assert_int_equal(d.month, r->date.month);
+		assert_int_equal(d.day, r->date.day);
+	}
 }
 
 static void null_date_string__is_refused(void **state)
@@ -141,54 +144,43 @@ static void null_date_string__is_refused(void **state)
 
 /* ---- local start and end of a date ---- */
 
-static void tokyo_day__starts_at_local_midnight(void **state)
-{
-	(void)state;
-	use_tz("Asia/Tokyo");
-	assert_int_equal(local_start("2027-12-31"), 1830178800);
-	assert_int_equal(local_end("2027-12-31"), 1830265200);
-}
+/* A date and the instants its local day starts and (exclusively) ends. */
+typedef struct day_case {
+	const char	*date;
+	int64_t		start;
+	int64_t		end;
+} day_case_t;
 
-static void utc_day__starts_at_utc_midnight(void **state)
-{
-	(void)state;
-	use_tz("UTC");
-	assert_int_equal(local_start("2027-12-31"), 1830211200);
-	assert_int_equal(local_end("2027-12-31"), 1830297600);
-	assert_int_equal(local_start("1970-01-01"), 0);
-}
+typedef struct day_row {
+	const char	*name;
+	const char	*tz;
+	day_case_t	days[3];	//!< up to the first without `date`
+} day_row_t;
 
-static void first_day_east_of_utc__starts_before_the_epoch(void **state)
-{
-	(void)state;
-	use_tz("Asia/Tokyo");
-	assert_int_equal(local_start("1970-01-01"), -32400);
-}
-
-static void berlin_spring_forward_day__lasts_23_hours(void **state)
-{
-	(void)state;
-	use_tz("Europe/Berlin");
-	assert_int_equal(local_start("2026-03-29"), 1774738800);
-	assert_int_equal(local_end("2026-03-29"), 1774821600);
-	assert_int_equal(local_end("2026-03-29") - local_start("2026-03-29"), 23 * 3600);
-}
-
-static void berlin_fall_back_day__lasts_25_hours(void **state)
-{
-	(void)state;
-	use_tz("Europe/Berlin");
-	assert_int_equal(local_start("2026-10-25"), 1792879200);
-	assert_int_equal(local_end("2026-10-25") - local_start("2026-10-25"), 25 * 3600);
-}
-
-static void havana_fall_back_at_midnight__starts_at_first_midnight(void **state)
-{
-	(void)state;
+static const day_row_t day_rows[] = {
+	{ "tokyo_day__starts_at_local_midnight", "Asia/Tokyo", { { "2027-12-31", 1830178800, 1830265200 } } },
+	{ "utc_day__starts_at_utc_midnight", "UTC",
+	  { { "2027-12-31", 1830211200, 1830297600 }, { "1970-01-01", 0, 24 * 3600 } } },
+	{ "first_day_east_of_utc__starts_before_the_epoch", "Asia/Tokyo",
+	  { { "1970-01-01", -32400, -32400 + 24 * 3600 } } },
+	{ "berlin_spring_forward_day__lasts_23_hours", "Europe/Berlin",
+	  { { "2026-03-29", 1774738800, 1774821600 /* 1774738800 + 23 * 3600 */ } } },
+	{ "berlin_fall_back_day__lasts_25_hours", "Europe/Berlin",
+	  { { "2026-10-25", 1792879200, 1792879200 + 25 * 3600 } } },
 	/* Cuba set clocks back from 01:00 to 00:00 on 2024-11-03: 00:00 came twice. */
-	use_tz("America/Havana");
-	assert_int_equal(local_start("2024-11-03"), 1730606400);
-	assert_int_equal(local_end("2024-11-03") - local_start("2024-11-03"), 25 * 3600);
+	{ "havana_fall_back_at_midnight__starts_at_first_midnight", "America/Havana",
+	  { { "2024-11-03", 1730606400, 1730606400 + 25 * 3600 } } },
+};
+
+static void run_day_row(void **state)
+{
+	const day_row_t *r = *state;
+
+	use_tz(r->tz);
+	for (size_t i = 0; i < TABLE_LEN(r->days) && r->days[i].date; i++) {
+		assert_int_equal(local_start(r->days[i].date), r->days[i].start);
+		assert_int_equal(local_end(r->days[i].date), r->days[i].end);
+	}
 }
 
 static void sao_paulo_midnight_in_gap__starts_at_one_oclock(void **state)
@@ -291,88 +283,79 @@ static void format_local_beyond_year_9999__is_refused(void **state)
 	assert_int_equal(cw_date_format_local(INT64_MAX, text), -1);
 }
 
-/* ---- cw_time_format_rfc3339_ms ---- */
+/* ---- cw_time_format_rfc3339_ms, cw_time_format_rfc3339 and cw_asn1_time_format ---- */
 
-static void assert_rfc3339(int64_t ms, const char *want)
-{
-	char text[CW_RFC3339_MS_LEN];
+typedef enum { RFC3339_MS, RFC3339, ASN1 } format_t;
 
-	assert_int_equal(cw_time_format_rfc3339_ms(ms, text), 0);
-	assert_string_equal(text, want);
-}
+/* An instant (milliseconds for RFC3339_MS, seconds otherwise) and its text, "" when refused. */
+typedef struct format_case {
+	int64_t		t;
+	const char	*want;
+} format_case_t;
 
-static void rfc3339_of_zero__is_the_epoch(void **state)
-{
-	(void)state;
-	assert_rfc3339(0, "1970-01-01T00:00:00.000Z");
-}
+typedef struct format_row {
+	const char	*name;
+	format_t	format;
+	const char	*tz;			//!< NULL: UTC
+	format_case_t	cases[MAX_CASES];	//!< up to the first without `want`
+} format_row_t;
 
-static void rfc3339__keeps_milliseconds(void **state)
-{
-	(void)state;
-	assert_rfc3339(INT64_C(1795322262123), "2026-11-22T04:37:42.123Z");
-}
-
-static void rfc3339_small_milliseconds__are_zero_padded(void **state)
-{
-	(void)state;
-	assert_rfc3339(5, "1970-01-01T00:00:00.005Z");
-	assert_rfc3339(INT64_C(1795322262005), "2026-11-22T04:37:42.005Z");
-	assert_rfc3339(INT64_C(1795322262050), "2026-11-22T04:37:42.050Z");
-}
-
-static void rfc3339_is_utc_whatever_the_zone(void **state)
-{
-	(void)state;
-	use_tz("Asia/Tokyo");
-	assert_rfc3339(INT64_C(1795322262123), "2026-11-22T04:37:42.123Z");
-}
-
-static void rfc3339_negative_ms__rounds_down_into_1969(void **state)
-{
-	(void)state;
+static const format_row_t format_rows[] = {
+	{ "rfc3339_of_zero__is_the_epoch", RFC3339_MS, NULL, { { 0, "1970-01-01T00:00:00.000Z" } } },
+	{ "rfc3339__keeps_milliseconds", RFC3339_MS, NULL, { { INT64_C(1795322262123), "2026-11-22T04:37:42.123Z" } } },
+	{ "rfc3339_small_milliseconds__are_zero_padded", RFC3339_MS, NULL,
+	  { { 5, "1970-01-01T00:00:00.005Z" }, { INT64_C(1795322262005), "2026-11-22T04:37:42.005Z" },
+	    { INT64_C(1795322262050), "2026-11-22T04:37:42.050Z" } } },
+	{ "rfc3339_is_utc_whatever_the_zone", RFC3339_MS, "Asia/Tokyo",
+	  { { INT64_C(1795322262123), "2026-11-22T04:37:42.123Z" } } },
 	/* timeutil.h allows years 0..9999, so times before 1970 are formatted. */
-	assert_rfc3339(-1, "1969-12-31T23:59:59.999Z");
-	assert_rfc3339(-1000, "1969-12-31T23:59:59.000Z");
-	assert_rfc3339(-1001, "1969-12-31T23:59:58.999Z");
+	{ "rfc3339_negative_ms__rounds_down_into_1969", RFC3339_MS, NULL,
+	  { { -1, "1969-12-31T23:59:59.999Z" }, { -1000, "1969-12-31T23:59:59.000Z" },
+	    { -1001, "1969-12-31T23:59:58.999Z" } } },
+	{ "rfc3339_outside_years_0_to_9999__is_refused", RFC3339_MS, NULL,
+	  { { INT64_C(253402300799999), "9999-12-31T23:59:59.999Z" },
+	    { INT64_C(-62167219200000), "0000-01-01T00:00:00.000Z" }, { INT64_C(253402300800000), "" },
+	    { INT64_C(-62167219200001), "" }, { INT64_MAX, "" }, { INT64_MIN, "" } } },
+	/*
+	 * Found by tests/fuzz/fuzz_member: a registry time (revoked_at, membership
+	 * dates) multiplied by 1000 for the log overflowed int64 (undefined
+	 * behaviour) when the registry held a huge value. Seconds are now checked
+	 * before the multiplication, for every value.
+	 */
+	{ "rfc3339_seconds__any_int64_is_safe", RFC3339, NULL,
+	  { { 0, "1970-01-01T00:00:00.000Z" }, { INT64_C(253402300799), "9999-12-31T23:59:59.000Z" },
+	    { INT64_C(253402300800), "" }, { INT64_C(72057594039959552), "" }, { INT64_MAX / 1000 + 1, "" },
+	    { INT64_MAX, "" }, { INT64_MIN, "" }, { INT64_MIN / 1000 - 1, "" } } },
+	{ "asn1_format__uses_utctime_until_2049", ASN1, NULL,
+	  { { 0, "700101000000Z" }, { INT64_C(2524607999), "491231235959Z" },
+	    { INT64_C(-631152000), "500101000000Z" } } },
+	{ "asn1_format__switches_to_generalizedtime_for_2050", ASN1, NULL,
+	  { { INT64_C(2524608000), "20500101000000Z" }, { INT64_C(253402300799), "99991231235959Z" } } },
+	{ "asn1_format_before_1950__uses_generalizedtime", ASN1, NULL, { { INT64_C(-631152001), "19491231235959Z" } } },
+	{ "asn1_format_beyond_9999__is_refused", ASN1, NULL, { { INT64_C(253402300800), "" }, { INT64_MIN, "" } } },
+};
+
+static int format(format_t f, int64_t t, char text[CW_RFC3339_MS_LEN])
+{
+	switch (f) {
+	case RFC3339_MS: return cw_time_format_rfc3339_ms(t, text);
+	case RFC3339: return cw_time_format_rfc3339(t, text);
+	default: return cw_asn1_time_format(t, text);
+	}
 }
 
-static void rfc3339_outside_years_0_to_9999__is_refused(void **state)
+/* Each instant gives its text, or is refused leaving the text empty. */
+static void run_format_row(void **state)
 {
-	char text[CW_RFC3339_MS_LEN];
+	const format_row_t *r = *state;
 
-	(void)state;
-	assert_rfc3339(INT64_C(253402300799999), "9999-12-31T23:59:59.999Z");
-	assert_rfc3339(INT64_C(-62167219200000), "0000-01-01T00:00:00.000Z");
-	assert_int_equal(cw_time_format_rfc3339_ms(INT64_C(253402300800000), text), -1);
-	assert_string_equal(text, "");
-	assert_int_equal(cw_time_format_rfc3339_ms(INT64_C(-62167219200001), text), -1);
-	assert_int_equal(cw_time_format_rfc3339_ms(INT64_MAX, text), -1);
-	assert_int_equal(cw_time_format_rfc3339_ms(INT64_MIN, text), -1);
-}
+	use_tz(r->tz ? r->tz : "UTC");
+	for (size_t i = 0; i < MAX_CASES && r->cases[i].want; i++) {
+		char text[CW_RFC3339_MS_LEN];
 
-/*
- * Found by tests/fuzz/fuzz_member: a registry time (revoked_at, membership
- * dates) multiplied by 1000 for the log overflowed int64 (undefined
- * behaviour) when the registry held a huge value. Seconds are now checked
- * before the multiplication, for every value.
- */
-static void rfc3339_seconds__any_int64_is_safe(void **state)
-{
-	char text[CW_RFC3339_MS_LEN];
-
-	(void)state;
-	assert_int_equal(cw_time_format_rfc3339(0, text), 0);
-	assert_string_equal(text, "1970-01-01T00:00:00.000Z");
-	assert_int_equal(cw_time_format_rfc3339(INT64_C(253402300799), text), 0);
-	assert_string_equal(text, "9999-12-31T23:59:59.000Z");
-	assert_int_equal(cw_time_format_rfc3339(INT64_C(253402300800), text), -1);
-	assert_int_equal(cw_time_format_rfc3339(INT64_C(72057594039959552), text), -1);
-	assert_string_equal(text, "");
-	assert_int_equal(cw_time_format_rfc3339(INT64_MAX / 1000 + 1, text), -1);
-	assert_int_equal(cw_time_format_rfc3339(INT64_MAX, text), -1);
-	assert_int_equal(cw_time_format_rfc3339(INT64_MIN, text), -1);
-	assert_int_equal(cw_time_format_rfc3339(INT64_MIN / 1000 - 1, text), -1);
+		assert_int_equal(format(r->format, r->cases[i].t, text), r->cases[i].want[0] ? 0 : -1);
+		assert_string_equal(text, r->cases[i].want);
+	}
 }
 
 /* ---- cw_asn1_time_parse ---- */
@@ -390,133 +373,62 @@ static int asn1_parse_exact(const char *s, size_t len, int64_t *t)
 	return rc;
 }
 
-static void assert_asn1(const char *s, int64_t want)
+/* ASN.1 times, given with their lengths (LIT), accepted as `t` or refused leaving the result alone. */
+typedef struct asn1_case {
+	const char	*in;
+	size_t		len;
+	int64_t		t;
+} asn1_case_t;
+
+typedef struct asn1_row {
+	const char	*name;
+	bool		accept;
+	asn1_case_t	cases[MAX_CASES];	//!< up to the first without `in`
+} asn1_row_t;
+
+/* A refused time (its `t` is not used). */
+#define REFUSED(s) { LIT(s), 0 }
+
+static const asn1_row_t asn1_rows[] = {
+	{ "utctime_year_49__is_2049", true, { { LIT("491231235959Z"), INT64_C(2524607999) } } },
+	{ "utctime_year_50__is_1950", true, { { LIT("500101000000Z"), INT64_C(-631152000) } } },
+	{ "utctime_epoch_and_leap_day__are_exact", true,
+	  { { LIT("700101000000Z"), 0 }, { LIT("000229120000Z"), INT64_C(951825600) } } },
+	{ "utctime_one_second_before_epoch__is_minus_one", true, { { LIT("691231235959Z"), -1 } } },
+	{ "generalizedtime__is_parsed", true,
+	  { { LIT("20500101000000Z"), INT64_C(2524608000) }, { LIT("19491231235959Z"), INT64_C(-631152001) },
+	    { LIT("99991231235959Z"), INT64_C(253402300799) } } },
+	{ "asn1_malformed_lengths__are_refused", false,
+	  { REFUSED(""), REFUSED("49123123595Z"), REFUSED("4912312359590Z"), REFUSED("2049123123595Z"),
+	    REFUSED("204912312359590Z"), REFUSED("491231235959+0000"), REFUSED("20491231235959.5Z") } },
+	{ "asn1_malformed_characters__are_refused", false,
+	  { REFUSED("491231235959z"), REFUSED("4912312359590"), REFUSED("49123123595 Z"), REFUSED("-91231235959Z"),
+	    REFUSED("4912312359+9Z"), REFUSED("2049123123595Z9"), REFUSED("204912312359.5Z"),
+	    REFUSED("49123123595\0Z") /* a NUL inside */ } },
+	{ "asn1_impossible_fields__are_refused", false,
+	  { REFUSED("491331235959Z"),	/* month 13 */
+	    REFUSED("490031235959Z"),	/* month 0 */
+	    REFUSED("490230000000Z"),	/* 30 February */
+	    REFUSED("490229000000Z"),	/* 2049 is not leap */
+	    REFUSED("491200000000Z"),	/* day 0 */
+	    REFUSED("491231240000Z"),	/* hour 24 */
+	    REFUSED("491231236000Z"),	/* minute 60 */
+	    REFUSED("491231235960Z") } },	/* second 60 */
+};
+
+static void run_asn1_row(void **state)
 {
-	int64_t t = 12345;
+	const asn1_row_t *r = *state;
 
-	if (asn1_parse_exact(s, strlen(s), &t) != 0) fail_msg("\"%s\" was refused", s);
-	assert_int_equal(t, want);
-}
+	for (size_t i = 0; i < MAX_CASES && r->cases[i].in; i++) {
+		const asn1_case_t *c = &r->cases[i];
+		int64_t t = 12345;
 
-static void assert_asn1_refused(const char *s, size_t len)
-{
-	int64_t t = 12345;
-
-	if (asn1_parse_exact(s, len, &t) != -1) fail_msg("\"%.*s\" was accepted", (int)len, s);
-	assert_int_equal(t, 12345);
-}
-
-static void utctime_year_49__is_2049(void **state)
-{
-	(void)state;
-	assert_asn1("491231235959Z", INT64_C(2524607999));
-}
-
-static void utctime_year_50__is_1950(void **state)
-{
-	(void)state;
-	assert_asn1("500101000000Z", INT64_C(-631152000));
-}
-
-static void utctime_epoch_and_leap_day__are_exact(void **state)
-{
-	(void)state;
-	assert_asn1("700101000000Z", 0);
-	assert_asn1("000229120000Z", INT64_C(951825600));
-}
-
-static void utctime_one_second_before_epoch__is_minus_one(void **state)
-{
-	(void)state;
-	assert_asn1("691231235959Z", -1);
-}
-
-static void generalizedtime__is_parsed(void **state)
-{
-	(void)state;
-	assert_asn1("20500101000000Z", INT64_C(2524608000));
-	assert_asn1("19491231235959Z", INT64_C(-631152001));
-	assert_asn1("99991231235959Z", INT64_C(253402300799));
-}
-
-static void asn1_malformed_lengths__are_refused(void **state)
-{
-	(void)state;
-	assert_asn1_refused("", 0);
-	assert_asn1_refused("49123123595Z", 12);
-	assert_asn1_refused("4912312359590Z", 14);
-	assert_asn1_refused("2049123123595Z", 14);
-	assert_asn1_refused("204912312359590Z", 16);
-	assert_asn1_refused("491231235959+0000", 17);
-	assert_asn1_refused("20491231235959.5Z", 17);
-}
-
-static void asn1_malformed_characters__are_refused(void **state)
-{
-	static const char with_nul[13] = { '4', '9', '1', '2', '3', '1', '2', '3', '5', '9', '5', '\0', 'Z' };
-
-	(void)state;
-	assert_asn1_refused("491231235959z", 13);
-	assert_asn1_refused("4912312359590", 13);
-	assert_asn1_refused("49123123595 Z", 13);
-	assert_asn1_refused("-91231235959Z", 13);
-	assert_asn1_refused("4912312359+9Z", 13);
-	assert_asn1_refused("2049123123595Z9", 15);
-	assert_asn1_refused("204912312359.5Z", 15);
-	assert_asn1_refused(with_nul, sizeof(with_nul));
-}
-
-static void asn1_impossible_fields__are_refused(void **state)
-{
-	(void)state;
-	assert_asn1_refused("491331235959Z", 13);	/* month 13 */
-	assert_asn1_refused("490031235959Z", 13);	/* month 0 */
-	assert_asn1_refused("490230000000Z", 13);	/* 30 February */
-	assert_asn1_refused("490229000000Z", 13);	/* 2049 is not leap */
-	assert_asn1_refused("491200000000Z", 13);	/* day 0 */
-	assert_asn1_refused("491231240000Z", 13);	/* hour 24 */
-	assert_asn1_refused("491231236000Z", 13);	/* minute 60 */
-	assert_asn1_refused("491231235960Z", 13);	/* second 60 */
-}
-
-/* ---- cw_asn1_time_format ---- */
-
-static void assert_asn1_format(int64_t t, const char *want)
-{
-	char text[16];
-
-	assert_int_equal(cw_asn1_time_format(t, text), 0);
-	assert_string_equal(text, want);
-}
-
-static void asn1_format__uses_utctime_until_2049(void **state)
-{
-	(void)state;
-	assert_asn1_format(0, "700101000000Z");
-	assert_asn1_format(INT64_C(2524607999), "491231235959Z");
-	assert_asn1_format(INT64_C(-631152000), "500101000000Z");
-}
-
-static void asn1_format__switches_to_generalizedtime_for_2050(void **state)
-{
-	(void)state;
-	assert_asn1_format(INT64_C(2524608000), "20500101000000Z");
-	assert_asn1_format(INT64_C(253402300799), "99991231235959Z");
-}
-
-static void asn1_format_before_1950__uses_generalizedtime(void **state)
-{
-	(void)state;
-	assert_asn1_format(INT64_C(-631152001), "19491231235959Z");
-}
-
-static void asn1_format_beyond_9999__is_refused(void **state)
-{
-	char text[16];
-
-	(void)state;
-	assert_int_equal(cw_asn1_time_format(INT64_C(253402300800), text), -1);
-	assert_int_equal(cw_asn1_time_format(INT64_MIN, text), -1);
+		if (asn1_parse_exact(c->in, c->len, &t) != (r->accept ? 0 : -1)) {
+			fail_msg("\"%.*s\" was %s", (int)c->len, c->in, r->accept ? "refused" : "accepted");
+		}
+		assert_int_equal(t, r->accept ? c->t : 12345);
+	}
 }
 
 static void asn1_format_then_parse__round_trips(void **state)
@@ -541,21 +453,10 @@ static void asn1_format_then_parse__round_trips(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(last_day_of_year__is_parsed),
-		cmocka_unit_test(leap_days__are_accepted),
-		cmocka_unit_test(february_29_in_common_year__is_refused),
-		cmocka_unit_test(thirty_first_of_short_month__is_refused),
-		cmocka_unit_test(month_13_and_month_0__are_refused),
-		cmocka_unit_test(year_1969__is_refused),
-		cmocka_unit_test(other_shapes__are_refused),
+	static const struct CMUnitTest dates[] = {
 		cmocka_unit_test(null_date_string__is_refused),
-		cmocka_unit_test_teardown(tokyo_day__starts_at_local_midnight, restore_utc),
-		cmocka_unit_test_teardown(utc_day__starts_at_utc_midnight, restore_utc),
-		cmocka_unit_test_teardown(first_day_east_of_utc__starts_before_the_epoch, restore_utc),
-		cmocka_unit_test_teardown(berlin_spring_forward_day__lasts_23_hours, restore_utc),
-		cmocka_unit_test_teardown(berlin_fall_back_day__lasts_25_hours, restore_utc),
-		cmocka_unit_test_teardown(havana_fall_back_at_midnight__starts_at_first_midnight, restore_utc),
+	};
+	static const struct CMUnitTest days[] = {
 		cmocka_unit_test_teardown(sao_paulo_midnight_in_gap__starts_at_one_oclock, restore_utc),
 		cmocka_unit_test_teardown(end_of_day__is_start_of_next_across_month_and_year, restore_utc),
 		cmocka_unit_test_teardown(last_accepted_day__ends_in_a_printable_year, restore_utc),
@@ -563,28 +464,21 @@ int main(void)
 		cmocka_unit_test_teardown(format_local__names_the_local_date, restore_utc),
 		cmocka_unit_test_teardown(format_local_of_local_start__round_trips, restore_utc),
 		cmocka_unit_test_teardown(format_local_beyond_year_9999__is_refused, restore_utc),
-		cmocka_unit_test(rfc3339_of_zero__is_the_epoch),
-		cmocka_unit_test(rfc3339__keeps_milliseconds),
-		cmocka_unit_test(rfc3339_small_milliseconds__are_zero_padded),
-		cmocka_unit_test_teardown(rfc3339_is_utc_whatever_the_zone, restore_utc),
-		cmocka_unit_test(rfc3339_negative_ms__rounds_down_into_1969),
-		cmocka_unit_test(rfc3339_outside_years_0_to_9999__is_refused),
-		cmocka_unit_test(rfc3339_seconds__any_int64_is_safe),
-		cmocka_unit_test(utctime_year_49__is_2049),
-		cmocka_unit_test(utctime_year_50__is_1950),
-		cmocka_unit_test(utctime_epoch_and_leap_day__are_exact),
-		cmocka_unit_test(utctime_one_second_before_epoch__is_minus_one),
-		cmocka_unit_test(generalizedtime__is_parsed),
-		cmocka_unit_test(asn1_malformed_lengths__are_refused),
-		cmocka_unit_test(asn1_malformed_characters__are_refused),
-		cmocka_unit_test(asn1_impossible_fields__are_refused),
-		cmocka_unit_test(asn1_format__uses_utctime_until_2049),
-		cmocka_unit_test(asn1_format__switches_to_generalizedtime_for_2050),
-		cmocka_unit_test(asn1_format_before_1950__uses_generalizedtime),
-		cmocka_unit_test(asn1_format_beyond_9999__is_refused),
+	};
+	static const struct CMUnitTest asn1[] = {
 		cmocka_unit_test_teardown(asn1_format_then_parse__round_trips, restore_utc),
 	};
+	struct CMUnitTest tests[TABLE_LEN(date_rows) + TABLE_LEN(dates) + TABLE_LEN(day_rows) + TABLE_LEN(days) +
+				TABLE_LEN(format_rows) + TABLE_LEN(asn1_rows) + TABLE_LEN(asn1)];
+	size_t n = 0;
 
+	TABLE_TESTS(tests, n, date_rows, run_date_row, NULL);
+	TABLE_TESTS_OF(tests, n, dates);
+	TABLE_TESTS(tests, n, day_rows, run_day_row, restore_utc);
+	TABLE_TESTS_OF(tests, n, days);
+	TABLE_TESTS(tests, n, format_rows, run_format_row, restore_utc);
+	TABLE_TESTS(tests, n, asn1_rows, run_asn1_row, NULL);
+	TABLE_TESTS_OF(tests, n, asn1);
 	use_tz("UTC");
-	return cmocka_run_group_tests_name("timeutil", tests, NULL, NULL);
+	return _cmocka_run_group_tests("timeutil", tests, n, NULL, NULL);
 }
