@@ -52,6 +52,17 @@ static void svg_element(FILE *f, const QRcode *qr)
 	fputs("\"/>\n</svg>\n", f);
 }
 
+/* Free qr; then whether everything written to f went. 0, or -1 with err. */
+static int done(FILE *f, QRcode *qr, cw_err_t *err)
+{
+	QRcode_free(qr);
+	if (ferror(f)) {
+		cw_err_set(err, "writing the QR code failed");
+		return -1;
+	}
+	return 0;
+}
+
 static int write_svg(FILE *f, const char *text, bool declaration, cw_err_t *err)
 {
 	QRcode *qr = encode(text, err);
@@ -59,12 +70,7 @@ static int write_svg(FILE *f, const char *text, bool declaration, cw_err_t *err)
 	if (!qr) return -1;
 	if (declaration) fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	svg_element(f, qr);
-	QRcode_free(qr);
-	if (ferror(f)) {
-		cw_err_set(err, "writing the QR code failed");
-		return -1;
-	}
-	return 0;
+	return done(f, qr, err);
 }
 
 int qr_write_svg(FILE *f, const char *text, cw_err_t *err)
@@ -90,12 +96,7 @@ int qr_write_terminal(FILE *f, const char *text, cw_err_t *err)
 		for (int x = 0; x < size; x++) fputs(glyph[dark(qr, x, y) * 2 + dark(qr, x, y + 1)], f);
 		fputs("\033[0m\n", f);
 	}
-	QRcode_free(qr);
-	if (ferror(f)) {
-		cw_err_set(err, "writing the QR code failed");
-		return -1;
-	}
-	return 0;
+	return done(f, qr, err);
 }
 
 int qr_write_svg_out(cw_out_t *out, const char *text, cw_err_t *err)
