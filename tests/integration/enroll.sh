@@ -55,6 +55,25 @@ ok "coworkctl enroll-broker listens on STATE/enroll/broker.sock"
 enroll_start $HTTP "$TMP/enroll.log" --rate-limit 1000 || { not_ok "cowork-enroll starts"; exit 1; }
 ok "cowork-enroll answers on 127.0.0.1:$HTTP"
 
+# --- privileges -------------------------------------------------------------------
+pid=${enroll_pids# }
+uid=$(id -u "$BROKER_USER")
+gid=$(id -g "$BROKER_USER")
+has "it serves as --user (real, effective, saved and fs uid)" "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid$" \
+	"/proc/$pid/status"
+has "... with that user's group (all four gids)" "^Gid:[[:space:]]+$gid[[:space:]]+$gid[[:space:]]+$gid[[:space:]]+$gid$" \
+	"/proc/$pid/status"
+has "... and no other group" "^Groups:[[:space:]]+$gid[[:space:]]*$" "/proc/$pid/status"
+has "... with no_new_privs set" "^NoNewPrivs:[[:space:]]+1$" "/proc/$pid/status"
+has "... and no capability" "^CapEff:[[:space:]]+0+$" "/proc/$pid/status"
+ls -l "/proc/$pid/fd" >"$TMP/fds" 2>&1
+lacks "it holds nothing open under STATE (the broker's socket is connected to per request)" "$STATE" "$TMP/fds"
+if [ "$(id -u)" = 0 ]; then
+	run_rc 1 "as root without --user it refuses to serve" "$ENROLL" -d "$STATE" --listen 127.0.0.1:18499 \
+		--url https://enroll.test
+	has "... saying so" "refusing to serve as root" "$TMP/err"
+fi
+
 ALICE=$(link alice 2) && [ -n "$ALICE" ] || { not_ok "invite create alice" "$(cat "$TMP/invite.out")"; exit 1; }
 TOKENS=${ALICE#/e/}
 
