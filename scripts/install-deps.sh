@@ -6,8 +6,11 @@ set -eu
 
 # python3, python3-gi, gir1.2-nm-1.0: tests/integration/profiles.sh reads the onboarding
 # files with python3's parsers and with NetworkManager's own keyfile reader (libnm).
+# libmicrohttpd-dev: the HTTP server of the enrollment service cowork-enroll (enroll/).
 # python3-lxml, python3-cryptography: tests/tools/check_eapconfig.py and check_mobileconfig.py
 # validate the self-enrollment files against an XSD and open their PKCS#12.
+# chromium, chromium-driver, python3-selenium, fonts-ipafont-gothic: tests/integration/enroll_browser.sh
+# opens the enrollment pages in a real headless browser (and screenshots them, Japanese included).
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
@@ -16,10 +19,11 @@ set -eu
 packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
-	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev eapoltest
+	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev libmicrohttpd-dev eapoltest
 	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils
 	python3 python3-gi gir1.2-nm-1.0 python3-lxml python3-cryptography
+	chromium chromium-driver python3-selenium fonts-ipafont-gothic
 	strace clang libclang-rt-14-dev
 	groff-base man-db
 	debhelper dpkg-dev fakeroot devscripts

@@ -161,11 +161,13 @@ dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' >"$W/contents"
 for f in /usr/lib/freeradius/rlm_cowork.so /usr/share/man/man8/coworkctl.8.gz \
 	/usr/share/doc/rlm-cowork/examples/coworkctl /usr/share/doc/rlm-cowork/examples/coworkctl-daily.service \
 	/usr/share/doc/rlm-cowork/examples/coworkctl-daily.timer /usr/share/doc/rlm-cowork/copyright \
+	/usr/share/doc/rlm-cowork/examples/cowork-enroll.service /usr/share/doc/rlm-cowork/enrollment.md \
 	/usr/share/doc/rlm-cowork/README.md /usr/share/doc/rlm-cowork/README.ja.md /usr/share/doc/rlm-cowork/install.md \
 	/usr/share/doc/rlm-cowork/operations.md /usr/share/doc/rlm-cowork/INSTALL-DEBIAN.md; do
 	has "the package holds $f" "^$f(\.gz)?$" "$W/contents"
 done
 has "the package holds coworkctl in /usr/bin or /usr/sbin" "^/usr/s?bin/coworkctl$" "$W/contents"
+has "the package holds cowork-enroll in /usr/bin" "^/usr/bin/cowork-enroll$" "$W/contents"
 lacks "nothing in /usr/local, no libtool archive, no header, no state" \
 	"^/usr/local/|\.la$|^/usr/include/|fr-include|^/var/" "$W/contents"
 dpkg-deb --fsys-tarfile "$DEB" | tar -xOf - ./usr/share/doc/rlm-cowork/examples/coworkctl >"$W/cron" 2>/dev/null

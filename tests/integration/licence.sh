@@ -9,7 +9,7 @@ TAG='SPDX-License-Identifier: GPL-2.0-or-later'
 has "LICENSE is the GNU GPL version 2" "GNU GENERAL PUBLIC LICENSE" "$top_srcdir/LICENSE"
 has "... version 2" "Version 2, June 1991" "$top_srcdir/LICENSE"
 
-( cd "$top_srcdir" && find lib coworkctl rlm_cowork tests scripts sql raddb dist man \
+( cd "$top_srcdir" && find lib coworkctl enroll rlm_cowork tests scripts sql raddb dist man \
 	-path tests/fuzz/corpus -prune -o -type f \
 	\( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.py' -o -name '*.sql' -o -name '*.in' \
 	   -o -name '*.8' -o -name 'clients.conf.example' \) -print; printf '%s\n' Makefile.am configure.ac build-aux/freeradius-headers.sh build-aux/sql2c.sh ) |

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * qr.h - QR codes for the reception desk (libqrencode does the encoding).
+ * qr.h - QR codes (libqrencode does the encoding): for the reception desk
+ * (coworkctl) and for the members' page of the enrollment service.
  */
-#ifndef COWORKCTL_QR_H
-#define COWORKCTL_QR_H
+#ifndef COWORK_QR_H
+#define COWORK_QR_H
 
 #include <stdio.h>
 
@@ -12,6 +13,13 @@
 
 /* Write text as a QR code (error correction M) in an SVG document. 0, or -1 with err. */
 int qr_write_svg(FILE *f, const char *text, cw_err_t *err);
+
+/*
+ * The same code as a bare <svg> element, without the XML declaration, to
+ * put inline into an HTML page: only presentation attributes, no style,
+ * so that a strict Content-Security-Policy allows it. 0, or -1 with err.
+ */
+int qr_write_svg_element(FILE *f, const char *text, cw_err_t *err);
 
 /*
  * Write text as an SVG QR code into out, a new file from cw_out_open (made
