@@ -121,26 +121,3 @@ int qr_write_svg_out(cw_out_t *out, const char *text, cw_err_t *err)
 	}
 	return cw_out_commit(out, err);
 }
-
-int qr_write_svg_out(cw_out_t *out, const char *text, cw_err_t *err)
-{
-	int fd = dup(out->fd), rc;
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-
-	if (!f) {
-		cw_err_set(err, "writing %s: %s", out->path, strerror(errno));
-		if (fd >= 0) close(fd);
-		cw_out_abort(out);
-		return -1;
-	}
-	rc = qr_write_svg(f, text, err);
-	if (fclose(f) != 0 && rc == 0) {
-		cw_err_set(err, "writing %s: %s", out->path, strerror(errno));
-		rc = -1;
-	}
-	if (rc < 0) {
-		cw_out_abort(out);
-		return -1;
-	}
-	return cw_out_commit(out, err);
-}
