@@ -125,7 +125,15 @@ refused() {
 	fi
 }
 
+# The test shell's own pid ($$ stays the parent's in a subshell). A plan
+# printed twice made psk_cli.sh fail twice in a day's full runs under -j2
+# ("multiple test plans"), right at its loop of background coworkctl runs
+# sent SIGTERM: finish had run in a forked copy of this shell. finish acts
+# only in the test shell, whatever forked copy reaches it.
+harness_pid=$(exec sh -c 'echo $PPID')
+
 finish() {
+	[ "$(exec sh -c 'echo $PPID')" = "$harness_pid" ] || return 0
 	server_stop
 	echo "1..$tap_n"
 	if [ "$tap_failed" -eq 0 ]; then
