@@ -11,6 +11,7 @@ set -eu
 # validate the self-enrollment files against an XSD and open their PKCS#12.
 # chromium, chromium-driver, python3-selenium, fonts-ipafont-gothic: tests/integration/enroll_browser.sh
 # opens the enrollment pages in a real headless browser (and screenshots them, Japanese included).
+# curl: tests/integration/enroll.sh speaks HTTP and HTTPS to cowork-enroll.
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
@@ -21,7 +22,7 @@ packages="
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
 	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev libmicrohttpd-dev eapoltest
 	hostapd wpasupplicant iproute2
-	ca-certificates tzdata xz-utils
+	ca-certificates tzdata xz-utils curl
 	python3 python3-gi gir1.2-nm-1.0 python3-lxml python3-cryptography
 	chromium chromium-driver python3-selenium fonts-ipafont-gothic
 	strace clang libclang-rt-14-dev

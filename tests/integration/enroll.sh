@@ -11,6 +11,7 @@
 
 HTTP=18490
 HTTP_LIMITED=18491
+HTTP_TLS=18492
 BASE=http://127.0.0.1:$HTTP
 
 command -v curl >/dev/null || { echo "1..0 # SKIP curl not installed"; trap - EXIT; exit 0; }
@@ -207,6 +208,30 @@ else
 	not_ok "the slow client is cut off at the 10 s header deadline" "$(cat "$TMP/slow.out")"
 fi
 
+# --- HTTPS served by the service itself (--tls-cert, --tls-key) --------------------
+"$OPENSSL" req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=enroll.test \
+	-addext subjectAltName=DNS:enroll.test -keyout "$TMP/web.key" -out "$TMP/web.crt" >/dev/null 2>&1 ||
+	not_ok "a web server certificate for enroll.test"
+"$ENROLL" -d "$STATE" --listen "127.0.0.1:$HTTP_TLS" --url https://enroll.test --user "$BROKER_USER" \
+	--tls-cert "$TMP/web.crt" --tls-key "$TMP/web.key" 2>"$TMP/enroll-tls.log" &
+enroll_pids="$enroll_pids $!"
+TLSURL=https://enroll.test:$HTTP_TLS
+tls_get() {
+	curl -s --cacert "$TMP/web.crt" --resolve "enroll.test:$HTTP_TLS:127.0.0.1" -D "$TMP/$1.hdr" -o "$TMP/$1.body" \
+		-w '%{http_code}' "$TLSURL$2"
+}
+i=0
+while [ $i -lt 50 ] && [ "$(tls_get tlsrobots /robots.txt)" != 200 ]; do sleep 0.1; i=$((i + 1)); done
+status "with --tls-cert/--tls-key it serves HTTPS, verified against that certificate" 200 "$(tls_get tlsrobots /robots.txt)"
+status "... a member's link too, over TLS" 200 "$(tls_get tlsalice "$ALICE")"
+has "... with Strict-Transport-Security" "^Strict-Transport-Security: max-age=" "$TMP/tlsalice.hdr"
+has "... and the same Content-Security-Policy" "^Content-Security-Policy: default-src 'none'" "$TMP/tlsalice.hdr"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HTTP_TLS/robots.txt")
+[ "$code" != 200 ] && ok "plain HTTP on the TLS port gets no page (status '$code')" ||
+	not_ok "plain HTTP on the TLS port gets no page" "status $code"
+lacks "the key's contents appear nowhere in its log" "PRIVATE KEY|$(sed -n 2p "$TMP/web.key" | cut -c1-40)" \
+	"$TMP/enroll-tls.log"
+
 # --- the rate limit (another instance, 5 requests a client) ------------------------
 enroll_start $HTTP_LIMITED "$TMP/enroll-limited.log" --rate-limit 5 || not_ok "a rate-limited cowork-enroll starts"
 codes=
@@ -223,7 +248,7 @@ has "429 says when to come back" "^Retry-After: 60" "$TMP/limited.hdr"
 enroll_stop
 leaked=
 for t in $TOKENS ${UNKNOWN#/e/}; do
-	grep -qF "$t" "$TMP/enroll.log" "$TMP/enroll-limited.log" && leaked="$leaked $t"
+	grep -qF "$t" "$TMP/enroll.log" "$TMP/enroll-limited.log" "$TMP/enroll-tls.log" && leaked="$leaked $t"
 done
 if [ -z "$leaked" ]; then
 	ok "no token appears in the service's log"
