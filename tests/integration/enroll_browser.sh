@@ -6,8 +6,11 @@
 # their platform's one primary action, press it and get the file; each file
 # reads back with the project's checkers, and the client certificate inside
 # each authenticates through a real radiusd (eapol_test) onto the member's
-# tenant VLAN. Screenshots of both landing pages are left in the build
-# directory (tests/integration/enroll-landing-{ja,en}.png).
+# tenant VLAN. Then the member reports the iPhone lost on the page (the
+# "lost" button, then the confirmation): its next authentication fails
+# inside the TLS handshake, and the Android phone still connects.
+# Screenshots of both landing pages are left in the build directory
+# (tests/integration/enroll-landing-{ja,en}.png).
 . "$top_srcdir/tests/integration/harness.sh"
 
 . "$top_srcdir/tests/integration/enroll_lib.sh"
@@ -80,6 +83,29 @@ if visit android "$UA_ANDROID" en eap; then
 	check "the .eap-config validates (lxml, XSD) and its PKCS#12 opens with its Passphrase" \
 		"$PY" "$TOOLS/check_eapconfig.py" "$FILE" --ssid CoworkMembers --member alice --ca "$STATE/ca/ca.pem"
 	connects android "$FILE"
+fi
+
+# "This device is lost", pressed on the member's page in the browser.
+if [ -f "$TMP/iphone.p12" ] && [ -f "$TMP/android.p12" ]; then
+	pw=$(OPENSSL=$OPENSSL "$PY" "$TOOLS/profile_p12.py" "$TMP/dl-iphone"/*.mobileconfig "$TMP/iphone-again.p12")
+	LOSTSERIAL=$("$OPENSSL" pkcs12 -in "$TMP/iphone.p12" -passin "pass:$pw" -nokeys -clcerts 2>/dev/null |
+		"$OPENSSL" x509 -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f' | sed 's/^0*//')
+	out=$(timeout 120 "$PY" "$TOOLS/enroll_browser.py" "$LINK" --ua "$UA_IPHONE" --lang en --lost "$LOSTSERIAL" \
+		--timeout 30 2>"$TMP/browser-lost.err")
+	[ "$out" = revoked ] && ok "on the member's page, \"Lost\" and its confirmation revoke the iPhone ($LOSTSERIAL)" ||
+		not_ok "on the member's page, \"Lost\" and its confirmation revoke the iPhone ($LOSTSERIAL)" "$out" \
+			"$(tail -n 5 "$TMP/browser-lost.err")" "$(tail -n 5 "$TMP/enroll.log")"
+	run_rc 0 "coworkctl cert show finds the lost iPhone's certificate" cowork cert show "$LOSTSERIAL"
+	has "... as cert revoke does, key-compromise" "^revoked .*\\(key-compromise\\)$" "$TMP/out"
+	if eapol_run iphone-lost "$TMP/eapol-iphone.conf" CoworkMembers; then
+		not_ok "the lost iPhone's next authentication is refused" "Access-Accept on VLAN '$VLAN'"
+	else
+		ok "the lost iPhone's next authentication is refused"
+	fi
+	tls_refused "... inside the TLS handshake" iphone-lost
+	has "... as revoked, in radiusd's log" "refused certificate $LOSTSERIAL in the TLS handshake: reject \\(revoked\\)" \
+		"$server_log"
+	eapol_accept "the Android phone still connects on VLAN 100" 100 android-after "$TMP/eapol-android.conf" CoworkMembers
 fi
 has "the Japanese screenshot was taken" "PNG" "$SHOTS/enroll-landing-ja.png"
 has "the English screenshot was taken" "PNG" "$SHOTS/enroll-landing-en.png"

@@ -6,12 +6,16 @@ tests/integration/enroll_browser.sh.
 
     enroll_browser.py URL --ua UA --lang ja|en --expect apple|eap
                       --downloads DIR [--screenshot FILE] [--timeout S]
+    enroll_browser.py URL --ua UA --lang ja|en --lost SERIAL [--timeout S]
 
 Opens URL as a device with that User-Agent and Accept-Language, checks
 that the landing page's language and its one primary action (a POST form
 with platform=EXPECT) are the expected ones, saves a screenshot, presses
 the button and waits for the download to arrive whole in DIR. Prints the
 downloaded file's path and exits 0, or prints what went wrong and exits 1.
+With --lost, it presses the "lost" button of the device SERIAL on the
+member's page instead, then the confirmation page's button, and checks
+that the answer names that device as revoked; prints "revoked".
 Loopback URLs only.
 """
 import argparse
@@ -64,19 +68,50 @@ def wait_download(directory, timeout):
     fail("no download within %d s (in %s: %s)" % (timeout, directory, os.listdir(directory)))
 
 
+def post_form(d, action, fields):
+    """The one POST form whose action ends in action and whose hidden inputs hold fields."""
+    found = []
+    for f in d.find_elements(By.CSS_SELECTOR, "form[action$='/%s']" % action):
+        have = {i.get_attribute("name"): i.get_attribute("value")
+                for i in f.find_elements(By.CSS_SELECTOR, "input[type=hidden]")}
+        if all(have.get(k) == v for k, v in fields.items()):
+            found.append(f)
+    if len(found) != 1:
+        fail("%d '%s' forms with %r on %s, expected one" % (len(found), action, fields, d.current_url))
+    if found[0].get_attribute("method").lower() != "post":
+        fail("the '%s' form is not a POST form" % action)
+    return found[0]
+
+
+def report_lost(d, serial):
+    """Lost, then the confirmation: the device's certificate is revoked."""
+    post_form(d, "lost", {"serial": serial}).find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    post_form(d, "lost", {"serial": serial, "confirm": "yes"}).find_element(
+        By.CSS_SELECTOR, "button[type=submit]").click()
+    body = d.find_element(By.TAG_NAME, "body").text
+    if serial not in body or not ("revoked" in body or "無効にしました" in body):
+        fail("the answer does not say %s is revoked: %r" % (serial, body[:300]))
+    print("revoked")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("url")
     p.add_argument("--ua", required=True)
     p.add_argument("--lang", required=True, choices=("ja", "en"))
-    p.add_argument("--expect", required=True, choices=("apple", "eap", "windows", "linux"))
-    p.add_argument("--downloads", required=True)
+    p.add_argument("--expect", choices=("apple", "eap", "windows", "linux"))
+    p.add_argument("--downloads")
+    p.add_argument("--lost", metavar="SERIAL")
     p.add_argument("--screenshot")
     p.add_argument("--timeout", type=int, default=30)
     args = p.parse_args()
     host = urlparse(args.url).hostname or ""
     if not (host.startswith("127.") or host in ("localhost", "::1")):
         fail("enroll_browser.py: loopback URLs only")
+    if args.lost is None and (args.expect is None or args.downloads is None):
+        p.error("--expect and --downloads, or --lost")
+    if args.downloads is None:
+        args.downloads = os.path.join(os.getcwd(), "downloads-unused")
     os.makedirs(args.downloads, exist_ok=True)
     d = browser(args)
     try:
@@ -84,6 +119,9 @@ def main():
         lang = d.find_element(By.TAG_NAME, "html").get_attribute("lang")
         if lang != args.lang:
             fail("the page is in %r, expected %r" % (lang, args.lang))
+        if args.lost is not None:
+            report_lost(d, args.lost)
+            return
         forms = [f for f in d.find_elements(By.CSS_SELECTOR, "form[action$='/enroll']")]
         if len(forms) != 1:
             fail("%d enroll forms on the landing page, expected one" % len(forms))
