@@ -44,6 +44,7 @@
 #include "fileio.h"
 #include "invite.h"
 #include "statedir.h"
+#include "clock.h"
 
 #define CLIENT_USER_DEFAULT	"cowork-enroll"
 #define SOCKET_NAME		"broker.sock"
@@ -88,14 +89,6 @@ static void blog(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	fflush(stderr);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* --- the answer ----------------------------------------------------------------- */
@@ -310,7 +303,7 @@ static int read_request(int fd, int64_t deadline, char line[CW_ENROLL_LINE_MAX],
 
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - cw_monotonic_ms();
 		char *nl;
 		ssize_t n;
 
@@ -342,12 +335,12 @@ static int read_request(int fd, int64_t deadline, char line[CW_ENROLL_LINE_MAX],
 /* Write all of the answer within WRITE_MS; a client that does not read loses it. */
 static void send_reply(int fd, const reply_t *r)
 {
-	int64_t deadline = now_ms() + WRITE_MS;
+	int64_t deadline = cw_monotonic_ms() + WRITE_MS;
 	size_t done = 0;
 
 	while (done < r->len) {
 		struct pollfd p = { fd, POLLOUT, 0 };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - cw_monotonic_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0) break;
@@ -471,7 +464,7 @@ static void serve_one(broker_t *b)
 	b->cli->now = (int64_t)time(NULL);
 	if (!peer_allowed(b, fd)) {
 		reply_status(&r, "ERR", "not allowed");
-	} else if (read_request(fd, now_ms() + CW_ENROLL_READ_MS, line, &len, &why) < 0) {
+	} else if (read_request(fd, cw_monotonic_ms() + CW_ENROLL_READ_MS, line, &len, &why) < 0) {
 		blog("ERR: %s", why);
 		reply_status(&r, "ERR", why);
 	} else if (cw_enroll_parse(line, len, &req, &e) < 0) {

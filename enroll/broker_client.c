@@ -17,23 +17,16 @@
 #include "names.h"
 #include "psk.h"
 #include "seal.h"
+#include "clock.h"
 
 /* --- the call ------------------------------------------------------------ */
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Wait until fd is ready for events or the deadline passes. 0, or -1 with err. */
 static int wait_fd(int fd, short events, int64_t deadline, cw_err_t *err)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - cw_monotonic_ms();
 		int n;
 
 		if (left <= 0) break;
@@ -152,7 +145,7 @@ fail:
 int broker_call(const char *sock_path, int timeout_ms, const char *request, char **answer, size_t *len,
 		cw_err_t *err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = cw_monotonic_ms() + timeout_ms;
 	char line[BROKER_REQUEST_MAX];
 	size_t n = strlen(request);
 	int fd, rc = -1;

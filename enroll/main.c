@@ -35,6 +35,7 @@
 #include "handler.h"
 #include "profile.h"
 #include "ratelimit.h"
+#include "clock.h"
 
 #define DEFAULT_MAX_CONNECTIONS	64
 #define PER_IP_CONNECTIONS	8	//!< without --trust-proxy: every client is its own peer
@@ -129,14 +130,6 @@ typedef struct conn {
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static conn_t *conns;
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
@@ -149,7 +142,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		/* Our own descriptor of the socket: its number cannot be reused under the watchdog. */
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		k->fd = ci ? fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0) : -1;
-		k->since_ms = mono_ms();
+		k->since_ms = cw_monotonic_ms();
 		pthread_mutex_lock(&conns_lock);
 		k->next = conns;
 		if (conns) conns->prev = k;
@@ -182,10 +175,10 @@ static void conn_mark(struct MHD_Connection *c, bool busy)
 	if (!k) return;
 	pthread_mutex_lock(&conns_lock);
 	if (busy) {
-		k->busy_ms = mono_ms();
+		k->busy_ms = cw_monotonic_ms();
 	} else {
 		k->busy_ms = 0;
-		k->since_ms = mono_ms();
+		k->since_ms = cw_monotonic_ms();
 	}
 	pthread_mutex_unlock(&conns_lock);
 }
@@ -196,7 +189,7 @@ static void *watchdog(void *arg)
 {
 	(void)arg;
 	while (!stopping) {
-		int64_t now = mono_ms();
+		int64_t now = cw_monotonic_ms();
 
 		pthread_mutex_lock(&conns_lock);
 		for (conn_t *k = conns; k; k = k->next) {
@@ -374,7 +367,7 @@ static enum MHD_Result first_call(struct MHD_Connection *c, server_t *s, req_ctx
 	rq->started = true;
 	conn_mark(c, true);
 	client_of(c, s, rq->client);
-	if (!rl_allow(s->rl, rq->client, mono_ms())) {
+	if (!rl_allow(s->rl, rq->client, cw_monotonic_ms())) {
 		status = 429;
 	} else if (cl && (strlen(cl) > 6 || strtoul(cl, NULL, 10) > ENROLL_BODY_MAX)) {
 		status = 413;

@@ -15,6 +15,7 @@
 
 #include "dae.h"
 #include "rand.h"
+#include "clock.h"
 
 #define HDR_LEN		20
 #define AUTH_LEN	16
@@ -287,14 +288,6 @@ typedef struct round {
 	const cw_dae_config_t	*cfg;
 } round_t;
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int family_of(const cw_dae_target_t *t)
 {
 	return t->addr.ss_family;
@@ -437,10 +430,10 @@ static void drain(round_t *r, int fd)
 
 static void run_round(round_t *r)
 {
-	int64_t deadline = mono_ms() + r->cfg->timeout_ms, now;
+	int64_t deadline = cw_monotonic_ms() + r->cfg->timeout_ms, now;
 	struct pollfd pfd[2] = { { .fd = r->fd4, .events = POLLIN }, { .fd = r->fd6, .events = POLLIN } };
 
-	while ((now = mono_ms()) < deadline && transmit_due(r, now) > 0) {
+	while ((now = cw_monotonic_ms()) < deadline && transmit_due(r, now) > 0) {
 		if (poll(pfd, 2, next_wait(r, now, deadline)) <= 0) continue;	/* timeout or EINTR */
 		if (pfd[0].revents) drain(r, r->fd4);
 		if (pfd[1].revents) drain(r, r->fd6);

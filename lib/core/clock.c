@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <sys/timex.h>
+#include <time.h>
 
 #include "clock.h"
 
@@ -101,4 +102,12 @@ int cw_clock_describe(const cw_clock_t *c, char *buf, size_t len)
 		return -1;
 	}
 	return cw_snprintf(buf, len, "%s (max error %s)", verdict, dur);
+}
+
+int64_t cw_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -43,4 +43,10 @@ void cw_clock_read(long bound_us, cw_clock_t *out);
 /* "synchronised (max error 12.3 ms)" / "NOT synchronised (max error 16 s)" for people. 0 or -1. */
 int cw_clock_describe(const cw_clock_t *c, char *buf, size_t len);
 
+/*
+ * Milliseconds of CLOCK_MONOTONIC: for intervals, deadlines and timeouts,
+ * which a wall clock set back (or stepped by NTP) must not stretch.
+ */
+int64_t cw_monotonic_ms(void);
+
 #endif

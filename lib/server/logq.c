@@ -13,6 +13,7 @@
 #include "logq.h"
 #include "session.h"
 #include "vlan.h"
+#include "clock.h"
 
 /* How often the writer re-reads the retention setting and retries a broken log. */
 #define RETENTION_REFRESH_S	60
@@ -57,15 +58,6 @@ static int64_t now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* For intervals: a wall clock set back must not postpone the retention pass. */
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -215,13 +207,14 @@ static void truncate_wal(cw_logq_t *q)
 /* Writer thread: whether the retention pass is due. */
 static bool purge_due(const cw_logq_t *q)
 {
-	return mono_ms() >= q->next_purge_ms;
+	/* Monotonic: a wall clock set back must not postpone the retention pass. */
+	return cw_monotonic_ms() >= q->next_purge_ms;
 }
 
 /* Writer thread: milliseconds until the retention pass (0 when due). */
 static unsigned until_purge_ms(const cw_logq_t *q)
 {
-	int64_t left = q->next_purge_ms - mono_ms();
+	int64_t left = q->next_purge_ms - cw_monotonic_ms();
 
 	return left > 0 ? (unsigned)left : 0;
 }
@@ -237,7 +230,7 @@ static void purge_pass(cw_logq_t *q)
 	int64_t now, cutoff;
 	bool more = false;
 
-	q->next_purge_ms = mono_ms() + (int64_t)q->cfg.purge_interval_s * 1000;
+	q->next_purge_ms = cw_monotonic_ms() + (int64_t)q->cfg.purge_interval_s * 1000;
 	if (!q->log) return;
 	refresh_retention(q);
 	now = now_ms() + q->cfg.clock_offset_ms;
@@ -246,7 +239,7 @@ static void purge_pass(cw_logq_t *q)
 	purge_sessions(q, now, cutoff, &more);
 	truncate_wal(q);
 	/* A WAL a reader kept waits for the next regular pass: trying every second would stall the writer. */
-	if (more) q->next_purge_ms = mono_ms() + PURGE_AGAIN_MS;
+	if (more) q->next_purge_ms = cw_monotonic_ms() + PURGE_AGAIN_MS;
 }
 
 /* Writer thread: write rows; 0 or -1 (reported). */
@@ -421,7 +414,7 @@ int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err)
 	}
 	q->retention_days = CW_RETENTION_DAYS_DEFAULT;
 	refresh_retention(q);
-	q->next_purge_ms = mono_ms() + (int64_t)q->cfg.purge_interval_s * 1000;
+	q->next_purge_ms = cw_monotonic_ms() + (int64_t)q->cfg.purge_interval_s * 1000;
 	/* A crash may have left deleted rows in the WAL: the first pass truncates it. */
 	q->wal_dirty = true;
 	if (open_for_writing(q, &q->log, &e) < 0) {

@@ -27,6 +27,7 @@
 #include "ocsp_responder.h"
 #include "ocsp_server.h"
 #include "regpool.h"
+#include "clock.h"
 
 #define MAX_CONNS	64		//!< connections served at once; more wait in the backlog
 #define CONN_MS		5000		//!< a connection's whole life
@@ -73,14 +74,6 @@ struct listener {
 /* Every listener of the process, by port. */
 static pthread_mutex_t listeners_lock = PTHREAD_MUTEX_INITIALIZER;
 static listener_t *listeners;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void report(const cw_ocsp_service_t *svc, cw_ocsp_log_t level, const char *fmt, ...) CW_PRINTF(3, 4);
 static void report(const cw_ocsp_service_t *svc, cw_ocsp_log_t level, const char *fmt, ...)
@@ -316,13 +309,13 @@ static void *run(void *arg)
 	nfds_t n;
 
 	for (;;) {
-		int timeout = poll_set(l, fds, owner, &n, now_ms());
+		int timeout = poll_set(l, fds, owner, &n, cw_monotonic_ms());
 
 		if (poll(fds, n, timeout) < 0 && errno != EINTR) break;
 		if (fds[0].revents) break;
 		serve_ready(l, fds, owner, n);
-		if (fds[1].revents) accept_all(l, now_ms());
-		expire(l, now_ms());
+		if (fds[1].revents) accept_all(l, cw_monotonic_ms());
+		expire(l, cw_monotonic_ms());
 	}
 	for (size_t i = 0; i < MAX_CONNS; i++) conn_close(&l->conns[i]);
 	return NULL;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/timex.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "clock.h"
@@ -221,9 +222,31 @@ static void read_on_this_machine__is_consistent(void **state)
 	}
 }
 
+/* Monotonic milliseconds never go back and follow a sleep (within a generous bound). */
+static void monotonic_ms__never_goes_back_and_follows_a_sleep(void **state)
+{
+	struct timespec twenty = { .tv_sec = 0, .tv_nsec = 20 * 1000000 };
+	int64_t a, b, prev;
+
+	(void)state;
+	prev = a = cw_monotonic_ms();
+	assert_true(a > 0);
+	for (int i = 0; i < 100000; i++) {
+		int64_t now = cw_monotonic_ms();
+
+		assert_true(now >= prev);
+		prev = now;
+	}
+	nanosleep(&twenty, NULL);
+	b = cw_monotonic_ms();
+	assert_true(b - a >= 20);
+	assert_true(b - a < 20000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(monotonic_ms__never_goes_back_and_follows_a_sleep),
 		cmocka_unit_test(ntp_ok_with_small_maxerror__is_synced),
 		cmocka_unit_test(chrony_unsync_flag_with_small_maxerror__is_synced),
 		cmocka_unit_test(time_ok_with_capped_maxerror__is_not_synced),
