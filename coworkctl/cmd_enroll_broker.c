@@ -194,6 +194,12 @@ static void reply_ok(reply_t *r, const cw_enroll_line_t *req, const cw_enroll_an
 			   (long long)d->last_seen, d->platform[0] ? d->platform : "-");
 	}
 	for (size_t i = 0; i < a->n_guests; i++) {
+		/*
+		 * The SSID may hold spaces, so the line is read from its end: a
+		 * passphrase with a space (coworkctl makes none; the registry's
+		 * CHECK would allow one) is left out rather than misread.
+		 */
+		if (strchr(a->guests[i].passphrase, ' ')) continue;
 		reply_line(r, "guest %s %s %lld", a->guests[i].ssid, a->guests[i].passphrase,
 			   (long long)a->guests[i].valid_until);
 	}

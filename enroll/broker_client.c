@@ -262,15 +262,21 @@ static int parse_device(broker_answer_t *a, char *v)
 	return 0;
 }
 
-/* "guest <ssid> <passphrase> <valid_until>": the passphrase may hold spaces, the SSID may not. */
+/*
+ * "guest <ssid> <passphrase> <valid_until>", read from its end: the SSID may
+ * hold spaces, the passphrase and the time hold none (docs/enrollment.md).
+ */
 static int parse_guest(broker_answer_t *a, char *v)
 {
-	char *sp1 = strchr(v, ' '), *sp2 = strrchr(v, ' ');
+	char *sp2 = strrchr(v, ' '), *sp1;
 	broker_guest_t *g;
 
-	if (a->nguests == BROKER_MAX_GUESTS || !sp1 || sp2 == sp1) return -1;
+	if (a->nguests == BROKER_MAX_GUESTS || !sp2 || sp2 == v) return -1;
+	*sp2 = '\0';
+	sp1 = strrchr(v, ' ');
+	if (!sp1 || sp1 == v) return -1;
+	*sp1 = '\0';
 	g = &a->guests[a->nguests];
-	*sp1 = *sp2 = '\0';
 	if (cw_name_check_ssid(v, NULL) < 0 || !cw_psk_valid(sp1 + 1, strlen(sp1 + 1)) ||
 	    parse_num(sp2 + 1, INT64_MAX, &g->valid_until) < 0 || copy(g->ssid, sizeof(g->ssid), v) < 0 ||
 	    copy(g->passphrase, sizeof(g->passphrase), sp1 + 1) < 0) {
