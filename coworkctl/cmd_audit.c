@@ -101,6 +101,7 @@ typedef struct audit {
 	cw_registry_t	*reg;
 	cw_vlan_plan_t	plan;
 	bool		have_plan;
+	char		plan_error[256];	//!< why the stored plan is unsafe; "" if it is not
 	audit_item_t	items[N_QUESTIONS];
 } audit_t;
 
@@ -114,7 +115,7 @@ static audit_item_t *item(audit_t *a, const char *id)
 
 static void evidence(audit_item_t *it, const char *fmt, ...) CW_PRINTF(2, 3);
 
-/* One piece of evidence; a status it calls for (never lowering attention). */
+/* One piece of evidence (beyond AUDIT_EVIDENCE_MAX, dropped). */
 static void evidence(audit_item_t *it, const char *fmt, ...)
 {
 	va_list ap;
@@ -125,6 +126,7 @@ static void evidence(audit_item_t *it, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Set the status; attention, once set, stays. */
 static void verdict(audit_item_t *it, audit_status_t s)
 {
 	if (it->status != AUDIT_ATTENTION) it->status = s;
@@ -143,15 +145,14 @@ typedef struct log_facts {
 	char	error[256];		//!< "" when the numbers are good
 } log_facts_t;
 
-/* One int64 from sql with up to two bound parameters. 0 or -1. */
-static int log_count(sqlite3 *db, const char *sql, int64_t p1, int64_t p2, int64_t *out, cw_err_t *e)
+/* One int64 from sql, its parameters (none or one) bound to p1. 0 or -1. */
+static int log_count(sqlite3 *db, const char *sql, int64_t p1, int64_t *out, cw_err_t *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = SQLITE_OK;
 
 	if (cw_sql_prepare(db, sql, &st, "auditing the access log", e) < 0) return -1;
-	rc = cw_sql_bind_int64(st, 1, p1, SQLITE_OK);
-	if (sqlite3_bind_parameter_count(st) > 1) rc = cw_sql_bind_int64(st, 2, p2, rc);
+	if (sqlite3_bind_parameter_count(st) > 0) rc = cw_sql_bind_int64(st, 1, p1, rc);
 	rc = cw_sql_step_row(st, rc, "auditing the access log", e);
 	if (rc == 1) *out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -205,12 +206,10 @@ static int log_facts(cw_accesslog_t *log, const log_query_t *q, log_facts_t *f, 
 	sqlite3 *db = cw_accesslog_db(log);
 
 	if (cw_accesslog_stats(log, &f->rows, &f->oldest_ms, e) < 0) return -1;
-	if (log_count(db, "SELECT count(*) FROM access WHERE clock_synced = 0 AND ?1 = ?1", 0, 0, &f->unsynced, e) < 0) {
-		return -1;
-	}
+	if (log_count(db, "SELECT count(*) FROM access WHERE clock_synced = 0", 0, &f->unsynced, e) < 0) return -1;
 	if (q->staff.n && log_staff_accepts(db, &q->staff, &f->staff_accepts, e) < 0) return -1;
-	if (log_count(db, "SELECT count(*) FROM access WHERE ts_ms >= ?1 AND reason = 'no-passphrase' AND ?2 = ?2",
-		      q->month_ms, 0, &f->no_psk_month, e) < 0) return -1;
+	if (log_count(db, "SELECT count(*) FROM access WHERE ts_ms >= ?1 AND reason = 'no-passphrase'", q->month_ms,
+		      &f->no_psk_month, e) < 0) return -1;
 	return log_fields(db, f->fields, sizeof(f->fields), e);
 }
 
@@ -252,7 +251,7 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 	cw_psk_row_t rows[CW_PSK_SERVED_MAX];
 	cw_guest_policy_t pol;
 	int64_t warn, last, now = a->cli->now;
-	char period[16], d1[16], d2[16];
+	char period[16], d1[16], d2[16], d3[16];
 	unsigned bits = 0, alphabet = 0;
 	size_t n, len = 0;
 	cw_err_t e;
@@ -281,7 +280,7 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 		verdict(cx, bits >= PSK_BITS_MIN ? AUDIT_OK : AUDIT_ATTENTION);
 		evidence(rot, "guest SSID \"%s\": period %s, newest passphrase from %s, valid until %s, served until %s",
 			 ssid, period, cli_date(rows[0].valid_from, d1), cli_date(rows[0].valid_until, d2),
-			 cli_date(rows[0].grace_until, d2));
+			 cli_date(rows[0].grace_until, d3));
 		if (rows[0].valid_until <= now) {
 			evidence(rot, "guest SSID \"%s\": the newest passphrase expired on %s without a successor:"
 				 " run coworkctl psk rotate", ssid, cli_date(rows[0].valid_until, d1));
@@ -306,11 +305,11 @@ static void audit_guest(audit_t *a, const log_facts_t *lf)
 		verdict(rot, AUDIT_ATTENTION);
 	}
 	if (item(a, "3-4.2")->n == 0) {
-		for (const char *id = "3-4.1"; id; id = strcmp(id, "3-4.1") == 0 ? "3-4.3" : NULL) {
-			evidence(item(a, id), "no guest SSID: no passphrase is shared");
-			verdict(item(a, id), AUDIT_OK);
-		}
-		evidence(item(a, "3-4.2"), "no guest SSID: no passphrase is shared");
+		static const char *const ids[] = { "3-4.1", "3-4.2", "3-4.3" };
+
+		for (size_t i = 0; i < 3; i++) evidence(item(a, ids[i]), "no guest SSID: no passphrase is shared");
+		verdict(item(a, "3-4.1"), AUDIT_OK);
+		verdict(item(a, "3-4.3"), AUDIT_OK);
 		return;
 	}
 	if (lf) evidence(rot, "%lld refusal%s this month for a passphrase no longer served (reason no-passphrase)",
@@ -338,6 +337,11 @@ static void audit_vlans(audit_t *a, const log_facts_t *lf)
 	char staff[128], members[128];
 	cw_err_t e;
 
+	if (a->plan_error[0]) {
+		evidence(it, "the stored VLAN plan is unsafe: %s", a->plan_error);
+		verdict(it, AUDIT_ATTENTION);
+		return;
+	}
 	if (!a->have_plan) {
 		evidence(it, "no VLAN plan: run coworkctl vlan set");
 		verdict(it, AUDIT_ATTENTION);
@@ -453,10 +457,10 @@ static void audit_log(audit_t *a, const log_facts_t *lf)
 		verdict(item(a, "3-7.1"), AUDIT_ATTENTION);
 	}
 	if (!lf) {
-		for (const char *id = "3-7.1"; id; id = strcmp(id, "3-7.1") == 0 ? "3-7.4" : NULL) {
-			evidence(item(a, id), "the access log cannot be read (see above)");
-			verdict(item(a, id), AUDIT_ATTENTION);
-		}
+		evidence(item(a, "3-7.1"), "the access log cannot be read (see above)");
+		evidence(item(a, "3-7.4"), "the access log cannot be read (see above)");
+		verdict(item(a, "3-7.1"), AUDIT_ATTENTION);
+		verdict(item(a, "3-7.4"), AUDIT_ATTENTION);
 		return;
 	}
 	audit_log_rows(a, lf, days);
@@ -564,6 +568,7 @@ static int audit_gather(audit_t *a)
 		return cli_fail("%s", e.msg);
 	}
 	a->have_plan = rc == 1;
+	if (rc == CW_REGISTRY_PLAN_UNSAFE) (void)cw_snprintf(a->plan_error, sizeof(a->plan_error), "%s", e.msg);
 	lf = audit_read_log(a, &facts);
 	audit_guest(a, lf);
 	audit_vlans(a, lf);

@@ -67,6 +67,11 @@ audit 0 "audit on a sound state exits 0"
 status_is 3-4.1 ok "3-4.1 passphrase: ok with length and bits" 'guest SSID "CoworkGuest": passphrase of 19 characters.* bits'
 status_is 3-4.2 manual "3-4.2 who learns it: manual, with how it is handed out" 'psk show --qr.*notify-cmd.*members. pages show it: no'
 status_is 3-4.3 ok "3-4.3 rotation: ok with period and dates" 'period monthly, newest passphrase from'
+item 3-4.3 evidence | /usr/bin/python3 -c '
+import re, sys
+m = re.search(r"valid until (\S+), served until (\S+)", sys.stdin.read())
+sys.exit(0 if m and m.group(1) < m.group(2) else 1)' &&
+	ok "... served a day past its validity (the default grace)" || not_ok "... served a day past its validity"
 status_is 3-6.1 ok "3-6.1 VLANs: ok with the plan" 'VLAN plan: staff 10,20, members 100-189, shared 190, guest 300.*0 Access-Accepts .* staff VLAN'
 status_is 3-7.1 ok "3-7.1 minimal log: ok with fields, retention, age" \
 	'fields of a row: id,ts_ms,clock_synced.*no field is a raw MAC.*retention 180 days; 2 rows, the oldest 1 days old'
@@ -158,3 +163,9 @@ init_state "$TMP/empty" >/dev/null
 audit 3 "audit on a state without a VLAN plan"
 status_is 3-6.1 attention "3-6.1: no VLAN plan" 'no VLAN plan'
 status_is 3-4.3 ok "3-4.3: no guest SSID, nothing shared" 'no guest SSID'
+
+# A plan written behind coworkctl's back, the guest VLAN among the staff ones.
+"$SQLITE3" "$STATE/registry.db" "INSERT INTO vlan_range VALUES ('staff', 10, 10), ('members', 100, 189),
+	('shared', 190, 190), ('guest', 10, 10)"
+audit 3 "audit on an unsafe stored plan"
+status_is 3-6.1 attention "3-6.1: the stored plan is unsafe" 'the stored VLAN plan is unsafe'
