@@ -153,6 +153,13 @@ cowork log export --from 2020-01-01 --to 2099-12-31 --case INC-77 --out "$TMP/ex
 audit 3 "audit after an export"
 status_is 3-7.2 ok "3-7.2: the export with its case reference" 'case "INC-77": 5 rows'
 
+# What the page shows from the registry is escaped: a case reference with markup in it.
+cowork log export --from 2020-01-01 --to 2099-12-31 --case '<script>x</script>&"' --out "$TMP/export2.csv" \
+	>/dev/null 2>&1
+cowork audit --out "$TMP/escaped.html" >/dev/null
+! grep -q '<script>' "$TMP/escaped.html" && grep -qF 'case &quot;&lt;script&gt;x&lt;/script&gt;&amp;&quot;&quot;' \
+	"$TMP/escaped.html" && ok "audit --out escapes what it quotes" || not_ok "audit --out escapes what it quotes"
+
 # A certificate within 30 days of its end, not renewed.
 "$SQLITE3" "$STATE/registry.db" "UPDATE cert SET not_after = strftime('%s','now') + 5 * 86400"
 audit 3 "audit with a certificate to renew"
