@@ -16,6 +16,7 @@ int cmd_cert(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_psk(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_log(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_crl(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_audit(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_status(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_nas(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_session(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);

@@ -37,6 +37,10 @@ static const cli_cmd_t commands[] = {
 	{ "status", cmd_status, "status [--json]",
 	  "What needs attention: clock, guest passphrases, CA and certificate expiry,\n"
 	  "OCSP answers, access log. Exit 0 when all is well, 3 when something needs action.\n" },
+	{ "audit", cmd_audit, "audit [--lang ja|en] [--json] [--out FILE.html]",
+	  "The network and member questions of the shared-office security guideline's checklist\n"
+	  "(second edition), each ok, attention or manual with its evidence; --out writes a\n"
+	  "printable HTML page. Exit 0 when nothing needs attention, 3 otherwise.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

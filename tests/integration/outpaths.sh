@@ -44,7 +44,7 @@ as_attacker() {
 EVIL=$TMP/evil
 mkdir -m 0755 "$EVIL"
 chown "$ATTACKER" "$EVIL"
-for f in alice.key alice.pem alice.p12 alice.mobileconfig alice.nmconnection guest.svg crl.pem export.csv; do
+for f in alice.key alice.pem alice.p12 alice.mobileconfig alice.nmconnection guest.svg crl.pem export.csv audit.html; do
 	as_attacker ln -s "$VAULT/canary" "$EVIL/$f" || { not_ok "the attacker plants $f"; exit 1; }
 done
 
@@ -61,6 +61,8 @@ canary_ok
 TODAY=$(date +%Y-%m-%d)
 refused 1 "log export --out FILE in it is refused (no export recorded)" "$OWNED" \
 	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$EVIL/export.csv"
+canary_ok
+refused 1 "audit --out FILE in it is refused" "$OWNED" cowork audit --out "$EVIL/audit.html"
 canary_ok
 
 # A root-owned directory below the attacker's: the attacker could rename it away and plant its own.
@@ -128,6 +130,10 @@ run_rc 0 "log export --out FILE there works" \
 	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$SAFE/export.csv"
 [ "$(stat -c '%a %u' "$SAFE/export.csv")" = "600 0" ] && has "... a CSV, 0600, root's" "^time,clock_synced," "$SAFE/export.csv" ||
 	not_ok "... a CSV, 0600, root's" "$(stat -c '%a %u' "$SAFE/export.csv")"
+cowork audit --out "$SAFE/audit.html" >/dev/null
+[ "$(stat -c '%a %u' "$SAFE/audit.html")" = "600 0" ] && has "audit --out FILE there works: an HTML page, 0600, root's" \
+	"^<!DOCTYPE html>" "$SAFE/audit.html" || not_ok "audit --out FILE there works" "$(ls -l "$SAFE")"
+refused 1 "audit --out an existing file is refused" "audit.html already exists" cowork audit --out "$SAFE/audit.html"
 refused 1 "log export --out an existing file is refused (no export recorded)" "export.csv already exists" \
 	cowork log export --from "$TODAY" --to "$TODAY" --case INC-9 --out "$SAFE/export.csv"
 NEW=$TMP/made/
