@@ -28,6 +28,8 @@ from urllib.parse import urlparse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def fail(msg):
@@ -68,14 +70,20 @@ def wait_download(directory, timeout):
     fail("no download within %d s (in %s: %s)" % (timeout, directory, os.listdir(directory)))
 
 
-def post_form(d, action, fields):
-    """The one POST form whose action ends in action and whose hidden inputs hold fields."""
-    found = []
-    for f in d.find_elements(By.CSS_SELECTOR, "form[action$='/%s']" % action):
-        have = {i.get_attribute("name"): i.get_attribute("value")
-                for i in f.find_elements(By.CSS_SELECTOR, "input[type=hidden]")}
-        if all(have.get(k) == v for k, v in fields.items()):
-            found.append(f)
+def post_form(d, action, fields, timeout):
+    """The one POST form whose action ends in action and whose hidden inputs hold fields
+    (waited for up to timeout seconds: a slow server, e.g. a sanitizer build, may still be answering)."""
+    end = time.monotonic() + timeout
+    while True:
+        found = []
+        for f in d.find_elements(By.CSS_SELECTOR, "form[action$='/%s']" % action):
+            have = {i.get_attribute("name"): i.get_attribute("value")
+                    for i in f.find_elements(By.CSS_SELECTOR, "input[type=hidden]")}
+            if all(have.get(k) == v for k, v in fields.items()):
+                found.append(f)
+        if len(found) == 1 or time.monotonic() > end:
+            break
+        time.sleep(0.2)
     if len(found) != 1:
         fail("%d '%s' forms with %r on %s, expected one" % (len(found), action, fields, d.current_url))
     if found[0].get_attribute("method").lower() != "post":
@@ -83,11 +91,18 @@ def post_form(d, action, fields):
     return found[0]
 
 
-def report_lost(d, serial):
+def submit(d, form, timeout):
+    """Press the form's button and wait until the answer has replaced the page."""
+    old = d.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(d, timeout).until(EC.staleness_of(old))
+    WebDriverWait(d, timeout).until(lambda drv: drv.execute_script("return document.readyState") == "complete")
+
+
+def report_lost(d, serial, timeout):
     """Lost, then the confirmation: the device's certificate is revoked."""
-    post_form(d, "lost", {"serial": serial}).find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    post_form(d, "lost", {"serial": serial, "confirm": "yes"}).find_element(
-        By.CSS_SELECTOR, "button[type=submit]").click()
+    submit(d, post_form(d, "lost", {"serial": serial}, timeout), timeout)
+    submit(d, post_form(d, "lost", {"serial": serial, "confirm": "yes"}, timeout), timeout)
     body = d.find_element(By.TAG_NAME, "body").text
     if serial not in body or not ("revoked" in body or "無効にしました" in body):
         fail("the answer does not say %s is revoked: %r" % (serial, body[:300]))
@@ -120,7 +135,7 @@ def main():
         if lang != args.lang:
             fail("the page is in %r, expected %r" % (lang, args.lang))
         if args.lost is not None:
-            report_lost(d, args.lost)
+            report_lost(d, args.lost, args.timeout)
             return
         forms = [f for f in d.find_elements(By.CSS_SELECTOR, "form[action$='/enroll']")]
         if len(forms) != 1:
