@@ -30,6 +30,21 @@
 #define QR_SUFFIX	";;"
 
 /* See psk.h. The passphrase alphabet and its unbiased draw live in rand.c. */
+bool cw_psk_generated_shape(const char *p)
+{
+	size_t len = p ? strlen(p) : 0;
+
+	if (len != CW_PSK_BUF - 1) return false;
+	for (size_t i = 0; i < len; i++) {
+		if ((i + 1) % (CW_PSK_GROUP_LEN + 1) == 0) {
+			if (p[i] != '-') return false;
+		} else if (strchr(CW_PASSWORD_ALPHABET, p[i]) == NULL) {
+			return false;
+		}
+	}
+	return true;
+}
+
 int cw_psk_generate(char out[CW_PSK_BUF], cw_err_t *err)
 {
 	return cw_password_generate(out, CW_PSK_BUF, CW_PSK_GROUPS, CW_PSK_GROUP_LEN, err);

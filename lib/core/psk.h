@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "cowork.h"
 
 /*
@@ -24,6 +26,14 @@
 #define CW_PSK_GROUPS		4
 #define CW_PSK_GROUP_LEN	4
 #define CW_PSK_BUF		(CW_PSK_GROUPS * (CW_PSK_GROUP_LEN + 1))	//!< with the NUL
+#define CW_PSK_GENERATED_BITS	79	//!< floor(16 * log2(31)) = floor(79.27)
+
+/*
+ * Whether p has exactly the shape cw_psk_generate gives (CW_PSK_GROUPS
+ * groups of CW_PSK_GROUP_LEN characters of CW_PASSWORD_ALPHABET joined by
+ * '-'), so that its entropy is the generator's, CW_PSK_GENERATED_BITS.
+ */
+bool cw_psk_generated_shape(const char *p);
 
 /* WPA2/WPA3 passphrase bounds (IEEE 802.11: 8..63 printable ASCII). */
 #define CW_PSK_MIN 8

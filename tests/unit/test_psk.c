@@ -632,11 +632,35 @@ static void qr_all_hex_ssid__is_quoted(void **state)
 	assert_int_equal(cw_wifi_qr_payload("CAFE1234", "k7m2-x9qh-fd3w-z8cb", out, 47), -1);
 }
 
+/* The generator's shape, and only it, counts as the generator's entropy. */
+static void generated_shape__is_what_the_generator_makes_only(void **state)
+{
+	static const char *const not_generated[] = {
+		"", "k7m2-x9qh-fd3w-z8c", "k7m2-x9qh-fd3w-z8cbb", "k7m2x9qh-fd3w-z8cb-", "K7m2-x9qh-fd3w-z8cb",
+		"k7m0-x9qh-fd3w-z8cb",	/* 0 is not in the alphabet */
+		"k7m2-x9qh-fd3w-z8cl", "k7m2 x9qh-fd3w-z8cb", "k7m2-x9qh-fd3w_z8cb", "correct horse battery",
+	};
+	char p[CW_PSK_BUF];
+	cw_err_t e;
+
+	(void)state;
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(cw_psk_generate(p, &e), 0);
+		assert_true(cw_psk_generated_shape(p));
+	}
+	for (size_t i = 0; i < sizeof(not_generated) / sizeof(not_generated[0]); i++) {
+		if (cw_psk_generated_shape(not_generated[i])) fail_msg("\"%s\" taken for generated", not_generated[i]);
+	}
+	assert_false(cw_psk_generated_shape(NULL));
+	assert_int_equal(CW_PSK_GENERATED_BITS, 79);	/* 16 * log2(31) = 79.27 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(generated_psk__is_19_alphabet_chars_with_dashes_at_4_9_14),
 		cmocka_unit_test(thousand_generated_psks__are_pairwise_distinct),
+		cmocka_unit_test(generated_shape__is_what_the_generator_makes_only),
 		cmocka_unit_test(thousand_generated_psks__use_every_alphabet_character),
 		cmocka_unit_test(generated_psk_entropy__is_at_least_64_bits),
 		cmocka_unit_test(psk_valid__accepts_generated_passphrases),
