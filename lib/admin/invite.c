@@ -241,6 +241,20 @@ typedef struct due {
 	bool	expired;
 } due_t;
 
+/* Make room for one more element of size `size` in *arr (holding n). The new element, zeroed, or NULL. */
+static void *append(void *arr, size_t n, size_t size, cw_err_t *err)
+{
+	char *more = realloc(*(void **)arr, (n + 1) * size);
+
+	if (!more) {
+		cw_err_set(err, "out of memory");
+		return NULL;
+	}
+	*(void **)arr = more;
+	memset(more + n * size, 0, size);
+	return more + n * size;
+}
+
 /* The invitations a sweep ends, into a malloc'd array (*n of them). 0, or -1. */
 static int sweep_due(cw_registry_t *reg, int64_t now, due_t **out, size_t *n, cw_err_t *err)
 {
@@ -253,16 +267,15 @@ static int sweep_due(cw_registry_t *reg, int64_t now, due_t **out, size_t *n, cw
 	*out = NULL;
 	*n = 0;
 	while (rc == 1) {
-		due_t *more = realloc(*out, (*n + 1) * sizeof(**out));
+		due_t *d = append(out, *n, sizeof(**out), err);
 
-		if (!more) {
-			cw_err_set(err, "out of memory");
+		if (!d) {
 			rc = -1;
 			break;
 		}
-		*out = more;
-		more[*n].id = sqlite3_column_int64(st, 0);
-		more[(*n)++].expired = sqlite3_column_int(st, 1) != 0;
+		d->id = sqlite3_column_int64(st, 0);
+		d->expired = sqlite3_column_int(st, 1) != 0;
+		(*n)++;
 		rc = cw_registry_step_row(reg, st, SQLITE_OK, "finding invitations to end", err);
 	}
 	sqlite3_finalize(st);
@@ -479,20 +492,6 @@ static int lost(cw_registry_t *reg, const struct enroll *a, const found_t *f, cw
 			  "UPDATE invite_slot SET sealed = NULL WHERE serial = ?1 AND sealed IS NOT NULL", "t", serial) < 0)
 		return -1;
 	return event_add(reg, a->now, f->id, "lost", NULL, serial, NULL, a->req->client, err) < 0 ? -1 : 1;
-}
-
-/* Make room for one more element of size `size` in *arr (holding n). The new element, zeroed, or NULL. */
-static void *append(void *arr, size_t n, size_t size, cw_err_t *err)
-{
-	char *more = realloc(*(void **)arr, (n + 1) * size);
-
-	if (!more) {
-		cw_err_set(err, "out of memory");
-		return NULL;
-	}
-	*(void **)arr = more;
-	memset(more + n * size, 0, size);
-	return more + n * size;
 }
 
 /* The member SSIDs, by name. 0, or -1. */
