@@ -35,8 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "buf.h"
 #include "cli.h"
 #include "commands.h"
 #include "disconnect.h"
@@ -93,76 +92,47 @@ static void blog(const char *fmt, ...)
 
 /* --- the answer ----------------------------------------------------------------- */
 
-typedef struct reply {
-	char	*buf;
-	size_t	len;
-	size_t	cap;
-	bool	broken;		//!< out of memory, or a value that would break the lines
-} reply_t;
-
-static void reply_reserve(reply_t *r, size_t more)
-{
-	char *p;
-	size_t cap;
-
-	if (r->broken || r->len + more + 1 <= r->cap) return;
-	cap = (r->len + more + 1) * 2;
-	p = malloc(cap);
-	if (!p) {
-		r->broken = true;
-		return;
-	}
-	if (r->buf) {
-		memcpy(p, r->buf, r->len);
-		cw_wipe(r->buf, r->cap);	/* it may hold a passphrase */
-		free(r->buf);
-	}
-	r->buf = p;
-	r->cap = cap;
-}
+/* The answer: lines in the shared buffer (buf.h), which wipes what it gives back (it may hold a passphrase). */
+typedef cw_buf_t reply_t;
 
 /* Append a formatted line; a value with a control character (a registry written behind our back) breaks it. */
 static void reply_line(reply_t *r, const char *fmt, ...) CW_PRINTF(2, 3);
 
 static void reply_line(reply_t *r, const char *fmt, ...)
 {
+	size_t start = r->len;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0) r->broken = true;
-	reply_reserve(r, (size_t)n + 1);
-	if (r->broken) return;
+	if (n < 0) cw_buf_fail(r, CW_BUF_REFUSED);
+	if (!cw_buf_reserve(r, (size_t)n + 1)) return;
 	va_start(ap, fmt);
-	(void)vsnprintf(r->buf + r->len, (size_t)n + 1, fmt, ap);
+	(void)vsnprintf(r->p + r->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	for (int i = 0; i < n; i++) {
-		if ((unsigned char)r->buf[r->len + (size_t)i] < 0x20) r->broken = true;
-	}
 	r->len += (size_t)n;
-	r->buf[r->len++] = '\n';
+	for (size_t i = start; i < r->len; i++) {
+		if ((unsigned char)r->p[i] < 0x20) cw_buf_fail(r, CW_BUF_REFUSED);
+	}
+	cw_buf_add(r, "\n", 1);
 }
 
 /* "KEY <base64 of data>" (RFC 4648 base64, with padding, on one line). */
 static void reply_b64(reply_t *r, const char *key, const unsigned char *data, size_t len)
 {
-	size_t need = strlen(key) + 1 + 4 * ((len + 2) / 3) + 1;
-
-	if (len > INT32_MAX / 2) r->broken = true;
-	reply_reserve(r, need);
-	if (r->broken) return;
-	r->len += (size_t)sprintf(r->buf + r->len, "%s ", key);
-	r->len += (size_t)EVP_EncodeBlock((unsigned char *)r->buf + r->len, data, (int)len);
-	r->buf[r->len++] = '\n';
+	if (len > INT32_MAX / 2) cw_buf_fail(r, CW_BUF_TOO_LARGE);
+	cw_buf_str(r, key);
+	cw_buf_add(r, " ", 1);
+	cw_buf_base64(r, data, len, 0, NULL);
+	cw_buf_add(r, "\n", 1);
 }
 
 static void reply_free(reply_t *r)
 {
-	if (r->buf) cw_wipe(r->buf, r->cap);
-	free(r->buf);
-	memset(r, 0, sizeof(*r));
+	cw_buf_discard(r);
+	r->state = CW_BUF_OK;
 }
 
 /* Replace whatever was built by a status answer. */
@@ -350,7 +320,7 @@ static void send_reply(int fd, const reply_t *r)
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0) break;
-		n = send(fd, r->buf + done, r->len - done, MSG_NOSIGNAL);
+		n = send(fd, r->p + done, r->len - done, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
 		if (n <= 0) break;
 		done += (size_t)n;
@@ -418,7 +388,7 @@ static void answer(broker_t *b, cw_enroll_line_t *req, reply_t *r, char lost[CW_
 	if (rc == 1) {
 		last_seen(b, &a);
 		reply_ok(r, req, &a, ca, ca_len);
-		if (r->broken) {
+		if (cw_buf_failed(r)) {
 			rc = -1;
 			blog("%s from %s: the answer of invitation %lld cannot be written (out of memory, or a registry value"
 			     " with a control character)", verb, req->client, (long long)a.invite_id);
@@ -461,7 +431,7 @@ static void serve_one(broker_t *b)
 	char line[CW_ENROLL_LINE_MAX], lost[CW_SERIAL_HEX_MAX + 1] = "";
 	int fd = accept4(b->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	cw_enroll_line_t req;
-	reply_t r = { NULL, 0, 0, false };
+	reply_t r = CW_BUF_INIT(0);
 	const char *why;
 	size_t len = 0;
 	cw_err_t e;

@@ -64,52 +64,52 @@ static void fmt_time(int64_t t, char *buf, size_t len)
 		(void)cw_snprintf(buf, len, "-");
 }
 
-static void head(hb_t *hb, const page_ctx_t *pc, const char *title)
+static void head(cw_buf_t *hb, const page_ctx_t *pc, const char *title)
 {
-	hb_printf(hb, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	cw_buf_printf(hb, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		      "<meta name=\"referrer\" content=\"no-referrer\"><title>", lang_code(pc->lang));
 	hb_esc(hb, title);
-	hb_str(hb, "</title><style>");
-	hb_str(hb, PAGES_STYLE);
-	hb_str(hb, "</style></head>\n<body><main>\n");
+	cw_buf_str(hb, "</title><style>");
+	cw_buf_str(hb, PAGES_STYLE);
+	cw_buf_str(hb, "</style></head>\n<body><main>\n");
 }
 
 /* The header line: the space's name and the language switch (relative links: the same path). */
-static void top(hb_t *hb, const page_ctx_t *pc, const char *org)
+static void top(cw_buf_t *hb, const page_ctx_t *pc, const char *org)
 {
-	hb_str(hb, "<header><span class=\"org\">");
+	cw_buf_str(hb, "<header><span class=\"org\">");
 	hb_esc(hb, org ? org : "");
-	hb_str(hb, "</span>");
+	cw_buf_str(hb, "</span>");
 	if (pc->lang_links) {
-		hb_str(hb, "<nav>");
+		cw_buf_str(hb, "<nav>");
 		for (int l = 0; l < LANG_COUNT; l++) {
 			if ((lang_t)l == pc->lang) continue;
-			hb_printf(hb, "<a href=\"?lang=%s", lang_code((lang_t)l));
+			cw_buf_printf(hb, "<a href=\"?lang=%s", lang_code((lang_t)l));
 			if (pc->query_p) hb_tpl(hb, "&amp;p=%s", pc->query_p);
-			hb_printf(hb, "\" hreflang=\"%s\">%s</a>", lang_code((lang_t)l), l == LANG_JA ? "日本語" : "English");
+			cw_buf_printf(hb, "\" hreflang=\"%s\">%s</a>", lang_code((lang_t)l), l == LANG_JA ? "日本語" : "English");
 		}
-		hb_str(hb, "</nav>");
+		cw_buf_str(hb, "</nav>");
 	}
-	hb_str(hb, "</header>\n");
+	cw_buf_str(hb, "</header>\n");
 }
 
-static void tail(hb_t *hb)
+static void tail(cw_buf_t *hb)
 {
-	hb_str(hb, "</main></body></html>\n");
+	cw_buf_str(hb, "</main></body></html>\n");
 }
 
-static void hidden(hb_t *hb, const char *name, const char *value)
+static void hidden(cw_buf_t *hb, const char *name, const char *value)
 {
 	hb_tpl(hb, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", name, value);
 }
 
 /* A POST form to /e/<token>/<action> with the language kept. The caller closes it with "</form>". */
-static void form_open(hb_t *hb, const page_ctx_t *pc, const char *action, const char *cls)
+static void form_open(cw_buf_t *hb, const page_ctx_t *pc, const char *action, const char *cls)
 {
 	hb_tpl(hb, "<form method=\"post\" action=\"/e/%s/%s\"", pc->token, action);
 	if (cls) hb_tpl(hb, " class=\"%s\"", cls);
-	hb_str(hb, ">");
+	cw_buf_str(hb, ">");
 	hidden(hb, "lang", lang_code(pc->lang));
 }
 
@@ -140,18 +140,18 @@ static const char *plat_short(const page_ctx_t *pc, const char *name)
 }
 
 /* The steps and the button of platform p. */
-static void enroll_action(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a, plat_t p)
+static void enroll_action(cw_buf_t *hb, const page_ctx_t *pc, const broker_answer_t *a, plat_t p)
 {
 	const char *ssid = a->ssids[0];
 
-	hb_str(hb, "<section><h2>");
+	cw_buf_str(hb, "<section><h2>");
 	hb_esc(hb, plat_title(pc, p));
-	hb_str(hb, "</h2><ol>");
+	cw_buf_str(hb, "</h2><ol>");
 	switch (p) {
 	case PLAT_APPLE:
-		hb_str(hb, T("<li>下のボタンを押し、ダウンロードを許可します。</li>",
+		cw_buf_str(hb, T("<li>下のボタンを押し、ダウンロードを許可します。</li>",
 			     "<li>Press the button below and allow the download.</li>"));
-		hb_str(hb, T("<li>iPhone・iPad:「設定」を開き「プロファイルがダウンロードされました」から「インストール」。"
+		cw_buf_str(hb, T("<li>iPhone・iPad:「設定」を開き「プロファイルがダウンロードされました」から「インストール」。"
 			     "Mac:「システム設定」→「プライバシーとセキュリティ」→「プロファイル」。</li>",
 			     "<li>iPhone, iPad: open Settings, tap “Profile Downloaded”, then Install. "
 			     "Mac: System Settings → Privacy &amp; Security → Profiles.</li>"));
@@ -159,18 +159,18 @@ static void enroll_action(hb_t *hb, const page_ctx_t *pc, const broker_answer_t 
 			     "<li>Once it is installed, the device joins “%s” by itself.</li>"), ssid);
 		break;
 	case PLAT_EAP:
-		hb_str(hb, T("<li>geteduroam アプリをインストールします(<a href=\"" GETEDUROAM_URL
+		cw_buf_str(hb, T("<li>geteduroam アプリをインストールします(<a href=\"" GETEDUROAM_URL
 			     "\" rel=\"noreferrer\">geteduroam.app</a>)。</li>",
 			     "<li>Install the geteduroam app (<a href=\"" GETEDUROAM_URL
 			     "\" rel=\"noreferrer\">geteduroam.app</a>).</li>"));
-		hb_str(hb, T("<li>下のボタンで設定ファイル(.eap-config)をダウンロードします。</li>",
+		cw_buf_str(hb, T("<li>下のボタンで設定ファイル(.eap-config)をダウンロードします。</li>",
 			     "<li>Download the configuration file (.eap-config) with the button below.</li>"));
 		hb_tpl(hb, T("<li>ダウンロードしたファイルを geteduroam で開くと「%s」の設定が入ります。</li>",
 			     "<li>Open the downloaded file with geteduroam: it sets up “%s”.</li>"), ssid);
 		break;
 	case PLAT_WINDOWS:
 	case PLAT_LINUX:
-		hb_str(hb, T("<li>下のボタンを押すと、証明書ファイル(.p12)、Wi-Fi の設定ファイル、CA 証明書と、"
+		cw_buf_str(hb, T("<li>下のボタンを押すと、証明書ファイル(.p12)、Wi-Fi の設定ファイル、CA 証明書と、"
 			     "証明書のパスワードを一度だけ表示します。</li>",
 			     "<li>The button below shows the certificate (.p12), the Wi-Fi settings, the CA certificate "
 			     "and the certificate's password, once.</li>"));
@@ -180,29 +180,29 @@ static void enroll_action(hb_t *hb, const page_ctx_t *pc, const broker_answer_t 
 	default:
 		break;
 	}
-	hb_str(hb, "</ol>");
+	cw_buf_str(hb, "</ol>");
 	form_open(hb, pc, "enroll", NULL);
 	hidden(hb, "platform", plat_name(p));
-	hb_str(hb, "<button type=\"submit\">");
-	hb_str(hb, p == PLAT_APPLE ? T("Wi-Fi プロファイルをダウンロード", "Download the Wi-Fi profile") :
+	cw_buf_str(hb, "<button type=\"submit\">");
+	cw_buf_str(hb, p == PLAT_APPLE ? T("Wi-Fi プロファイルをダウンロード", "Download the Wi-Fi profile") :
 		   p == PLAT_EAP ? T("設定ファイルをダウンロード", "Download the configuration file") :
 				   T("ファイルとパスワードを表示", "Get the files and the password"));
-	hb_str(hb, "</button></form></section>\n");
+	cw_buf_str(hb, "</button></form></section>\n");
 }
 
 /* Links to the other platforms (GET: nothing is spent by following them). */
-static void platform_switch(hb_t *hb, const page_ctx_t *pc, plat_t shown)
+static void platform_switch(cw_buf_t *hb, const page_ctx_t *pc, plat_t shown)
 {
-	hb_str(hb, "<p class=\"switch\">");
-	hb_str(hb, T("別の種類の端末:", "Another kind of device:"));
-	hb_str(hb, "<br>");
+	cw_buf_str(hb, "<p class=\"switch\">");
+	cw_buf_str(hb, T("別の種類の端末:", "Another kind of device:"));
+	cw_buf_str(hb, "<br>");
 	for (int p = 0; p < PLAT_COUNT; p++) {
 		if ((plat_t)p == shown) continue;
-		hb_printf(hb, "<a href=\"?p=%s&amp;lang=%s\">", plat_name((plat_t)p), lang_code(pc->lang));
+		cw_buf_printf(hb, "<a href=\"?p=%s&amp;lang=%s\">", plat_name((plat_t)p), lang_code(pc->lang));
 		hb_esc(hb, plat_title(pc, (plat_t)p));
-		hb_str(hb, "</a>");
+		cw_buf_str(hb, "</a>");
 	}
-	hb_str(hb, "</p>\n");
+	cw_buf_str(hb, "</p>\n");
 }
 
 static const char *state_text(const page_ctx_t *pc, const char *state)
@@ -212,19 +212,19 @@ static const char *state_text(const page_ctx_t *pc, const char *state)
 	return T("未設定", "not set up");
 }
 
-static void devices(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
+static void devices(cw_buf_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 {
 	char t1[32], t2[32];
 
-	hb_str(hb, "<section><h2>");
-	hb_str(hb, T("あなたの端末", "Your devices"));
-	hb_str(hb, "</h2>");
+	cw_buf_str(hb, "<section><h2>");
+	cw_buf_str(hb, T("あなたの端末", "Your devices"));
+	cw_buf_str(hb, "</h2>");
 	if (a->ndevices == 0) {
-		hb_str(hb, T("<p class=\"muted\">まだありません。</p>", "<p class=\"muted\">None yet.</p>"));
-		hb_str(hb, "</section>\n");
+		cw_buf_str(hb, T("<p class=\"muted\">まだありません。</p>", "<p class=\"muted\">None yet.</p>"));
+		cw_buf_str(hb, "</section>\n");
 		return;
 	}
-	hb_str(hb, "<ul class=\"devices\">");
+	cw_buf_str(hb, "<ul class=\"devices\">");
 	for (unsigned i = 0; i < a->ndevices; i++) {
 		const broker_device_t *d = &a->devices[i];
 
@@ -241,19 +241,19 @@ static void devices(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 		if (strcmp(d->state, "active") == 0) {
 			form_open(hb, pc, "lost", "inline");
 			hidden(hb, "serial", d->serial);
-			hb_str(hb, T("<button type=\"submit\" class=\"lost\">紛失した</button></form>",
+			cw_buf_str(hb, T("<button type=\"submit\" class=\"lost\">紛失した</button></form>",
 				     "<button type=\"submit\" class=\"lost\">Lost</button></form>"));
 		}
-		hb_str(hb, "</li>");
+		cw_buf_str(hb, "</li>");
 	}
-	hb_str(hb, "</ul>");
-	hb_str(hb, T("<p class=\"muted\">端末をなくしたときは「紛失した」を押してください。その端末は接続できなくなります。</p>",
+	cw_buf_str(hb, "</ul>");
+	cw_buf_str(hb, T("<p class=\"muted\">端末をなくしたときは「紛失した」を押してください。その端末は接続できなくなります。</p>",
 		     "<p class=\"muted\">If a device is lost, press “Lost”: it can no longer connect.</p>"));
-	hb_str(hb, "</section>\n");
+	cw_buf_str(hb, "</section>\n");
 }
 
 /* The QR code of a guest network, inline. */
-static void guest_qr(hb_t *hb, const broker_guest_t *g)
+static void guest_qr(cw_buf_t *hb, const broker_guest_t *g)
 {
 	char payload[256], *svg = NULL;
 	size_t svg_len = 0;
@@ -262,24 +262,24 @@ static void guest_qr(hb_t *hb, const broker_guest_t *g)
 	if (cw_wifi_qr_payload(g->ssid, g->passphrase, payload, sizeof(payload)) < 0) return;
 	if (!(f = open_memstream(&svg, &svg_len))) return;
 	if (qr_write_svg_element(f, payload, NULL) == 0 && fflush(f) == 0) {
-		hb_str(hb, "<div class=\"qr\">");
-		hb_add(hb, svg, svg_len);
-		hb_str(hb, "</div>");
+		cw_buf_str(hb, "<div class=\"qr\">");
+		cw_buf_add(hb, svg, svg_len);
+		cw_buf_str(hb, "</div>");
 	}
 	fclose(f);
 	free(svg);
 	cw_wipe(payload, sizeof(payload));
 }
 
-static void guests(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
+static void guests(cw_buf_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 {
 	char t[32];
 
 	if (a->nguests == 0) return;
-	hb_str(hb, "<section><h2>");
-	hb_str(hb, T("ゲスト用 Wi-Fi", "Guest Wi-Fi"));
-	hb_str(hb, "</h2>");
-	hb_str(hb, T("<p class=\"muted\">お客様に伝えるか、QR コードをカメラで読み取ってもらってください。</p>",
+	cw_buf_str(hb, "<section><h2>");
+	cw_buf_str(hb, T("ゲスト用 Wi-Fi", "Guest Wi-Fi"));
+	cw_buf_str(hb, "</h2>");
+	cw_buf_str(hb, T("<p class=\"muted\">お客様に伝えるか、QR コードをカメラで読み取ってもらってください。</p>",
 		     "<p class=\"muted\">Tell your guests, or let them scan the QR code with their camera.</p>"));
 	for (unsigned i = 0; i < a->nguests; i++) {
 		const broker_guest_t *g = &a->guests[i];
@@ -292,14 +292,14 @@ static void guests(hb_t *hb, const page_ctx_t *pc, const broker_answer_t *a)
 		       g->ssid, g->passphrase, t);
 		guest_qr(hb, g);
 	}
-	hb_str(hb, "</section>\n");
+	cw_buf_str(hb, "</section>\n");
 }
 
 /* --- pages --------------------------------------------------------------- */
 
 int page_landing(const page_ctx_t *pc, const broker_answer_t *a, plat_t shown, char **out, size_t *len)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 	char until[32], left[16];
 
 	fmt_time(a->expires, until, sizeof(until));
@@ -325,22 +325,22 @@ int page_landing(const page_ctx_t *pc, const broker_answer_t *a, plat_t shown, c
 	devices(&hb, pc, a);
 	guests(&hb, pc, a);
 	tail(&hb);
-	return hb_finish(&hb, out, len);
+	return cw_buf_finish(&hb, out, len);
 }
 
 int page_refusal(const page_ctx_t *pc, char **out, size_t *len)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 
 	head(&hb, pc, T("このリンクは使えません", "This link cannot be used"));
 	top(&hb, pc, NULL);
-	hb_str(&hb, T("<h1>このリンクは使えません</h1><section><p>有効期限が切れたか、取り消されたか、"
+	cw_buf_str(&hb, T("<h1>このリンクは使えません</h1><section><p>有効期限が切れたか、取り消されたか、"
 		      "すべての端末の設定に使われたリンクです。スペースのスタッフに新しいリンクを依頼してください。</p>"
 		      "</section>\n",
 		      "<h1>This link cannot be used</h1><section><p>It has expired, been withdrawn, or been used "
 		      "for all its devices. Please ask the staff of your space for a new link.</p></section>\n"));
 	tail(&hb);
-	return hb_finish(&hb, out, len);
+	return cw_buf_finish(&hb, out, len);
 }
 
 static const struct {
@@ -375,17 +375,17 @@ const char *pages_reason(int status)
 
 int page_status(const page_ctx_t *pc, int status, char **out, size_t *len)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 	size_t i;
 
 	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]) - 1 && statuses[i].status != status; i++) {}
 	head(&hb, pc, statuses[i].reason);
 	top(&hb, pc, NULL);
-	hb_printf(&hb, "<h1>%d %s</h1><section><p>", statuses[i].status, statuses[i].reason);
-	hb_str(&hb, T(statuses[i].ja, statuses[i].en));
-	hb_str(&hb, "</p></section>\n");
+	cw_buf_printf(&hb, "<h1>%d %s</h1><section><p>", statuses[i].status, statuses[i].reason);
+	cw_buf_str(&hb, T(statuses[i].ja, statuses[i].en));
+	cw_buf_str(&hb, "</p></section>\n");
 	tail(&hb);
-	return hb_finish(&hb, out, len);
+	return cw_buf_finish(&hb, out, len);
 }
 
 /* The file of files[] whose name ends with suffix, or "". */
@@ -399,11 +399,11 @@ static const char *file_named(const store_file_t *files, unsigned n, const char 
 	return "";
 }
 
-static void bundle_steps(hb_t *hb, const page_ctx_t *pc, plat_t p, const store_file_t *files, unsigned n)
+static void bundle_steps(cw_buf_t *hb, const page_ctx_t *pc, plat_t p, const store_file_t *files, unsigned n)
 {
 	const char *p12 = file_named(files, n, ".p12"), *ca = file_named(files, n, "-ca.crt");
 
-	hb_str(hb, "<ol>");
+	cw_buf_str(hb, "<ol>");
 	if (p == PLAT_WINDOWS) {
 		hb_tpl(hb, T("<li>%s をダブルクリックし、「現在のユーザー」に上のパスワードでインポートします。</li>",
 			     "<li>Double-click %s and import it for the current user with the password above.</li>"), p12);
@@ -424,56 +424,56 @@ static void bundle_steps(hb_t *hb, const page_ctx_t *pc, plat_t p, const store_f
 			     "%s to wpa_supplicant.conf.</li>"),
 		       p12, ca, file_named(files, n, ".wpa_supplicant.conf"));
 	}
-	hb_str(hb, "</ol>");
+	cw_buf_str(hb, "</ol>");
 }
 
 int page_bundle(const page_ctx_t *pc, const broker_answer_t *a, plat_t p, const char *password, const char *id,
 		const store_file_t *files, unsigned nfiles, char **out, size_t *len)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 	char minutes[16];
 
 	(void)cw_snprintf(minutes, sizeof(minutes), "%d", STORE_TTL / 60);
 	head(&hb, pc, T("ファイルの準備ができました", "Your files are ready"));
 	top(&hb, pc, a->org);
-	hb_str(&hb, T("<h1>ファイルの準備ができました</h1>", "<h1>Your files are ready</h1>"));
-	hb_str(&hb, "<section><h2>");
-	hb_str(&hb, T("証明書のパスワード", "Certificate password"));
+	cw_buf_str(&hb, T("<h1>ファイルの準備ができました</h1>", "<h1>Your files are ready</h1>"));
+	cw_buf_str(&hb, "<section><h2>");
+	cw_buf_str(&hb, T("証明書のパスワード", "Certificate password"));
 	hb_tpl(&hb, "</h2><p class=\"pw\">%s</p>", password);
-	hb_str(&hb, T("<p>このパスワードはこの画面に一度だけ表示されます。証明書をインストールし終えるまで、"
+	cw_buf_str(&hb, T("<p>このパスワードはこの画面に一度だけ表示されます。証明書をインストールし終えるまで、"
 		      "この画面を閉じないでください。</p>",
 		      "<p>This password is shown on this page only, once. Keep the page open until the certificate "
 		      "is installed.</p>"));
-	hb_str(&hb, "</section>\n<section><h2>");
+	cw_buf_str(&hb, "</section>\n<section><h2>");
 	hb_esc(&hb, plat_title(pc, p));
-	hb_str(&hb, "</h2><ul>");
+	cw_buf_str(&hb, "</h2><ul>");
 	for (unsigned i = 0; i < nfiles; i++)
 		hb_tpl(&hb, "<li><a href=\"/d/%s/%s\" download=\"%s\">%s</a></li>", id, files[i].name, files[i].name,
 		       files[i].name);
-	hb_str(&hb, "</ul>");
+	cw_buf_str(&hb, "</ul>");
 	hb_tpl(&hb, T("<p class=\"muted\">それぞれのファイルは一度だけ、%s 分以内にダウンロードできます。</p>",
 		      "<p class=\"muted\">Each file can be downloaded once, within %s minutes.</p>"), minutes);
 	bundle_steps(&hb, pc, p, files, nfiles);
-	hb_str(&hb, "</section>\n");
+	cw_buf_str(&hb, "</section>\n");
 	tail(&hb);
-	return hb_finish(&hb, out, len);
+	return cw_buf_finish(&hb, out, len);
 }
 
 /* A link back to the member's page, then the end of the section and of the page. */
-static void back_and_finish(hb_t *hb, const page_ctx_t *pc)
+static void back_and_finish(cw_buf_t *hb, const page_ctx_t *pc)
 {
-	hb_printf(hb, "<p><a href=\"/e/%s?lang=%s\">%s</a></p></section>\n", pc->token, lang_code(pc->lang),
+	cw_buf_printf(hb, "<p><a href=\"/e/%s?lang=%s\">%s</a></p></section>\n", pc->token, lang_code(pc->lang),
 		  T("戻る", "Back"));
 	tail(hb);
 }
 
 int page_lost_confirm(const page_ctx_t *pc, const broker_device_t *d, char **out, size_t *len)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 
 	head(&hb, pc, T("端末の紛失の届け出", "Report a lost device"));
 	top(&hb, pc, NULL);
-	hb_str(&hb, T("<h1>端末の紛失の届け出</h1>", "<h1>Report a lost device</h1>"));
+	cw_buf_str(&hb, T("<h1>端末の紛失の届け出</h1>", "<h1>Report a lost device</h1>"));
 	hb_tpl(&hb, T("<section><p>シリアル <span class=\"serial\">%s</span> の端末の証明書を無効にします。"
 		      "この端末は Wi-Fi から切断され、二度と接続できなくなります。元に戻すことはできません。</p>",
 		      "<section><p>The certificate of device <span class=\"serial\">%s</span> will be revoked: "
@@ -482,15 +482,15 @@ int page_lost_confirm(const page_ctx_t *pc, const broker_device_t *d, char **out
 	form_open(&hb, pc, "lost", NULL);
 	hidden(&hb, "serial", d->serial);
 	hidden(&hb, "confirm", "yes");
-	hb_str(&hb, T("<button type=\"submit\" class=\"danger\">無効にする</button></form>",
+	cw_buf_str(&hb, T("<button type=\"submit\" class=\"danger\">無効にする</button></form>",
 		      "<button type=\"submit\" class=\"danger\">Revoke it</button></form>"));
 	back_and_finish(&hb, pc);
-	return hb_finish(&hb, out, len);
+	return cw_buf_finish(&hb, out, len);
 }
 
 int page_lost_done(const page_ctx_t *pc, const char *serial, char **out, size_t *len)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 
 	head(&hb, pc, T("端末の証明書を無効にしました", "The device's certificate is revoked"));
 	top(&hb, pc, NULL);
@@ -500,5 +500,5 @@ int page_lost_done(const page_ctx_t *pc, const char *serial, char **out, size_t 
 		      "can no longer connect.</p>"),
 	       serial);
 	back_and_finish(&hb, pc);
-	return hb_finish(&hb, out, len);
+	return cw_buf_finish(&hb, out, len);
 }

@@ -7,7 +7,7 @@
  * no style attribute; forms post to the service itself. Everything that
  * comes from the broker is HTML-escaped (html.h's hb_esc, hb_tpl).
  *
- * Each builder returns malloc'd text: free it with hb_free_text (some pages
+ * Each builder returns malloc'd text: free it with cw_buf_free_text (some pages
  * hold the PKCS#12 password). 0, or -1 when out of memory.
  */
 #ifndef ENROLL_PAGES_H

@@ -31,6 +31,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "buf.h"
 #include "ca.h"
 #include "ca_internal.h"
 #include "fileio.h"
@@ -38,95 +39,51 @@
 #include "profile.h"
 #include "rand.h"
 
-#define TB_INITIAL	4096
 #define TB_MAX		(1024 * 1024)	//!< no output of ours comes near this
 
 /* ---- text buffer ---------------------------------------------------------- */
 
+/* The shared growing buffer (buf.h), with the first error's message for err. */
 typedef struct tb {
-	char		*p;
-	size_t		len;
-	size_t		cap;
+	cw_buf_t	b;
 	cw_err_t	*err;
-	bool		failed;
+	bool		said;	//!< err holds the first failure's message
 } tb_t;
 
 /* An empty buffer whose errors go to err. */
 static void tb_init(tb_t *tb, cw_err_t *err)
 {
-	memset(tb, 0, sizeof(*tb));
-	tb->err = err;
+	*tb = (tb_t){ .b = CW_BUF_INIT(TB_MAX), .err = err };
 }
 
-/* Mark the buffer failed with a message (the first one wins). Returns -1. */
+/* Mark the buffer failed with a message (the first failure wins). Returns -1. */
 static int tb_fail(tb_t *tb, const char *fmt, ...) CW_PRINTF(2, 3);
 static int tb_fail(tb_t *tb, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (tb->failed) return -1;
-	tb->failed = true;
+	if (cw_buf_failed(&tb->b)) return -1;
+	cw_buf_fail(&tb->b, CW_BUF_REFUSED);
+	tb->said = true;
 	va_start(ap, fmt);
 	cw_err_vset(tb->err, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-/* Room for n more bytes and a NUL; a new block replaces the old, which is wiped. 0 or -1. */
-static int tb_reserve(tb_t *tb, size_t n)
-{
-	size_t cap = tb->cap ? tb->cap : TB_INITIAL;
-	char *p;
-
-	if (tb->failed) return -1;
-	if (n > TB_MAX || tb->len + n + 1 > TB_MAX) return tb_fail(tb, "onboarding file would exceed %d bytes", TB_MAX);
-	if (tb->len + n + 1 <= tb->cap) return 0;
-	while (cap < tb->len + n + 1) cap *= 2;
-	p = malloc(cap);
-	if (!p) return tb_fail(tb, "out of memory");
-	if (tb->p) memcpy(p, tb->p, tb->len + 1);
-	else p[0] = '\0';
-	cw_secret_free(tb->p, tb->cap);
-	tb->p = p;
-	tb->cap = cap;
-	return 0;
-}
-
-/* Append n bytes (nothing once failed). */
 static void tb_add(tb_t *tb, const void *s, size_t n)
 {
-	if (tb_reserve(tb, n) < 0) return;
-	memcpy(tb->p + tb->len, s, n);
-	tb->len += n;
-	tb->p[tb->len] = '\0';
+	cw_buf_add(&tb->b, s, n);
 }
 
 /* Append a string as it is: literals and values that need no escape. */
 static void tb_str(tb_t *tb, const char *s)
 {
-	tb_add(tb, s, strlen(s));
+	cw_buf_str(&tb->b, s);
 }
 
 /* Append printf output; its arguments must need no escape in the format written. */
-static void tb_printf(tb_t *tb, const char *fmt, ...) CW_PRINTF(2, 3);
-static void tb_printf(tb_t *tb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		tb_fail(tb, "cannot format onboarding text");
-		return;
-	}
-	if (tb_reserve(tb, (size_t)n) < 0) return;
-	va_start(ap, fmt);
-	(void)vsnprintf(tb->p + tb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	tb->len += (size_t)n;
-}
+#define tb_printf(tb, ...) cw_buf_printf(&(tb)->b, __VA_ARGS__)
 
 /* depth tabs of indentation (the plist writers' own style). */
 static void tb_indent(tb_t *tb, int depth)
@@ -162,31 +119,20 @@ static void tb_xml(tb_t *tb, const char *s)
 /* Base64 of data; lines of `width` characters (a multiple of 4) each followed by nl, or one line (width 0). */
 static void tb_base64(tb_t *tb, const unsigned char *data, size_t len, size_t width, const char *nl)
 {
-	size_t chunk = width ? width / 4 * 3 : 3 * 1024;
-
-	for (size_t off = 0; off < len; off += chunk) {
-		size_t n = len - off < chunk ? len - off : chunk;
-
-		if (tb_reserve(tb, (n + 2) / 3 * 4) < 0) return;
-		tb->len += (size_t)EVP_EncodeBlock((unsigned char *)tb->p + tb->len, data + off, (int)n);
-		tb->p[tb->len] = '\0';
-		if (width) tb_str(tb, nl);
-	}
+	cw_buf_base64(&tb->b, data, len, width, nl);
 }
 
 /* Hand the text over, or wipe it on failure. 0, or -1 with the first error. */
 static int tb_finish(tb_t *tb, char **out, size_t *len)
 {
-	*out = NULL;
-	*len = 0;
-	if (!tb->failed && !tb->p) tb_reserve(tb, 0);
-	if (tb->failed) {
-		cw_secret_free(tb->p, tb->cap);
-		return -1;
-	}
-	*out = tb->p;
-	*len = tb->len;
-	return 0;
+	cw_buf_state_t state = tb->b.state;
+
+	if (cw_buf_finish(&tb->b, out, len) == 0) return 0;
+	if (tb->said) return -1;
+	if (state == CW_BUF_TOO_LARGE) cw_err_set(tb->err, "onboarding file would exceed %d bytes", TB_MAX);
+	else if (state == CW_BUF_NOMEM) cw_err_set(tb->err, "out of memory");
+	else cw_err_set(tb->err, "cannot format onboarding text");
+	return -1;
 }
 
 /* A builder's start: no output yet, an empty buffer for it. */

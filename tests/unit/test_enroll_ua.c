@@ -147,31 +147,31 @@ static void form__refuses_what_is_ambiguous_or_too_big(void **state)
 
 static void html__escapes_markup_and_controls(void **state)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 	char *out;
 	size_t len;
 
 	(void)state;
 	hb_esc(&hb, "<script>\"a\" & 'b'\x01\x7f\n");
 	hb_tpl(&hb, "<p title=\"%s\">%s</p>", "\"><x", "&amp;");
-	assert_int_equal(hb_finish(&hb, &out, &len), 0);
+	assert_int_equal(cw_buf_finish(&hb, &out, &len), 0);
 	assert_string_equal(out, "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;??\n"
 				 "<p title=\"&quot;&gt;&lt;x\">&amp;amp;</p>");
 	assert_int_equal(len, strlen(out));
-	hb_free_text(out, len);
+	cw_buf_free_text(out, len);
 }
 
 static void html__reports_a_buffer_past_its_bound(void **state)
 {
-	hb_t hb = HB_INIT;
+	cw_buf_t hb = CW_BUF_INIT(HB_MAX);
 	char *chunk = malloc(HB_MAX / 4), *out;
 	size_t len;
 
 	(void)state;
 	assert_non_null(chunk);
 	memset(chunk, 'a', HB_MAX / 4);
-	for (int i = 0; i < 5; i++) hb_add(&hb, chunk, HB_MAX / 4);
-	assert_int_equal(hb_finish(&hb, &out, &len), -1);
+	for (int i = 0; i < 5; i++) cw_buf_add(&hb, chunk, HB_MAX / 4);
+	assert_int_equal(cw_buf_finish(&hb, &out, &len), -1);
 	assert_null(out);
 	free(chunk);
 }
