@@ -27,7 +27,7 @@
 #include "sqlutil.h"
 
 #define AUDIT_EVIDENCE_MAX	12
-#define AUDIT_EVIDENCE_LEN	320
+#define AUDIT_EVIDENCE_LEN	512
 #define CERT_NOTICE_DAYS	30
 #define SYNCED_SHARE_MIN	990	//!< per mille of rows written with a synchronised clock
 #define PSK_BITS_MIN		64	//!< below: guessable by an offline attack on a captured handshake
@@ -100,6 +100,7 @@ typedef struct audit_item {
 
 typedef struct audit {
 	const cli_t	*cli;
+	bool		en;		//!< evidence in English (--lang en), else Japanese
 	cw_registry_t	*reg;
 	cw_vlan_plan_t	plan;
 	bool		have_plan;
@@ -117,16 +118,38 @@ static audit_item_t *item(audit_t *a, const char *id)
 
 static void evidence(audit_item_t *it, const char *fmt, ...) CW_PRINTF(2, 3);
 
-/* One piece of evidence (beyond AUDIT_EVIDENCE_MAX, dropped). */
+/* One piece of evidence (beyond AUDIT_EVIDENCE_MAX, dropped; a longer one cut at a character). */
 static void evidence(audit_item_t *it, const char *fmt, ...)
 {
 	va_list ap;
+	char *ev;
+	int n;
 
 	if (it->n == AUDIT_EVIDENCE_MAX) return;
+	ev = it->evidence[it->n++];
 	va_start(ap, fmt);
-	(void)vsnprintf(it->evidence[it->n++], AUDIT_EVIDENCE_LEN, fmt, ap);
+	n = vsnprintf(ev, AUDIT_EVIDENCE_LEN, fmt, ap);
 	va_end(ap);
+	if (n >= AUDIT_EVIDENCE_LEN) {
+		/* cut: drop a UTF-8 sequence the cut left incomplete */
+		size_t len = AUDIT_EVIDENCE_LEN - 1, start = len;
+
+		while (start > 0 && ((unsigned char)ev[start - 1] & 0xc0) == 0x80) start--;
+		if (start > 0 && (unsigned char)ev[start - 1] >= 0xc0) {
+			unsigned char lead = (unsigned char)ev[start - 1];
+			size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+			if (len - (start - 1) < want) ev[start - 1] = '\0';
+		}
+	}
 }
+
+/*
+ * EV(a, it, JA, EN, args...): evidence in the report's language. JA and EN
+ * are formats taking the same arguments in the same order (a Japanese one
+ * skips an English plural's "s" with %.0s); GCC checks both.
+ */
+#define EV(a, it, ja, ...) evidence((it), !(a)->en ? (ja) : __VA_ARGS__)
 
 /* Set the status; attention, once set, stays. */
 static void verdict(audit_item_t *it, audit_status_t s)
@@ -261,7 +284,7 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 
 	if (cw_registry_guest_psks(a->reg, ssid, now, rows, &n, &warn, &last, &e) < 0 ||
 	    cw_admin_guest_policy_get(a->reg, ssid, &pol, &e) < 0) {
-		evidence(rot, "guest SSID \"%s\": %s", ssid, e.msg);
+		EV(a, rot, "ゲスト SSID「%s」: %s", "guest SSID \"%s\": %s", ssid, e.msg);
 		verdict(rot, AUDIT_ATTENTION);
 		return 0;
 	}
@@ -273,37 +296,37 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 	for (size_t i = 0; i < CW_PSK_SERVED_MAX; i++) cw_wipe(rows[i].passphrase, sizeof(rows[i].passphrase));
 	if (cw_period_format(&pol.period, period, sizeof(period)) < 0) strcpy(period, "?");
 	if (n == 0) {
-		evidence(cx, "guest SSID \"%s\": no passphrase served now", ssid);
-		evidence(rot, "guest SSID \"%s\": no passphrase served now (the last stopped %s): run coworkctl psk rotate",
+		EV(a, cx, "ゲスト SSID「%s」: 現在提供中のパスフレーズがありません", "guest SSID \"%s\": no passphrase served now", ssid);
+		EV(a, rot, "ゲスト SSID「%s」: 現在提供中のパスフレーズがありません(最後のものは %s に提供終了): coworkctl psk rotate を実行してください", "guest SSID \"%s\": no passphrase served now (the last stopped %s): run coworkctl psk rotate",
 			 ssid, cli_date(last, d1));
 		verdict(cx, AUDIT_ATTENTION);
 		verdict(rot, AUDIT_ATTENTION);
 	} else {
 		if (generated) {
-			evidence(cx, "guest SSID \"%s\": passphrase of %zu characters in coworkctl's generated shape"
+			EV(a, cx, "ゲスト SSID「%s」: パスフレーズは %zu 文字、coworkctl の生成形式(暗号論的擬似乱数による %d 文字、記号 %zu 種類): %d ビット、管理者パスワードとは無関係", "guest SSID \"%s\": passphrase of %zu characters in coworkctl's generated shape"
 				 " (%d characters of %zu symbols from the CSPRNG): %d bits, never the admin password",
 				 ssid, len, CW_PSK_GROUPS * CW_PSK_GROUP_LEN, sizeof(CW_PASSWORD_ALPHABET) - 1,
 				 CW_PSK_GENERATED_BITS);
 		} else {
-			evidence(cx, "guest SSID \"%s\": passphrase of %zu characters, not coworkctl's generated shape;"
+			EV(a, cx, "ゲスト SSID「%s」: パスフレーズは %zu 文字で coworkctl の生成形式ではありません。使われている文字種から字母は %u 種類、最大 %u ビット", "guest SSID \"%s\": passphrase of %zu characters, not coworkctl's generated shape;"
 				 " its character classes give an alphabet of %u, so at most %u bits", ssid, len, alphabet,
 				 bits);
 		}
 		verdict(cx, bits >= PSK_BITS_MIN ? AUDIT_OK : AUDIT_ATTENTION);
-		evidence(rot, "guest SSID \"%s\": period %s, newest passphrase from %s, valid until %s, served until %s",
+		EV(a, rot, "ゲスト SSID「%s」: 更新周期 %s、最新のパスフレーズは %s から、有効期限 %s、提供は %s まで", "guest SSID \"%s\": period %s, newest passphrase from %s, valid until %s, served until %s",
 			 ssid, period, cli_date(rows[0].valid_from, d1), cli_date(rows[0].valid_until, d2),
 			 cli_date(rows[0].grace_until, d3));
 		if (rows[0].valid_until <= now) {
-			evidence(rot, "guest SSID \"%s\": the newest passphrase expired on %s without a successor:"
+			EV(a, rot, "ゲスト SSID「%s」: 最新のパスフレーズは %s に期限切れとなり、後継がありません: coworkctl psk rotate を実行してください", "guest SSID \"%s\": the newest passphrase expired on %s without a successor:"
 				 " run coworkctl psk rotate", ssid, cli_date(rows[0].valid_until, d1));
 			verdict(rot, AUDIT_ATTENTION);
 		} else {
 			verdict(rot, pol.period.kind == CW_PERIOD_DAYS && pol.period.days > 31 ? AUDIT_ATTENTION : AUDIT_OK);
 		}
 	}
-	evidence(reach, "guest SSID \"%s\": shown at reception as a QR code (coworkctl psk show --qr), handed to a"
+	EV(a, reach, "ゲスト SSID「%s」: 受付で QR コードとして提示(coworkctl psk show --qr)、更新時に通知コマンドへ渡す(psk rotate --notify-cmd、記録なし)、会員ページでの表示: %s", "guest SSID \"%s\": shown at reception as a QR code (coworkctl psk show --qr), handed to a"
 		 " notify command at rotation (psk rotate --notify-cmd, not recorded), members' pages show it: %s",
-		 ssid, pol.members_see ? "yes" : "no");
+		 ssid, pol.members_see ? (a->en ? "yes" : "あり") : (a->en ? "no" : "なし"));
 	return 0;
 }
 
@@ -319,14 +342,14 @@ static void audit_guest(audit_t *a, const log_facts_t *lf)
 	if (item(a, "3-4.2")->n == 0) {
 		static const char *const ids[] = { "3-4.1", "3-4.2", "3-4.3" };
 
-		for (size_t i = 0; i < 3; i++) evidence(item(a, ids[i]), "no guest SSID: no passphrase is shared");
+		for (size_t i = 0; i < 3; i++) EV(a, item(a, ids[i]), "ゲスト SSID なし: 共有しているパスフレーズはありません", "no guest SSID: no passphrase is shared");
 		verdict(item(a, "3-4.1"), AUDIT_OK);
 		verdict(item(a, "3-4.3"), AUDIT_OK);
 		return;
 	}
-	if (lf) evidence(rot, "%lld refusal%s this month for a passphrase no longer served (reason no-passphrase)",
+	if (lf) EV(a, rot, "今月、提供を終えたパスフレーズでの拒否(理由 no-passphrase): %lld 件%.0s", "%lld refusal%s this month for a passphrase no longer served (reason no-passphrase)",
 			 (long long)lf->no_psk_month, lf->no_psk_month == 1 ? "" : "s");
-	evidence(item(a, "3-4.2"), "who is told is the operator's process: reception checks identity before showing it");
+	EV(a, item(a, "3-4.2"), "誰に伝えるかは運営者の手順: 受付で本人確認をしてから提示する", "who is told is the operator's process: reception checks identity before showing it");
 }
 
 /* --- 3-⑥ VLANs ---------------------------------------------------------------------- */
@@ -337,7 +360,7 @@ static int audit_tenant(void *arg, const cw_tenant_row_t *t)
 	audit_item_t *it = item(a, "3-6.1");
 
 	if (cw_vlan_set_contains(&a->plan.staff, t->vlan)) {
-		evidence(it, "tenant \"%s\" is on VLAN %u, a staff VLAN", t->name, t->vlan);
+		EV(a, it, "テナント「%s」の VLAN %u はスタッフ(業務用)VLAN です", "tenant \"%s\" is on VLAN %u, a staff VLAN", t->name, t->vlan);
 		verdict(it, AUDIT_ATTENTION);
 	}
 	return 0;
@@ -350,32 +373,32 @@ static void audit_vlans(audit_t *a, const log_facts_t *lf)
 	cw_err_t e;
 
 	if (a->plan_error[0]) {
-		evidence(it, "the stored VLAN plan is unsafe: %s", a->plan_error);
+		EV(a, it, "保存されている VLAN 計画が安全ではありません: %s", "the stored VLAN plan is unsafe: %s", a->plan_error);
 		verdict(it, AUDIT_ATTENTION);
 		return;
 	}
 	if (!a->have_plan) {
-		evidence(it, "no VLAN plan: run coworkctl vlan set");
+		EV(a, it, "VLAN 計画がありません: coworkctl vlan set を実行してください", "no VLAN plan: run coworkctl vlan set");
 		verdict(it, AUDIT_ATTENTION);
 		return;
 	}
 	if (cw_vlan_set_format(&a->plan.staff, staff, sizeof(staff)) < 0) strcpy(staff, "?");
 	if (cw_vlan_set_format(&a->plan.members, members, sizeof(members)) < 0) strcpy(members, "?");
-	evidence(it, "VLAN plan: staff %s, members %s, shared %u, guest %u", staff, members, a->plan.shared,
+	EV(a, it, "VLAN 計画: スタッフ %s、会員 %s、共用 %u、ゲスト %u", "VLAN plan: staff %s, members %s, shared %u, guest %u", staff, members, a->plan.shared,
 		 a->plan.guest);
 	verdict(it, AUDIT_OK);
 	if (cw_vlan_set_contains(&a->plan.staff, a->plan.shared) || cw_vlan_set_contains(&a->plan.staff, a->plan.guest)) {
-		evidence(it, "the shared or guest VLAN is a staff VLAN");
+		EV(a, it, "共用またはゲストの VLAN がスタッフ VLAN です", "the shared or guest VLAN is a staff VLAN");
 		verdict(it, AUDIT_ATTENTION);
 	}
 	if (cw_admin_tenant_list(a->reg, audit_tenant, a, &e) < 0) {
 		evidence(it, "%s", e.msg);
 		verdict(it, AUDIT_ATTENTION);
 	} else if (it->status == AUDIT_OK) {
-		evidence(it, "no tenant, members, shared or guest VLAN is a staff VLAN");
+		EV(a, it, "テナント・会員・共用・ゲストのどの VLAN もスタッフ VLAN ではありません", "no tenant, members, shared or guest VLAN is a staff VLAN");
 	}
 	if (!lf) return;
-	evidence(it, "%lld Access-Accept%s in the access log carried a staff VLAN", (long long)lf->staff_accepts,
+	EV(a, it, "アクセスログ中、スタッフ VLAN を割り当てた Access-Accept: %lld 件%.0s", "%lld Access-Accept%s in the access log carried a staff VLAN", (long long)lf->staff_accepts,
 		 lf->staff_accepts == 1 ? "" : "s");
 	if (lf->staff_accepts) verdict(it, AUDIT_ATTENTION);
 }
@@ -401,17 +424,17 @@ static void audit_log_rows(audit_t *a, const log_facts_t *lf, unsigned days)
 	audit_item_t *it = item(a, "3-7.1");
 	int64_t age = lf->oldest_ms ? (a->cli->now * 1000 - lf->oldest_ms) / 86400000 : 0;
 
-	evidence(it, "fields of a row: %s", lf->fields);
+	EV(a, it, "1 行の項目: %s", "fields of a row: %s", lf->fields);
 	if (raw_identity_field(lf->fields)) {
-		evidence(it, "a field holds a raw MAC address or User-Name");
+		EV(a, it, "生の MAC アドレスまたは User-Name を保持する項目があります", "a field holds a raw MAC address or User-Name");
 		verdict(it, AUDIT_ATTENTION);
 	} else {
-		evidence(it, "no field is a raw MAC address or User-Name: device is a keyed hash (HMAC-SHA-256)");
+		EV(a, it, "生の MAC アドレスや User-Name を保持する項目はありません: 端末は鍵付きハッシュ(HMAC-SHA-256)", "no field is a raw MAC address or User-Name: device is a keyed hash (HMAC-SHA-256)");
 		verdict(it, AUDIT_OK);
 	}
-	evidence(it, "retention %u days; %lld rows, the oldest %lld days old", days, (long long)lf->rows, (long long)age);
+	EV(a, it, "保存期間 %u 日、%lld 行、最古の行は %lld 日前", "retention %u days; %lld rows, the oldest %lld days old", days, (long long)lf->rows, (long long)age);
 	if (lf->oldest_ms && age > (int64_t)days) {
-		evidence(it, "rows older than the retention: run coworkctl log purge (daily from cron)");
+		EV(a, it, "保存期間を過ぎた行があります: coworkctl log purge を実行してください(cron で毎日)", "rows older than the retention: run coworkctl log purge (daily from cron)");
 		verdict(it, AUDIT_ATTENTION);
 	}
 }
@@ -425,20 +448,21 @@ static void audit_clock(audit_t *a, const log_facts_t *lf)
 
 	cw_clock_read(0, &c);
 	if (cw_clock_describe(&c, text, sizeof(text)) < 0) strcpy(text, "?");
-	evidence(it, "%lld of %lld rows (%lld.%lld %%) written with a synchronised clock; below %d.%d %% needs attention",
+	EV(a, it, "同期した時計で記録された行: %lld / %lld 行(%lld.%lld %%)。%d.%d %% 未満は要注意", "%lld of %lld rows (%lld.%lld %%) written with a synchronised clock; below %d.%d %% needs attention",
 		 (long long)synced, (long long)lf->rows, (long long)(permille / 10), (long long)(permille % 10),
 		 SYNCED_SHARE_MIN / 10, SYNCED_SHARE_MIN % 10);
-	evidence(it, "this host's clock now: %s (coworkctl status watches it); the access points' clocks are not seen",
+	EV(a, it, "このホストの現在の時計: %s(coworkctl status が監視)。アクセスポイントの時計はこのサーバーから見えません", "this host's clock now: %s (coworkctl status watches it); the access points' clocks are not seen",
 		 text);
 	verdict(it, permille >= SYNCED_SHARE_MIN ? AUDIT_OK : AUDIT_ATTENTION);
 }
 
 static int audit_export(void *arg, const cw_log_export_t *x)
 {
-	audit_item_t *it = arg;
+	audit_t *a = arg;
+	audit_item_t *it = item(a, "3-7.2");
 	char when[16];
 
-	evidence(it, "export on %s by %s, case \"%s\": %lld rows (%s, %s)", cli_date(x->at, when), x->operator_name,
+	EV(a, it, "%s、%s によるエクスポート、案件「%s」: %lld 行(%s、%s)", "export on %s by %s, case \"%s\": %lld rows (%s, %s)", cli_date(x->at, when), x->operator_name,
 		 x->case_ref, (long long)x->rows, x->filter, x->format);
 	return 0;
 }
@@ -448,13 +472,13 @@ static void audit_exports(audit_t *a)
 	audit_item_t *it = item(a, "3-7.2");
 	cw_err_t e;
 
-	evidence(it, "rows leave the log only by coworkctl log export, which requires a case reference and records it");
+	EV(a, it, "ログから行を持ち出す手段は coworkctl log export のみで、案件の参照を必須とし記録する", "rows leave the log only by coworkctl log export, which requires a case reference and records it");
 	verdict(it, AUDIT_OK);
-	if (cw_admin_log_export_list(a->reg, audit_export, it, &e) < 0) {
+	if (cw_admin_log_export_list(a->reg, audit_export, a, &e) < 0) {
 		evidence(it, "%s", e.msg);
 		verdict(it, AUDIT_ATTENTION);
 	} else if (it->n == 1) {
-		evidence(it, "no export recorded");
+		EV(a, it, "エクスポートの記録なし", "no export recorded");
 	}
 }
 
@@ -469,8 +493,8 @@ static void audit_log(audit_t *a, const log_facts_t *lf)
 		verdict(item(a, "3-7.1"), AUDIT_ATTENTION);
 	}
 	if (!lf) {
-		evidence(item(a, "3-7.1"), "the access log cannot be read (see above)");
-		evidence(item(a, "3-7.4"), "the access log cannot be read (see above)");
+		EV(a, item(a, "3-7.1"), "アクセスログを読めません(上記参照)", "the access log cannot be read (see above)");
+		EV(a, item(a, "3-7.4"), "アクセスログを読めません(上記参照)", "the access log cannot be read (see above)");
 		verdict(item(a, "3-7.1"), AUDIT_ATTENTION);
 		verdict(item(a, "3-7.4"), AUDIT_ATTENTION);
 		return;
@@ -510,15 +534,15 @@ static void audit_certs(audit_t *a)
 	cert_counts_t c = { a->cli->now, 0, 0, 0, 0 };
 	cw_err_t e;
 
-	evidence(it, "members authenticate with EAP-TLS certificates from this server's CA; guests with a passphrase");
+	EV(a, it, "会員はこのサーバーの CA が発行した証明書による EAP-TLS で、ゲストはパスフレーズで認証", "members authenticate with EAP-TLS certificates from this server's CA; guests with a passphrase");
 	if (cw_admin_cert_list(a->reg, NULL, count_cert, &c, &e) < 0 ||
 	    cw_admin_cert_expiring(a->reg, NULL, a->cli->now, CERT_NOTICE_DAYS, count_to_renew, &c, &e) < 0) {
 		evidence(it, "%s", e.msg);
 		verdict(it, AUDIT_ATTENTION);
 		return;
 	}
-	evidence(it, "%ld active certificates, %ld expired, %ld revoked", c.active, c.expired, c.revoked);
-	evidence(it, "%ld expire within %d days without renewal (nor the membership ending)", c.to_renew, CERT_NOTICE_DAYS);
+	EV(a, it, "有効な証明書 %ld 件、期限切れ %ld 件、失効 %ld 件", "%ld active certificates, %ld expired, %ld revoked", c.active, c.expired, c.revoked);
+	EV(a, it, "%ld 件が更新されないまま %d 日以内に期限切れ(会員期間の終了によるものを除く)", "%ld expire within %d days without renewal (nor the membership ending)", c.to_renew, CERT_NOTICE_DAYS);
 	verdict(it, c.to_renew ? AUDIT_ATTENTION : AUDIT_OK);
 }
 
@@ -526,19 +550,19 @@ static void audit_certs(audit_t *a)
 
 static void audit_manual(audit_t *a)
 {
-	evidence(item(a, "2-4.1"), "see 3-⑦: the access log records each authentication decision, minimal, on the"
+	EV(a, item(a, "2-4.1"), "3-⑦ を参照: アクセスログは認証の判定ごとに最小限を、ログ所有者のアカウントで記録する。root もそのアカウントを通してのみ読む", "see 3-⑦: the access log records each authentication decision, minimal, on the"
 		 " log owner's account; root reads it only through that account");
-	evidence(item(a, "2-7.1"), "members (EAP-TLS) and guests (passphrase) have their own SSIDs and VLANs; the"
+	EV(a, item(a, "2-7.1"), "会員(EAP-TLS)とゲスト(パスフレーズ)は SSID と VLAN が別。利用規約は運営者が定める", "members (EAP-TLS) and guests (passphrase) have their own SSIDs and VLANs; the"
 		 " terms of use are the operator's");
-	evidence(item(a, "3-3.1"), "the AKM suites and ciphers the access points use are not recorded yet:"
+	EV(a, item(a, "3-3.1"), "アクセスポイントが使う AKM スイートと暗号方式はまだ記録していません: 各 SSID が WPA2 か WPA3 であることをアクセスポイントで確認してください", "the AKM suites and ciphers the access points use are not recorded yet:"
 		 " check each SSID is WPA2 or WPA3 on the access points");
-	evidence(item(a, "3-7.3"), "the log's fields and retention are in 3-⑦ above and in docs/operations.md");
-	evidence(item(a, "3-8.2"), "members are identified by certificate, not by MAC address; MAC filtering is"
+	EV(a, item(a, "3-7.3"), "ログの項目と保存期間は上の 3-⑦ と docs/operations.md に記載", "the log's fields and retention are in 3-⑦ above and in docs/operations.md");
+	EV(a, item(a, "3-8.2"), "会員は MAC アドレスではなく証明書で識別する。MAC フィルタリングはアクセスポイントの設定", "members are identified by certificate, not by MAC address; MAC filtering is"
 		 " the access points' setting");
-	evidence(item(a, "3-8.4"), "new devices are not recorded yet: the access log keeps a keyed hash of each"
+	EV(a, item(a, "3-8.4"), "新しい端末はまだ記録していません: アクセスログは端末ごとの鍵付きハッシュを保持するが、初回接続のイベントや通知はない", "new devices are not recorded yet: the access log keeps a keyed hash of each"
 		 " device, but no first-seen event or notification exists");
 	for (size_t i = 0; i < N_QUESTIONS; i++) {
-		if (a->items[i].n == 0) evidence(&a->items[i], "not seen by this server: the access points', switches'"
+		if (a->items[i].n == 0) EV(a, &a->items[i], "このサーバーからは見えません: アクセスポイントやスイッチの設定、または運営者自身の対応", "not seen by this server: the access points', switches'"
 						 " or the operator's own setting");
 	}
 }
@@ -749,6 +773,7 @@ int cmd_audit(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	if (audit_parse(self, argc, argv, &o, &rc) < 0) return rc;
 	if (!(a = calloc(1, sizeof(*a)))) return cli_fail("out of memory");
 	a->cli = cli;
+	a->en = o.en;
 	if ((rc = cli_registry(cli, &a->reg)) != EXIT_OK) goto done;
 	rc = audit_gather(a);
 	cw_registry_close(a->reg);

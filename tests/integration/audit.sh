@@ -5,7 +5,8 @@
 # automatic item is ok, then attention (an expired passphrase, a staff VLAN
 # in an Accept row, rows written with an unsynchronised clock, rows past
 # retention, a certificate to renew), checked in the JSON; exit 0/3; the
-# HTML page; --lang en; every question verbatim from the guideline.
+# HTML page; --lang ja and en; every question verbatim from the guideline and
+# every piece of Japanese evidence Japanese.
 . "$top_srcdir/tests/integration/harness.sh"
 
 # The guideline's text is not in the tree (not ours to ship): GUIDELINE names it.
@@ -31,12 +32,13 @@ v = it[sys.argv[3]]
 print(" | ".join(v) if isinstance(v, list) else v)' "$TMP/audit.json" "$1" "$2"
 }
 
-# audit WANT_RC DESC [ARGS]: run audit --json into $TMP/audit.json, check the exit status.
+# audit WANT_RC DESC [ARGS]: run audit --json --lang en (ARGS may say --lang ja) into $TMP/audit.json,
+# check the exit status.
 audit() {
 	au_want=$1
 	au_desc=$2
 	shift 2
-	cowork audit --json "$@" >"$TMP/audit.json" 2>"$TMP/err"
+	cowork audit --json --lang en "$@" >"$TMP/audit.json" 2>"$TMP/err"
 	au_rc=$?
 	if [ "$au_rc" = "$au_want" ] && /usr/bin/python3 -m json.tool "$TMP/audit.json" >/dev/null; then
 		ok "$au_desc"
@@ -82,7 +84,18 @@ status_is 3-3.1 manual "3-3.1 WPA2/WPA3: manual, AKM suites not recorded yet" 'n
 status_is 3-8.4 manual "3-8.4 visibility: manual, new devices not recorded yet" 'not recorded yet'
 status_is 3-1.1 manual "3-1.1 firmware: manual" 'not seen by this server'
 
-# --- the questions are the guideline's words ----------------------------------------
+# --- Japanese: the questions are the guideline's words, the evidence is Japanese ---------
+audit 0 "audit --lang ja" --lang ja
+grep -q '"lang":"ja"' "$TMP/audit.json" && item 3-4.3 evidence | grep -q 'ゲスト SSID「CoworkGuest」: 更新周期 monthly、最新のパスフレーズは' &&
+	item 3-7.4 evidence | grep -q '同期した時計で記録された行: 2 / 2 行(100.0 %)' &&
+	ok "... gives Japanese evidence" || { not_ok "... gives Japanese evidence"; item 3-4.3 evidence | sed 's/^/# /'; }
+/usr/bin/python3 - "$TMP/audit.json" <<'PY' && ok "... every evidence line is Japanese" || not_ok "... every evidence line is Japanese"
+import json, re, sys
+bad = [e for i in json.load(open(sys.argv[1]))["items"] for e in i["evidence"]
+       if not re.search("[\u3000-\u30ff\u4e00-\u9fff]", e)]
+for e in bad: print("# not Japanese:", e)
+sys.exit(1 if bad else 0)
+PY
 n=0
 bad=0
 /usr/bin/python3 -c '
@@ -108,7 +121,7 @@ sys.exit(0 if all(n in ids for n in need) and ids.count("3-④") == 3 and ids.co
 	ok "items 2-④ 2-⑦ 3-③ 3-④(3) 3-⑥ 3-⑦(4) 3-⑧ are there" || not_ok "items present"
 
 # --- English, HTML ----------------------------------------------------------------------
-audit 0 "audit --lang en" --lang en
+audit 0 "audit --lang en (the helper's default)"
 grep -q '"lang":"en"' "$TMP/audit.json" && item 3-6.1 question | grep -q "separated from them with VLANs" &&
 	ok "... gives the English questions" || not_ok "... gives the English questions"
 run_rc 0 "audit --out FILE.html" cowork audit --out "$TMP/audit.html"
@@ -156,7 +169,7 @@ status_is 3-7.2 ok "3-7.2: the export with its case reference" 'case "INC-77": 5
 # What the page shows from the registry is escaped: a case reference with markup in it.
 cowork log export --from 2020-01-01 --to 2099-12-31 --case '<script>x</script>&"' --out "$TMP/export2.csv" \
 	>/dev/null 2>&1
-cowork audit --out "$TMP/escaped.html" >/dev/null
+cowork audit --lang en --out "$TMP/escaped.html" >/dev/null
 ! grep -q '<script>' "$TMP/escaped.html" && grep -qF 'case &quot;&lt;script&gt;x&lt;/script&gt;&amp;&quot;&quot;' \
 	"$TMP/escaped.html" && ok "audit --out escapes what it quotes" || not_ok "audit --out escapes what it quotes"
 
