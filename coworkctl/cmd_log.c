@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
+#include "linksec.h"
 #include "registry_admin.h"
 #include "session.h"
 #include "timeutil.h"
@@ -492,7 +493,7 @@ static int log_export(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 struct purge_job {
 	int64_t	cutoff;
 	int64_t	stale_before;
-	int64_t	counts[3];	//!< rows deleted, sessions deleted, stale sessions ended
+	int64_t	counts[4];	//!< rows deleted, sessions deleted, stale sessions ended, link rows deleted
 };
 
 /* In the log worker: the purge; sends the counts. */
@@ -501,8 +502,9 @@ static int purge_job(cw_accesslog_t *log, void *arg, int out_fd)
 	struct purge_job *p = arg;
 	cw_err_t e;
 
-	/* Sessions first: the access log's purge then truncates the WAL for both. */
+	/* Sessions and links first: the access log's purge then truncates the WAL for all. */
 	if (cw_session_purge(log, p->cutoff, p->stale_before, 0, &p->counts[1], &p->counts[2], &e) < 0 ||
+	    cw_link_purge(log, p->cutoff, 0, &p->counts[3], &e) < 0 ||
 	    cw_accesslog_purge(log, p->cutoff, &p->counts[0], &e) < 0) return cli_fail("%s", e.msg);
 	return statedir_log_send(out_fd, p->counts, sizeof(p->counts)) < 0 ? EXIT_FAIL : EXIT_OK;
 }
@@ -540,6 +542,7 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		json_kv_int(&j, "retention_days", days);
 		json_kv_int(&j, "sessions_deleted", p.counts[1]);
 		json_kv_int(&j, "stale_sessions_ended", p.counts[2]);
+		json_kv_int(&j, "link_deleted", p.counts[3]);
 		json_kv_string(&j, "cutoff", ms_text(p.cutoff, when));
 		json_object_end(&j);
 		json_end(&j);
@@ -548,6 +551,7 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		       ms_text(p.cutoff, when), days);
 		printf("sessions: %lld ended ones deleted, %lld not heard of for 2 days ended\n", (long long)p.counts[1],
 		       (long long)p.counts[2]);
+		printf("Wi-Fi security of sessions: %lld rows deleted\n", (long long)p.counts[3]);
 	}
 	return EXIT_OK;
 }
