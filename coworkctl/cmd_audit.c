@@ -718,6 +718,17 @@ static void audit_manual(audit_t *a)
 
 /* --- gathering and output ---------------------------------------------------------------- */
 
+/*
+ * Control bytes as '?': radiusd writes the log, and what it wrote goes to
+ * the terminal in the text report (the JSON and HTML escape it anyway).
+ */
+static void printable(char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+	}
+}
+
 static const log_facts_t *audit_read_log(audit_t *a, log_facts_t *lf)
 {
 	log_query_t q;
@@ -738,6 +749,8 @@ static const log_facts_t *audit_read_log(audit_t *a, log_facts_t *lf)
 	lf->fields[sizeof(lf->fields) - 1] = lf->error[sizeof(lf->error) - 1] = '\0';
 	for (size_t i = 0; i < LINK_GROUPS_MAX; i++) {
 		lf->links[i].link.ssid[CW_SSID_MAX] = lf->links[i].link.nas[CW_NAS_MAX] = '\0';
+		printable(lf->links[i].link.ssid);
+		printable(lf->links[i].link.nas);
 	}
 	if (lf->error[0]) {
 		cli_fail("access log: %s", lf->error);

@@ -203,6 +203,19 @@ sys.exit(0 if rows and rows[0].get("akm") == "WPA2-PSK" and rows[0].get("cipher"
 	ok "log show --json names them" || not_ok "log show --json names them" "$(head -c 600 "$TMP/show.json")"
 server_running && ok "radiusd is still running" || not_ok "radiusd is still running"
 
+# --- what radiusd wrote reaches the terminal without control bytes -----------------------------
+NOW=$(($(date +%s) * 1000))
+sql "INSERT INTO link (ts_ms, class, ssid, nas) VALUES ($NOW, 'guest', 'Cowork' || char(27) || '[2J', 'ap-x')"
+cowork audit >"$TMP/audit.txt" 2>&1
+ESC=$(printf '\033')
+if grep -q "$ESC" "$TMP/audit.txt"; then
+	not_ok "audit's text report holds no escape byte from the log"
+else
+	ok "audit's text report holds no escape byte from the log"
+fi
+has "... the SSID shown with '?' for it" 'guest SSID "Cowork\?\[2J"' "$TMP/audit.txt"
+sql "DELETE FROM link WHERE ssid LIKE 'Cowork' || char(27) || '%'"
+
 # --- retention ----------------------------------------------------------------------------------
 OLD=$(( ($(date +%s) - 181 * 86400) * 1000 ))
 sql "INSERT INTO link (ts_ms, class, ssid, nas, akm, cipher) VALUES ($OLD, 'guest', 'CoworkGuest', 'ap-old', $PSK, $TKIP)"
