@@ -26,9 +26,10 @@ standard_space alice && cowork ssid add Staff --class staff >/dev/null || { not_
 LOG=$STATE/log/accesslog.db
 server_start "$TMP/state" $PORT || { not_ok "radiusd starts with rlm_cowork"; exit 1; }
 
-# sql STATEMENTS: sqlite3 on the access log as radiusd's user (root never opens it).
+# sql STATEMENTS: sqlite3 on the access log as radiusd's user (root never opens it),
+# waiting for radiusd's writer rather than failing on its lock.
 sql() {
-	as_server "$SQLITE3" "$LOG" "$@"
+	as_server "$SQLITE3" -cmd ".timeout 5000" "$LOG" "$@"
 }
 
 # start NAME NAS CALLED [ATTR = VALUE ...]: an Accounting-Request Start from
