@@ -147,11 +147,11 @@ typedef struct log_query {
 } log_query_t;
 
 typedef struct log_facts {
-	int64_t		rows, oldest_ms, unsynced, staff_accepts, no_psk_month;
-	char		fields[256];		//!< the columns of a row, comma-separated
-	char		error[256];		//!< "" when the numbers are good
-	int64_t		n_links;		//!< combinations in the period (links[] holds LINK_GROUPS_MAX at most)
-	cw_link_count_t	links[LINK_GROUPS_MAX];	//!< 3-3.1: sessions' Wi-Fi security, as cw_link_summary orders it
+	int64_t	rows, oldest_ms, unsynced, staff_accepts, no_psk_month;
+	char	fields[256];		//!< the columns of a row, comma-separated
+	char	error[256];		//!< "" when the numbers are good
+	int64_t	n_links;		//!< 3-3.1: combinations in the period (links[] holds LINK_GROUPS_MAX at most)
+	cw_link_count_t links[LINK_GROUPS_MAX];	//!< sessions' Wi-Fi security, as cw_link_summary orders it
 } log_facts_t;
 
 /* One int64 from sql, its parameters (none or one) bound to p1. 0 or -1. */
@@ -245,9 +245,9 @@ static int log_facts_job(cw_accesslog_t *log, void *arg, int out_fd)
 /* --- 3-③ Wi-Fi security ---------------------------------------------------------------- */
 
 /*
- * Whether nas reported an AKM for some session of the period: then a
- * session it reported without one was on an open SSID, not on an access
- * point that does not report (links[] holds whole NAS groups in order).
+ * Whether nas reported an AKM for some session of the period (among the
+ * first n combinations): then a session it reported without one was on an
+ * open SSID, not on an access point that does not report them.
  */
 static bool nas_reports_akm(const log_facts_t *lf, size_t n, const char *nas)
 {
@@ -747,6 +747,7 @@ static const log_facts_t *audit_read_log(audit_t *a, log_facts_t *lf)
 	free(got.data);
 	if (!ok) return NULL;
 	lf->fields[sizeof(lf->fields) - 1] = lf->error[sizeof(lf->error) - 1] = '\0';
+	if (lf->n_links < 0) lf->n_links = 0;
 	for (size_t i = 0; i < LINK_GROUPS_MAX; i++) {
 		lf->links[i].link.ssid[CW_SSID_MAX] = lf->links[i].link.nas[CW_NAS_MAX] = '\0';
 		printable(lf->links[i].link.ssid);
