@@ -222,6 +222,7 @@ static void link_note(rlm_cowork_t *inst, REQUEST *request, cw_acct_input_t cons
 	link_nas(in, row.nas);
 	row.has_akm = cw_mod_attr_suite(request, CW_ATTR_WLAN_AKM_SUITE, &row.akm);
 	row.has_cipher = cw_mod_attr_suite(request, CW_ATTR_WLAN_PAIRWISE_CIPHER, &row.cipher);
+	rc = -1;
 	pthread_mutex_lock(&inst->session_lock);
 	if ((log = accounting_log(inst, &e)) != NULL) {
 		rc = cw_link_record(log, &row, &e);

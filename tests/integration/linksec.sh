@@ -223,3 +223,14 @@ sql "INSERT INTO link (ts_ms, class, ssid, nas, akm, cipher) VALUES ($OLD, 'gues
 run_rc 0 "log purge" cowork log purge --json
 has "... says it deleted the old link row" '"link_deleted":1' "$TMP/out"
 link_is "... which is gone; the recent one stays" "1" "guest|CoworkGuest|ap-x||;"
+
+# --- a link row that cannot be written holds nothing up, and says so ---------------------------
+# Last: the access log is moved away (the module's accounting connection
+# then fails and cannot reopen it), then back.
+as_server mv "$LOG" "$LOG.away"
+sent "with the access log moved away, a guest's Start is still answered" w1 ap-b "$GUEST" "WLAN-AKM-Suite = $PSK"
+sent "... and the next one too (the log cannot be reopened)" w2 ap-b "$GUEST" "WLAN-AKM-Suite = $PSK"
+as_server mv "$LOG.away" "$LOG"
+W=$(grep -c 'Wi-Fi security not recorded: ' "$server_log")
+[ "$W" = 2 ] && ok "... radiusd's log says twice that the Wi-Fi security was not recorded" ||
+	not_ok "... radiusd's log says twice that the Wi-Fi security was not recorded" "$W such lines"
