@@ -21,16 +21,20 @@
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
+#include "linksec.h"
 #include "psk.h"
 #include "rand.h"
 #include "registry_admin.h"
 #include "sqlutil.h"
+#include "wlansec.h"
 
 #define AUDIT_EVIDENCE_MAX	12
 #define AUDIT_EVIDENCE_LEN	512
 #define CERT_NOTICE_DAYS	30
 #define SYNCED_SHARE_MIN	990	//!< per mille of rows written with a synchronised clock
 #define PSK_BITS_MIN		64	//!< below: guessable by an offline attack on a captured handshake
+#define LINK_DAYS		30	//!< 3-3.1 looks at sessions that started this recently
+#define LINK_GROUPS_MAX		64	//!< (class, SSID, NAS, AKM, cipher) combinations the log child sends
 
 typedef enum { AUDIT_MANUAL = 0, AUDIT_OK, AUDIT_ATTENTION } audit_status_t;
 
@@ -161,6 +165,7 @@ static void verdict(audit_item_t *it, audit_status_t s)
 
 typedef struct log_query {
 	int64_t		month_ms;	//!< start of this month (local), ms
+	int64_t		link_from_ms;	//!< 3-3.1: sessions started at or after, ms
 	cw_vlan_set_t	staff;
 } log_query_t;
 
@@ -168,6 +173,8 @@ typedef struct log_facts {
 	int64_t	rows, oldest_ms, unsynced, staff_accepts, no_psk_month;
 	char	fields[256];		//!< the columns of a row, comma-separated
 	char	error[256];		//!< "" when the numbers are good
+	int64_t	n_links;		//!< 3-3.1: combinations in the period (links[] holds LINK_GROUPS_MAX at most)
+	cw_link_count_t links[LINK_GROUPS_MAX];	//!< sessions' Wi-Fi security, as cw_link_summary orders it
 } log_facts_t;
 
 /* One int64 from sql, its parameters (none or one) bound to p1. 0 or -1. */
@@ -209,6 +216,15 @@ static int log_staff_accepts(sqlite3 *db, const cw_vlan_set_t *staff, int64_t *o
 	return -1;
 }
 
+static int log_link(void *arg, const cw_link_count_t *c)
+{
+	log_facts_t *f = arg;
+
+	if (f->n_links < LINK_GROUPS_MAX) f->links[f->n_links] = *c;
+	f->n_links++;
+	return 0;
+}
+
 static int log_fields(sqlite3 *db, char *out, size_t len, cw_err_t *e)
 {
 	sqlite3_stmt *st;
@@ -235,6 +251,7 @@ static int log_facts(cw_accesslog_t *log, const log_query_t *q, log_facts_t *f, 
 	if (q->staff.n && log_staff_accepts(db, &q->staff, &f->staff_accepts, e) < 0) return -1;
 	if (log_count(db, "SELECT count(*) FROM access WHERE ts_ms >= ?1 AND reason = 'no-passphrase'", q->month_ms,
 		      &f->no_psk_month, e) < 0) return -1;
+	if (cw_link_summary(log, q->link_from_ms, log_link, f, e) < 0) return -1;
 	return log_fields(db, f->fields, sizeof(f->fields), e);
 }
 
@@ -246,6 +263,174 @@ static int log_facts_job(cw_accesslog_t *log, void *arg, int out_fd)
 	memset(&f, 0, sizeof(f));
 	if (log_facts(log, arg, &f, &e) < 0) (void)cw_snprintf(f.error, sizeof(f.error), "%s", e.msg);
 	return statedir_log_send(out_fd, &f, sizeof(f)) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* --- 3-③ Wi-Fi security ---------------------------------------------------------------- */
+
+/*
+ * Whether nas reported an AKM for some session of the period (among the
+ * first n combinations): then a session it reported without one was on an
+ * open SSID, not on an access point that does not report them.
+ */
+static bool nas_reports_akm(const log_facts_t *lf, size_t n, const char *nas)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (lf->links[i].link.has_akm && strcmp(lf->links[i].link.nas, nas) == 0) return true;
+	}
+	return false;
+}
+
+/* A row's suites as wlansec.h takes them (-1: not reported). */
+static int64_t link_akm(const cw_link_row_t *l)
+{
+	return l->has_akm ? (int64_t)l->akm : -1;
+}
+
+static int64_t link_cipher(const cw_link_row_t *l)
+{
+	return l->has_cipher ? (int64_t)l->cipher : -1;
+}
+
+/* One (AKM, cipher) pair of an SSID, its sessions summed over the NASes. */
+typedef struct link_pair {
+	cw_link_row_t	link;		//!< its first group's (nas: that group's)
+	int64_t		sessions;
+	bool		open;		//!< no AKM, from a NAS that reports AKMs for others
+} link_pair_t;
+
+/* The SSID's line: "guest SSID "X": 3 WPA2-PSK TKIP (weak: TKIP), 10 SAE CCMP-128". */
+static void link_ssid_line(const audit_t *a, audit_item_t *it, const link_pair_t *p, size_t n, bool more)
+{
+	char line[AUDIT_EVIDENCE_LEN], d[CW_WLAN_DESCRIBE_MAX];
+	size_t len;
+
+	if (a->en) (void)cw_snprintf(line, sizeof(line), "%s SSID \"%s\":", p[0].link.member ? "member" : "guest", p[0].link.ssid);
+	else (void)cw_snprintf(line, sizeof(line), "%s SSID「%s」:", p[0].link.member ? "会員" : "ゲスト", p[0].link.ssid);
+	for (size_t i = 0; i < n; i++) {
+		const char *why;
+		cw_wlan_verdict_t v = cw_wlan_verdict(link_akm(&p[i].link), link_cipher(&p[i].link), &why);
+
+		if (!p[i].link.has_akm && !p[i].link.has_cipher && !p[i].open) {
+			(void)cw_snprintf(d, sizeof(d), "%s", a->en ? "not reported" : "報告なし");
+		} else {
+			(void)cw_wlan_describe(link_akm(&p[i].link), link_cipher(&p[i].link), d, sizeof(d));
+		}
+		len = strlen(line);
+		(void)cw_snprintf(line + len, sizeof(line) - len, "%s %lld%s %s%s%s%s", i ? (a->en ? "," : "、") : "",
+				  (long long)p[i].sessions, a->en ? "" : " 件", d,
+				  v == CW_WLAN_WEAK ? (a->en ? " (weak: " : "(弱い: ") : "", v == CW_WLAN_WEAK ? why : "",
+				  v == CW_WLAN_WEAK ? (a->en ? ")" : ")") : "");
+	}
+	len = strlen(line);
+	if (more) (void)cw_snprintf(line + len, sizeof(line) - len, "%s", a->en ? ", and more" : "、ほかにもあり");
+	evidence(it, "%s", line);
+}
+
+/* Add a group to the SSID's pairs (at most max); false when they are full. */
+static bool link_pair_add(link_pair_t *p, size_t *n, size_t max, const cw_link_count_t *c, bool open)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (p[i].link.has_akm == c->link.has_akm && p[i].link.akm == c->link.akm &&
+		    p[i].link.has_cipher == c->link.has_cipher && p[i].link.cipher == c->link.cipher && p[i].open == open) {
+			p[i].sessions += c->sessions;
+			return true;
+		}
+	}
+	if (*n == max) return false;
+	p[*n].link = c->link;
+	p[*n].sessions = c->sessions;
+	p[*n].open = open;
+	(*n)++;
+	return true;
+}
+
+/* Judge one group; the NAS line of an open SSID, and the counts of good and unreported sessions. */
+static void link_judge(const audit_t *a, audit_item_t *it, const log_facts_t *lf, size_t n, const cw_link_count_t *c, bool *open,
+		       int64_t *good, int64_t *unreported)
+{
+	cw_wlan_verdict_t v = cw_wlan_verdict(link_akm(&c->link), link_cipher(&c->link), NULL);
+
+	*open = !c->link.has_akm && !c->link.has_cipher && nas_reports_akm(lf, n, c->link.nas);
+	if (*open) {
+		EV(a, it, "アクセスポイント「%s」が AKM なしのセッションを %lld 件(%s%.0s)「%s」で報告。ほかのセッションでは AKM を報告している: 暗号化なし(オープン)の SSID",
+		   "access point \"%s\" reported %lld %s session%s on \"%s\" without any AKM, while it reports"
+		   " AKMs for other sessions: an open SSID", c->link.nas[0] ? c->link.nas : "-",
+		   (long long)c->sessions, c->link.member ? (a->en ? "member" : "会員") : (a->en ? "guest" : "ゲスト"),
+		   c->sessions == 1 ? "" : "s", c->link.ssid);
+		verdict(it, AUDIT_ATTENTION);
+	} else if (v == CW_WLAN_WEAK) {
+		verdict(it, AUDIT_ATTENTION);
+	} else if (v == CW_WLAN_GOOD) {
+		*good += c->sessions;
+	} else {
+		*unreported += c->sessions;
+	}
+}
+
+static const char link_howto_ja[] =
+	"報告させるには: アクセスポイントのアカウンティングをこのサーバーに送る(hostapd は acct_server_addr を設定すれば、"
+	"WPA2/WPA3 の各端末のアカウンティングに WLAN-AKM-Suite と WLAN-Pairwise-Cipher を既定で付ける。他社製品では"
+	" RFC 7268 の属性と呼ばれる)。それまでは各 SSID が WPA2 か WPA3 であることをアクセスポイントで確認する";
+static const char link_howto[] =
+	"to have them reported: send the access points' accounting to this server (hostapd adds WLAN-AKM-Suite and"
+	" WLAN-Pairwise-Cipher to the accounting of every WPA2/WPA3 station by default once acct_server_addr is set;"
+	" other vendors call it RFC 7268 attributes); meanwhile check each SSID is WPA2 or WPA3 on the access points";
+
+/*
+ * 3-3.1 from the sessions' Wi-Fi security (linksec.h): attention for WEP,
+ * TKIP, WPA, OWE or an unknown suite, and for a session without an AKM
+ * from an access point that reports AKMs for others (an open SSID); ok
+ * when every judged session is WPA2/WPA3 with CCMP or GCMP; manual when
+ * nothing was reported.
+ */
+static void audit_linksec(audit_t *a, const log_facts_t *lf)
+{
+	audit_item_t *it = item(a, "3-3.1");
+	size_t n, i = 0;
+	int64_t good = 0, unreported = 0;
+
+	if (!lf) {
+		EV(a, it, "アクセスログを読めません(上記参照)", "the access log cannot be read (see above)");
+		verdict(it, AUDIT_ATTENTION);
+		return;
+	}
+	n = lf->n_links < LINK_GROUPS_MAX ? (size_t)lf->n_links : LINK_GROUPS_MAX;
+	if (n == 0) {
+		EV(a, it, "過去 %d 日間、会員・ゲストのセッションの Wi-Fi セキュリティ(RFC 7268 の AKM スイートと暗号方式)をアカウンティングで報告したアクセスポイントはありません",
+		   "no access point reported the Wi-Fi security (RFC 7268 AKM suite, pairwise cipher) of a member"
+			 " or guest session in its accounting in the last %d days", LINK_DAYS);
+		evidence(it, "%s", a->en ? link_howto : link_howto_ja);
+		return;
+	}
+	EV(a, it, "過去 %d 日間に始まったセッション。区分と SSID ごとに、アクセスポイントのアカウンティングが報告した AKM スイートと暗号方式:",
+	   "sessions that started in the last %d days, by class and SSID, as the access points' accounting"
+		 " reported their AKM suite and pairwise cipher:", LINK_DAYS);
+	while (i < n) {
+		link_pair_t pairs[8];
+		size_t np = 0, first = i;
+		bool open, more = false;
+
+		for (; i < n && lf->links[i].link.member == lf->links[first].link.member &&
+		       strcmp(lf->links[i].link.ssid, lf->links[first].link.ssid) == 0; i++) {
+			link_judge(a, it, lf, n, &lf->links[i], &open, &good, &unreported);
+			if (!link_pair_add(pairs, &np, sizeof(pairs) / sizeof(pairs[0]), &lf->links[i], open)) more = true;
+		}
+		link_ssid_line(a, it, pairs, np, more);
+	}
+	if (lf->n_links > LINK_GROUPS_MAX) {
+		EV(a, it, "SSID・アクセスポイント・AKM・暗号方式の組み合わせが %lld 通り。判定したのは最初の %d 通りのみ",
+		   "%lld combinations of SSID, access point, AKM and cipher; only the first %d were judged",
+			 (long long)lf->n_links, LINK_GROUPS_MAX);
+		verdict(it, AUDIT_ATTENTION);
+	}
+	if (unreported) EV(a, it, "AKM も暗号方式も報告しないアクセスポイントからのセッション %lld 件%.0s: 判定せず",
+			   "%lld session%s without an AKM or cipher, from access points that never report"
+				 " them: not judged", (long long)unreported, unreported == 1 ? "" : "s");
+	if (it->status != AUDIT_ATTENTION && good) {
+		EV(a, it, "判定したセッションはすべて WPA2 または WPA3、CCMP または GCMP", "every session judged was WPA2 or WPA3 with CCMP or GCMP");
+		verdict(it, AUDIT_OK);
+	}
+	if (it->status == AUDIT_MANUAL) evidence(it, "%s", a->en ? link_howto : link_howto_ja);
 }
 
 /* --- 3-④ guest passphrases ---------------------------------------------------------- */
@@ -554,8 +739,6 @@ static void audit_manual(audit_t *a)
 		 " log owner's account; root reads it only through that account");
 	EV(a, item(a, "2-7.1"), "会員(EAP-TLS)とゲスト(パスフレーズ)は SSID と VLAN が別。利用規約は運営者が定める", "members (EAP-TLS) and guests (passphrase) have their own SSIDs and VLANs; the"
 		 " terms of use are the operator's");
-	EV(a, item(a, "3-3.1"), "アクセスポイントが使う AKM スイートと暗号方式はまだ記録していません: 各 SSID が WPA2 か WPA3 であることをアクセスポイントで確認してください", "the AKM suites and ciphers the access points use are not recorded yet:"
-		 " check each SSID is WPA2 or WPA3 on the access points");
 	EV(a, item(a, "3-7.3"), "ログの項目と保存期間は上の 3-⑦ と docs/operations.md に記載", "the log's fields and retention are in 3-⑦ above and in docs/operations.md");
 	EV(a, item(a, "3-8.2"), "会員は MAC アドレスではなく証明書で識別する。MAC フィルタリングはアクセスポイントの設定", "members are identified by certificate, not by MAC address; MAC filtering is"
 		 " the access points' setting");
@@ -569,6 +752,17 @@ static void audit_manual(audit_t *a)
 
 /* --- gathering and output ---------------------------------------------------------------- */
 
+/*
+ * Control bytes as '?': radiusd writes the log, and what it wrote goes to
+ * the terminal in the text report (the JSON and HTML escape it anyway).
+ */
+static void printable(char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+	}
+}
+
 static const log_facts_t *audit_read_log(audit_t *a, log_facts_t *lf)
 {
 	log_query_t q;
@@ -580,12 +774,19 @@ static const log_facts_t *audit_read_log(audit_t *a, log_facts_t *lf)
 	memset(&q, 0, sizeof(q));
 	if (cw_period_window(&monthly, a->cli->now, &start, &end) < 0) start = a->cli->now;
 	q.month_ms = start * 1000;
+	q.link_from_ms = (a->cli->now - (int64_t)LINK_DAYS * 86400) * 1000;
 	if (a->have_plan) q.staff = a->plan.staff;
 	ok = cli_accesslog_run(a->cli, false, "access log", log_facts_job, &q, &got) == EXIT_OK && got.len == sizeof(*lf);
 	if (ok) memcpy(lf, got.data, sizeof(*lf));
 	free(got.data);
 	if (!ok) return NULL;
 	lf->fields[sizeof(lf->fields) - 1] = lf->error[sizeof(lf->error) - 1] = '\0';
+	if (lf->n_links < 0) lf->n_links = 0;
+	for (size_t i = 0; i < LINK_GROUPS_MAX; i++) {
+		lf->links[i].link.ssid[CW_SSID_MAX] = lf->links[i].link.nas[CW_NAS_MAX] = '\0';
+		printable(lf->links[i].link.ssid);
+		printable(lf->links[i].link.nas);
+	}
 	if (lf->error[0]) {
 		cli_fail("access log: %s", lf->error);
 		return NULL;
@@ -606,6 +807,7 @@ static int audit_gather(audit_t *a)
 	a->have_plan = rc == 1;
 	if (rc == CW_REGISTRY_PLAN_UNSAFE) (void)cw_snprintf(a->plan_error, sizeof(a->plan_error), "%s", e.msg);
 	lf = audit_read_log(a, &facts);
+	audit_linksec(a, lf);
 	audit_guest(a, lf);
 	audit_vlans(a, lf);
 	audit_log(a, lf);

@@ -18,9 +18,11 @@
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
+#include "linksec.h"
 #include "registry_admin.h"
 #include "session.h"
 #include "timeutil.h"
+#include "wlansec.h"
 
 #define SHOW_LIMIT_DEFAULT 100
 
@@ -45,9 +47,17 @@ static const char *ms_text(int64_t ms, char buf[CW_RFC3339_MS_LEN])
 	return buf;
 }
 
+/* A row's AKM and cipher by name (wlansec.h: an unknown suite as its selector), "" when absent. */
+static void row_suites(const cw_access_row_t *r, char akm[CW_WLAN_NAME_MAX], char cipher[CW_WLAN_NAME_MAX])
+{
+	akm[0] = cipher[0] = '\0';
+	if (r->has_akm) (void)cw_wlan_akm_name(r->akm, akm);
+	if (r->has_cipher) (void)cw_wlan_cipher_name(r->cipher, cipher);
+}
+
 static void row_json(json_t *j, const cw_access_row_t *r)
 {
-	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX];
+	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], akm[CW_WLAN_NAME_MAX], cipher[CW_WLAN_NAME_MAX];
 
 	json_object_begin(j);
 	json_kv_string(j, "time", ms_text(r->ts_ms, ts));
@@ -67,6 +77,9 @@ static void row_json(json_t *j, const cw_access_row_t *r)
 	if (r->vlan) json_int(j, r->vlan);
 	else json_null(j);
 	json_kv_string(j, "serial", r->serial[0] ? r->serial : NULL);
+	row_suites(r, akm, cipher);
+	json_kv_string(j, "akm", akm[0] ? akm : NULL);
+	json_kv_string(j, "cipher", cipher[0] ? cipher : NULL);
 	json_object_end(j);
 }
 
@@ -74,18 +87,22 @@ static void row_json(json_t *j, const cw_access_row_t *r)
 static void row_text(const cw_access_row_t *r, bool header)
 {
 	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], nas[CW_LOG_ESCAPED_MAX], ssid[CW_LOG_ESCAPED_MAX];
+	char akm[CW_WLAN_NAME_MAX], cipher[CW_WLAN_NAME_MAX];
 
 	if (header) {
-		printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12s  %-16s  %-16s  %4s  %s\n", "TIME (UTC)", "CLOCK",
-		       "RESULT", "REASON", "CLASS", "MEMBER", "DEVICE", "NAS", "SSID", "VLAN", "SERIAL");
+		printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12s  %-16s  %-16s  %4s  %-12s  %-8s  %s\n", "TIME (UTC)",
+		       "CLOCK", "RESULT", "REASON", "CLASS", "MEMBER", "DEVICE", "NAS", "SSID", "VLAN", "AKM", "CIPHER",
+		       "SERIAL");
 	}
+	row_suites(r, akm, cipher);
 	if (r->has_device) cw_device_hash_hex(r->device, dev);
 	cw_log_escape(r->nas, strlen(r->nas), nas, sizeof(nas));
 	cw_log_escape(r->ssid, strlen(r->ssid), ssid, sizeof(ssid));
-	printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12.12s  %-16s  %-16s  %4u  %s\n", ms_text(r->ts_ms, ts),
-	       r->clock_synced ? "ok" : "UNSYNC", r->accepted ? "accept" : "reject", r->reason,
+	printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12.12s  %-16s  %-16s  %4u  %-12s  %-8s  %s\n",
+	       ms_text(r->ts_ms, ts), r->clock_synced ? "ok" : "UNSYNC", r->accepted ? "accept" : "reject", r->reason,
 	       r->member ? "member" : "guest", r->member_id[0] ? r->member_id : "-", r->has_device ? dev : "-",
-	       nas[0] ? nas : "-", ssid[0] ? ssid : "-", r->vlan, r->serial[0] ? r->serial : "-");
+	       nas[0] ? nas : "-", ssid[0] ? ssid : "-", r->vlan, akm[0] ? akm : "-", cipher[0] ? cipher : "-",
+	       r->serial[0] ? r->serial : "-");
 }
 
 static int row_out(void *arg, const cw_access_row_t *r)
@@ -286,6 +303,7 @@ static int export_row(void *arg, const cw_access_row_t *r)
 {
 	struct export_out *o = arg;
 	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], err[24], vlan[8];
+	char akm[CW_WLAN_NAME_MAX], cipher[CW_WLAN_NAME_MAX];
 
 	o->rows++;
 	if (!o->csv) {
@@ -306,7 +324,10 @@ static int export_row(void *arg, const cw_access_row_t *r)
 	csv_field(o->f, r->nas, false);
 	csv_field(o->f, r->ssid, false);
 	csv_field(o->f, r->vlan ? vlan : "", false);
-	csv_field(o->f, r->serial, true);
+	csv_field(o->f, r->serial, false);
+	row_suites(r, akm, cipher);
+	csv_field(o->f, akm, false);
+	csv_field(o->f, cipher, true);
 	return 0;
 }
 
@@ -352,7 +373,8 @@ static int export_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
 		return cli_fail("writing the export: %s", strerror(errno));
 	}
 	if (out.csv) {
-		fputs("time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial\n", out.f);
+		fputs("time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial,akm,cipher\n",
+		      out.f);
 	} else {
 		json_init(&out.doc, out.f);
 		json_array_begin(&out.doc);
@@ -492,7 +514,7 @@ static int log_export(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 struct purge_job {
 	int64_t	cutoff;
 	int64_t	stale_before;
-	int64_t	counts[3];	//!< rows deleted, sessions deleted, stale sessions ended
+	int64_t	counts[4];	//!< rows deleted, sessions deleted, stale sessions ended, link rows deleted
 };
 
 /* In the log worker: the purge; sends the counts. */
@@ -501,8 +523,9 @@ static int purge_job(cw_accesslog_t *log, void *arg, int out_fd)
 	struct purge_job *p = arg;
 	cw_err_t e;
 
-	/* Sessions first: the access log's purge then truncates the WAL for both. */
+	/* Sessions and links first: the access log's purge then truncates the WAL for all. */
 	if (cw_session_purge(log, p->cutoff, p->stale_before, 0, &p->counts[1], &p->counts[2], &e) < 0 ||
+	    cw_link_purge(log, p->cutoff, 0, &p->counts[3], &e) < 0 ||
 	    cw_accesslog_purge(log, p->cutoff, &p->counts[0], &e) < 0) return cli_fail("%s", e.msg);
 	return statedir_log_send(out_fd, p->counts, sizeof(p->counts)) < 0 ? EXIT_FAIL : EXIT_OK;
 }
@@ -540,6 +563,7 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		json_kv_int(&j, "retention_days", days);
 		json_kv_int(&j, "sessions_deleted", p.counts[1]);
 		json_kv_int(&j, "stale_sessions_ended", p.counts[2]);
+		json_kv_int(&j, "link_deleted", p.counts[3]);
 		json_kv_string(&j, "cutoff", ms_text(p.cutoff, when));
 		json_object_end(&j);
 		json_end(&j);
@@ -548,6 +572,7 @@ static int log_purge(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		       ms_text(p.cutoff, when), days);
 		printf("sessions: %lld ended ones deleted, %lld not heard of for 2 days ended\n", (long long)p.counts[1],
 		       (long long)p.counts[2]);
+		printf("Wi-Fi security of sessions: %lld rows deleted\n", (long long)p.counts[3]);
 	}
 	return EXIT_OK;
 }

@@ -4,10 +4,16 @@
  * post-auth put into a member's Accept names the certificate, and each
  * Start, Interim-Update and Stop (and Accounting-On/Off) is recorded in
  * the access log (lib/server/session.c) before the response goes out.
+ * Every Start on a member or guest SSID of ours also leaves the session's
+ * Wi-Fi security (RFC 7268 AKM suite and cipher) in the link table
+ * (lib/server/linksec.c), for coworkctl audit.
  */
 #include "module.h"
 
 #include <arpa/inet.h>
+
+#include "station.h"
+#include "wlansec.h"
 
 /* The time of a request in UTC milliseconds (the module's clock, see test_clock_offset). */
 static int64_t wall_ms(rlm_cowork_t const *inst)
@@ -111,29 +117,121 @@ static rlm_rcode_t session_owner(rlm_cowork_t *inst, REQUEST *request, cw_acct_e
 }
 
 /*
- * Write the event on the module's own access log connection, opened on
- * first use and reopened after any failure (the logq writer holds another;
- * WAL and the busy timeout let both write). 0, or -1 with err.
+ * The module's own access log connection, opened on first use (the logq
+ * writer holds another; WAL and the busy timeout let both write). Called
+ * with session_lock held. NULL with err when it cannot be opened for writing.
  */
-static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char const *member, uint8_t const *device,
-			 cw_session_outcome_t *out, cw_err_t *err)
+static cw_accesslog_t *accounting_log(rlm_cowork_t *inst, cw_err_t *err)
 {
-	int rc = -1;
-
-	pthread_mutex_lock(&inst->session_lock);
 	if (!inst->sessions && cw_accesslog_open(inst->log_path, false, &inst->sessions, err) == 0 &&
 	    !cw_accesslog_writable(inst->sessions)) {
 		cw_err_set(err, "access log %s is not writable by the server", inst->log_path);
 		cw_accesslog_close(inst->sessions);
 		inst->sessions = NULL;
 	}
-	if (inst->sessions) rc = cw_session_record(inst->sessions, ev, member, device, inst->max_live, out, err);
-	if (rc < 0 && inst->sessions) {
-		cw_accesslog_close(inst->sessions);
-		inst->sessions = NULL;
+	return inst->sessions;
+}
+
+/* After a failed write, called with session_lock held: the next one reopens. */
+static void accounting_log_failed(rlm_cowork_t *inst)
+{
+	cw_accesslog_close(inst->sessions);
+	inst->sessions = NULL;
+}
+
+/* Write the event on the module's own access log connection (accounting_log). 0, or -1 with err. */
+static int session_write(rlm_cowork_t *inst, cw_acct_event_t const *ev, char const *member, uint8_t const *device,
+			 cw_session_outcome_t *out, cw_err_t *err)
+{
+	cw_accesslog_t *log;
+	int rc = -1;
+
+	pthread_mutex_lock(&inst->session_lock);
+	if ((log = accounting_log(inst, err)) != NULL) {
+		rc = cw_session_record(log, ev, member, device, inst->max_live, out, err);
+		if (rc < 0) accounting_log_failed(inst);
 	}
 	pthread_mutex_unlock(&inst->session_lock);
 	return rc;
+}
+
+/*
+ * Whether a session on ssid goes into the link table, and as which class:
+ * 1 with *member set from the registry's class of the SSID, 0 for an SSID
+ * that is not ours or is the staff's, -1 with err.
+ */
+static int link_ssid_class(rlm_cowork_t *inst, char const *ssid, bool *member, cw_err_t *err)
+{
+	cw_ssid_class_t cls;
+	cw_regconn_t *conn = cw_regpool_get(inst->pool, err);
+	int found = conn ? cw_registry_ssid_class(conn->reg, ssid, &cls, err) : -1;
+
+	cw_regpool_put(inst->pool, conn, found < 0);
+	if (found <= 0) return found;
+	if (cls == CW_SSID_STAFF) return 0;
+	*member = cls == CW_SSID_MEMBER;
+	return 1;
+}
+
+/* The access point's name for the link table: NAS-Identifier (cut, control bytes as '?'), else an address. */
+static void link_nas(cw_acct_input_t const *in, char nas[CW_NAS_MAX + 1])
+{
+	char const *s = in->nas_identifier ? in->nas_identifier : in->nas_ip ? in->nas_ip : in->source;
+	size_t n = in->nas_identifier ? in->nas_identifier_len : s ? strlen(s) : 0;
+
+	if (n > CW_NAS_MAX) n = CW_NAS_MAX;
+	for (size_t i = 0; i < n; i++) nas[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	nas[n] = '\0';
+}
+
+/*
+ * A Start's Wi-Fi security into the link table (linksec.h): members' when
+ * their Class verified (member), others' by their SSID's class. Nothing for
+ * other status types, an SSID not ours, or no SSID in Called-Station-Id.
+ * A failure is logged and holds nothing up: the row serves the audit, and
+ * refusing the accounting for it would only make the NAS resend it.
+ */
+static void link_note(rlm_cowork_t *inst, REQUEST *request, cw_acct_input_t const *in, bool member)
+{
+	char const *called;
+	size_t called_len;
+	cw_station_t station;
+	cw_link_row_t row;
+	cw_accesslog_t *log;
+	int rc = -1;
+	cw_err_t e;
+
+	if (!in->has_status || in->status != CW_ACCT_START) return;
+	cw_mod_attr_text(request, NULL, PW_CALLED_STATION_ID, &called, &called_len);
+	if (!called || cw_station_parse(called, called_len, &station, &e) < 0 || !station.has_ssid) {
+		RDEBUG2("Wi-Fi security not recorded: no SSID in Called-Station-Id");
+		return;
+	}
+	memset(&row, 0, sizeof(row));
+	strlcpy(row.ssid, station.ssid, sizeof(row.ssid));
+	row.member = member;
+	if (!member && (rc = link_ssid_class(inst, row.ssid, &row.member, &e)) <= 0) {
+		if (rc < 0) {
+			RWARN("Wi-Fi security not recorded: %s", e.msg);
+		} else {
+			RDEBUG2("Wi-Fi security not recorded: the SSID is not a member or guest SSID of ours");
+		}
+		return;
+	}
+	row.ts_ms = in->now_ms;
+	link_nas(in, row.nas);
+	row.has_akm = cw_mod_attr_suite(request, CW_ATTR_WLAN_AKM_SUITE, &row.akm);
+	row.has_cipher = cw_mod_attr_suite(request, CW_ATTR_WLAN_PAIRWISE_CIPHER, &row.cipher);
+	rc = -1;
+	pthread_mutex_lock(&inst->session_lock);
+	if ((log = accounting_log(inst, &e)) != NULL) {
+		rc = cw_link_record(log, &row, &e);
+		if (rc < 0) accounting_log_failed(inst);
+	}
+	pthread_mutex_unlock(&inst->session_lock);
+	if (rc < 0) {
+		RWARN("Wi-Fi security not recorded: %s", e.msg);
+	}
 }
 
 /* One line for what was recorded: starts and ends at info level, updates in debug. */
@@ -178,7 +276,9 @@ static void session_logged(REQUEST *request, cw_acct_event_t const *ev, char con
  * ours, whose Class does not verify, or that would exceed the NAS's live
  * sessions (nothing stored; the last two logged); INVALID (no response) for
  * a malformed one of ours; FAIL (no response: the NAS retries) when it
- * cannot be recorded; OK when recorded.
+ * cannot be recorded; OK when recorded. Whatever the code, a Start on one
+ * of our SSIDs leaves its Wi-Fi security (link_note), unless its Class
+ * does not verify or the request is malformed.
  */
 rlm_rcode_t cw_mod_accounting(rlm_cowork_t *inst, REQUEST *request)
 {
@@ -194,7 +294,10 @@ rlm_rcode_t cw_mod_accounting(rlm_cowork_t *inst, REQUEST *request)
 
 	acct_input(inst, request, &in, src, nas_ip);
 	kind = cw_acct_parse(&in, &ev, &e);
-	if (kind == CW_ACCT_IGNORE) return RLM_MODULE_NOOP;
+	if (kind == CW_ACCT_IGNORE) {
+		link_note(inst, request, &in, false);
+		return RLM_MODULE_NOOP;
+	}
 	if (kind == CW_ACCT_UNVERIFIED) {
 		RWARN("accounting ignored: %s (nothing stored)", e.msg);
 		return RLM_MODULE_NOOP;
@@ -210,5 +313,6 @@ rlm_rcode_t cw_mod_accounting(rlm_cowork_t *inst, REQUEST *request)
 		return RLM_MODULE_FAIL;
 	}
 	session_logged(request, &ev, member, inst->max_live, &out);
+	if (ev.kind == CW_ACCT_SESSION) link_note(inst, request, &in, true);
 	return out.change == CW_SESSION_OVER_LIMIT ? RLM_MODULE_NOOP : RLM_MODULE_OK;
 }

@@ -11,7 +11,7 @@
  *   member.c		member path: authorize and post-auth of a client certificate
  *   guest.c		guest path: MAC authentication answered with passphrases
  *   handshake.c	revocation inside eap_module's TLS handshake
- *   accounting.c	accounting: our members' sessions
+ *   accounting.c	accounting: our members' sessions, and sessions' Wi-Fi security
  *   reply.c		reply attributes, refusals, access log rows
  */
 #ifndef RLM_COWORK_MODULE_H
@@ -26,6 +26,7 @@
 
 #include "devhash.h"
 #include "guest.h"
+#include "linksec.h"
 #include "logq.h"
 #include "member.h"
 #include "ocsp_server.h"
@@ -123,6 +124,7 @@ rlm_rcode_t cw_mod_accounting(rlm_cowork_t *inst, REQUEST *request);
 
 /* reply.c: request and reply attributes */
 void cw_mod_attr_text(REQUEST *request, DICT_ATTR const *da, unsigned attr, char const **s, size_t *len);
+bool cw_mod_attr_suite(REQUEST *request, unsigned attr, uint32_t *suite);
 bool cw_mod_reply_add(REQUEST *request, unsigned attr, DICT_ATTR const *da, uint8_t const *data, size_t len,
 		      char const *str);
 bool cw_mod_reply_add_int(REQUEST *request, unsigned attr, uint32_t value);

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "clock.h"
+#include "wlansec.h"
 
 /* RFC 2868 / RFC 3580 values. */
 #define TUNNEL_TYPE_VLAN	13
@@ -34,6 +35,22 @@ void cw_mod_attr_text(REQUEST *request, DICT_ATTR const *da, unsigned attr, char
 		*s = vp->vp_strvalue;
 		*len = vp->vp_length;
 	}
+}
+
+/*
+ * An RFC 7268 suite selector (WLAN-AKM-Suite, WLAN-Pairwise-Cipher): true
+ * with *suite set when the request carries it as a 4-byte integer. The
+ * server decodes one of another length as raw octets under the same
+ * number: that counts as absent.
+ */
+bool cw_mod_attr_suite(REQUEST *request, unsigned attr, uint32_t *suite)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, attr, 0, TAG_ANY);
+
+	*suite = 0;
+	if (!vp || vp->da->type != PW_TYPE_INTEGER || vp->vp_length != 4) return false;
+	*suite = vp->vp_integer;
+	return true;
 }
 
 /* Add an attribute to the reply; false when out of memory. */
@@ -226,6 +243,8 @@ void cw_mod_row_common(rlm_cowork_t *inst, REQUEST *request, cw_decide_result_t 
 	} else if ((vp = fr_pair_find_by_num(request->packet->vps, PW_NAS_IP_ADDRESS, 0, TAG_ANY)) != NULL) {
 		(void)inet_ntop(AF_INET, &vp->vp_ipaddr, row->nas, sizeof(row->nas));
 	}
+	row->has_akm = cw_mod_attr_suite(request, CW_ATTR_WLAN_AKM_SUITE, &row->akm);
+	row->has_cipher = cw_mod_attr_suite(request, CW_ATTR_WLAN_PAIRWISE_CIPHER, &row->cipher);
 }
 
 /*

@@ -32,7 +32,7 @@ struct cw_accesslog {
 
 static const char sql_insert[] =
 	"INSERT INTO access (ts_ms, clock_synced, clock_error_us, result, reason, class, member, device, nas, ssid,"
-	" vlan, serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	" vlan, serial, akm, cipher) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 static const char sql_purge_some[] =
 	"DELETE FROM access WHERE id IN (SELECT id FROM access WHERE ts_ms < ?1 ORDER BY ts_ms LIMIT ?2)";
@@ -198,6 +198,8 @@ static int insert_row(cw_accesslog_t *log, const cw_access_row_t *r)
 	rc = cw_sql_bind_text_opt(st, 10, r->ssid, rc);
 	rc = r->vlan ? cw_sql_bind_int64(st, 11, r->vlan, rc) : cw_sql_bind_null(st, 11, rc);
 	rc = cw_sql_bind_text_opt(st, 12, r->serial, rc);
+	rc = r->has_akm ? cw_sql_bind_int64(st, 13, r->akm, rc) : cw_sql_bind_null(st, 13, rc);
+	rc = r->has_cipher ? cw_sql_bind_int64(st, 14, r->cipher, rc) : cw_sql_bind_null(st, 14, rc);
 	rc = cw_sql_step(st, rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -320,6 +322,10 @@ static void read_row(sqlite3_stmt *st, cw_access_row_t *r)
 	(void)cw_sql_column_text(st, 9, r->ssid, sizeof(r->ssid));
 	r->vlan = (uint16_t)sqlite3_column_int(st, 10);
 	(void)cw_sql_column_text(st, 11, r->serial, sizeof(r->serial));
+	r->has_akm = sqlite3_column_type(st, 12) != SQLITE_NULL;
+	r->akm = (uint32_t)sqlite3_column_int64(st, 12);
+	r->has_cipher = sqlite3_column_type(st, 13) != SQLITE_NULL;
+	r->cipher = (uint32_t)sqlite3_column_int64(st, 13);
 }
 
 /* The SELECT for a filter; parameters ?1 from, ?2 to, ?3 member, ?4 device, ?5 limit. */
@@ -327,7 +333,7 @@ static int query_sql(const cw_access_filter_t *f, char *sql, size_t len)
 {
 	return cw_snprintf(sql, len,
 			   "SELECT * FROM (SELECT ts_ms, clock_synced, clock_error_us, result, reason, class, member,"
-			   " device, nas, ssid, vlan, serial, id FROM access WHERE 1%s%s%s%s"
+			   " device, nas, ssid, vlan, serial, akm, cipher, id FROM access WHERE 1%s%s%s%s"
 			   " ORDER BY ts_ms DESC, id DESC%s) ORDER BY ts_ms, id",
 			   f->from_ms ? " AND ts_ms >= ?1" : "", f->to_ms ? " AND ts_ms < ?2" : "",
 			   f->member ? " AND member = ?3" : "", f->has_device ? " AND device = ?4" : "",

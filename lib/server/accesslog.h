@@ -44,6 +44,10 @@ typedef struct cw_access_row {
 	char		ssid[CW_SSID_MAX + 1];		//!< "" none
 	uint16_t	vlan;				//!< 0: none
 	char		serial[CW_SERIAL_HEX_MAX + 1];	//!< "" unless a certificate
+	bool		has_akm;			//!< the request carried WLAN-AKM-Suite (RFC 7268)
+	uint32_t	akm;				//!< its suite selector (wlansec.h)
+	bool		has_cipher;			//!< the request carried WLAN-Pairwise-Cipher
+	uint32_t	cipher;				//!< its suite selector
 } cw_access_row_t;
 
 typedef struct cw_accesslog cw_accesslog_t;

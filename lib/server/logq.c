@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "linksec.h"
 #include "logq.h"
 #include "session.h"
 #include "vlan.h"
@@ -188,6 +189,23 @@ static void purge_sessions(cw_logq_t *q, int64_t now, int64_t cutoff, bool *more
 }
 
 /*
+ * Writer thread: the link table's retention (linksec.h), one bounded
+ * transaction; a failure is a warning, retried at the next pass.
+ */
+static void purge_links(cw_logq_t *q, int64_t cutoff, bool *more)
+{
+	int64_t deleted = 0;
+	cw_err_t e;
+
+	if (cw_link_purge(q->log, cutoff, q->cfg.purge_limit, &deleted, &e) < 0) {
+		warn(q, e.msg);
+		return;
+	}
+	if (deleted > 0) q->wal_dirty = true;
+	if (deleted == (int64_t)q->cfg.purge_limit) *more = true;
+}
+
+/*
  * Writer thread: once something was deleted, truncate the WAL, which still
  * holds the deleted rows (secure_delete zeroed them in the database file).
  * A reader holding the WAL defers it to the next pass, with a warning.
@@ -237,6 +255,7 @@ static void purge_pass(cw_logq_t *q)
 	cutoff = cw_retention_cutoff_ms(now, q->retention_days);
 	if (purge_rows(q, cutoff, &more) < 0) return;
 	purge_sessions(q, now, cutoff, &more);
+	purge_links(q, cutoff, &more);
 	truncate_wal(q);
 	/* A WAL a reader kept waits for the next regular pass: trying every second would stall the writer. */
 	if (more) q->next_purge_ms = cw_monotonic_ms() + PURGE_AGAIN_MS;

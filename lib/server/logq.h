@@ -35,8 +35,8 @@ typedef struct cw_logq_config {
 	unsigned	purge_limit;		//!< rows past retention deleted per transaction
 	/*
 	 * Every purge_interval_s (0: the default), busy or idle, the writer
-	 * deletes rows and sessions past retention, ends stale sessions
-	 * (session.h), and once anything was deleted truncates the WAL so the
+	 * deletes rows, sessions and sessions' Wi-Fi security (linksec.h)
+	 * past retention, ends stale sessions (session.h), and once anything was deleted truncates the WAL so the
 	 * deleted bytes do not linger there (a reader holding the WAL defers
 	 * that to the next pass).
 	 */

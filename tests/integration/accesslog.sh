@@ -159,7 +159,7 @@ run_rc 0 "log show --exports lists nothing yet" cowork log show --exports
 has "... (nothing recorded)" "no exports recorded" "$TMP/out"
 run_rc 0 "log export --case INC-42 --member alice (csv)" cowork log export --from 2020-01-01 --to 2099-12-31 \
 	--member alice --case INC-42
-has "... writes a CSV header" "^time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial$" \
+has "... writes a CSV header" "^time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial,akm,cipher$" \
 	"$TMP/out"
 [ "$(grep -c ',member,alice,' "$TMP/out")" = 2 ] && ok "... and alice's 2 rows" || not_ok "... and alice's 2 rows" "$(cat "$TMP/out")"
 run_rc 0 "log show --exports" cowork log show --exports --json
