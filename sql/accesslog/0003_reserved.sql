@@ -1,0 +1,7 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
+-- Access log schema 3: reserved, intentionally empty.
+--
+-- Migrations must be numbered without gaps (build-aux/sql2c.sh), and 0003 is
+-- taken by another branch (link security columns). This placeholder keeps
+-- 0004_device.sql at its number on this branch; it is dropped when the
+-- branches merge, the real 0003 taking its place.
