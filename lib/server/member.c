@@ -162,6 +162,8 @@ void cw_member_evaluate(const cw_member_input_t *in, const cw_cert_row_t *row, i
 		return;
 	}
 	out->vlan = (uint16_t)vlan;
+	out->binding = row->binding;
+	out->not_after = row->not_after;
 	if (row->has_tenant) {
 		decide(out, CW_DECIDE_ACCEPT, "member %s of tenant %s, certificate %s: VLAN %u", row->member,
 		       row->tenant, out->serial, vlan);

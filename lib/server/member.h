@@ -38,6 +38,8 @@ typedef struct cw_member_decision {
 	char			member[CW_ID_MAX + 1];		//!< "" when unknown.
 	char			ssid[CW_SSID_MAX + 1];
 	uint16_t		vlan;				//!< Set on ACCEPT only.
+	cw_binding_t		binding;			//!< Device binding in force (set on ACCEPT).
+	int64_t			not_after;			//!< The certificate's end (set on ACCEPT).
 } cw_member_decision_t;
 
 /*
