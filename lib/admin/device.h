@@ -13,6 +13,7 @@
 
 #include "devbind.h"
 #include "devhash.h"
+#include "hook.h"
 #include "registry.h"
 
 /*
@@ -44,7 +45,7 @@ int cw_admin_binding_tenants(cw_registry_t *reg, int (*fn)(void *arg, const char
 /* Events the notify command can be set for. */
 #define CW_NOTIFY_NEW_DEVICE "new-device"
 
-/* Set (cmd) or remove (cmd NULL) the command run for event. 0, or -1 with err. */
+/* Set (cmd, at most CW_HOOK_CMD_MAX bytes) or remove (cmd NULL) the command run for event. 0, or -1 with err. */
 int cw_admin_notify_set(cw_registry_t *reg, const char *event, const char *cmd, cw_err_t *err);
 
 /* The command for event into buf: 1 set, 0 none, -1 with err. */
