@@ -15,14 +15,13 @@
 
 #define ENV_MAX 16
 
-static int spawn(const char *cmd, char *const argv[], char *const envp[], pid_t *pid, cw_err_t *err)
+static int spawn(char *const argv[], char *const envp[], pid_t *pid, cw_err_t *err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
 	int rc;
 
-	(void)cmd;
 	sigemptyset(&none);
 	sigfillset(&all);
 	if (posix_spawn_file_actions_init(&fa) != 0) {
@@ -71,7 +70,7 @@ int cw_hook_run(cw_hooks_t *h, const char *cmd, const char *const env[], cw_err_
 	envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (; env[n - 1] && n <= ENV_MAX; n++) envp[n] = (char *)env[n - 1];
 	envp[n] = NULL;
-	if (spawn(cmd, argv, envp, &slot->pid, err) < 0) {
+	if (spawn(argv, envp, &slot->pid, err) < 0) {
 		slot->pid = 0;
 		return -1;
 	}

@@ -199,6 +199,34 @@ EAPOL_MAC=$MAC_F eap_reject "... and a new device (MAC F) is refused, not bound"
 check "device approve MEMBER PREFIX: for every certificate of bob" cowork device approve bob "$(device_hash bob refused | cut -c1-10)"
 EAPOL_MAC=$MAC_B eap_accept "bob from MAC B, approved for the member, is accepted" 190 bob $B CoworkMembers
 
+# --- a notify command that hangs never holds up an authentication ----------------------
+
+check "device policy notify" cowork device policy notify
+check "notify set new-device: a command that hangs" cowork notify set new-device "exec sleep 60"
+i=0
+slow=0
+for mac in 02:11:22:33:55:01 02:11:22:33:55:02 02:11:22:33:55:03 02:11:22:33:55:04 02:11:22:33:55:05; do
+	start=$(date +%s%N)
+	EAPOL_MAC=$mac eap alice-$i $A CoworkMembers || not_ok "new device $mac accepted while commands hang"
+	[ $((($(date +%s%N) - start) / 1000000)) -lt 3000 ] || slow=$((slow + 1))
+	i=$((i + 1))
+done
+[ $slow -eq 0 ] && ok "five new devices in a row, each accepted in under 3 s while the commands hang" ||
+	not_ok "five new devices in a row, each accepted in under 3 s while the commands hang" "$slow slow"
+wait_started "$server_pid" "$server_log" "not notified: 4 notify commands are still running" 50 &&
+	ok "a fifth command is not started while four run, and the log says so" ||
+	not_ok "a fifth command is not started while four run, and the log says so"
+wait_started "$server_pid" "$server_log" "the notify command was killed after 10000 ms" 150 &&
+	ok "a command still running after 10 s is killed" || not_ok "a command still running after 10 s is killed"
+# The four started within a few seconds of each other: each goes at its own deadline.
+i=0
+while pgrep -f '^sleep 60$' >/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pgrep -f '^sleep 60$' >/dev/null && not_ok "no notify command is left running" "$(pgrep -af '^sleep 60$')" ||
+	ok "no notify command is left running"
+
 # --- the command line --------------------------------------------------------------
 
 run_rc 2 "device policy: an unknown policy is a usage error" cowork device policy sometimes
