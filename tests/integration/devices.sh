@@ -130,6 +130,9 @@ log_reason unknown-device && ok "the access log has the refusal with reason unkn
 	not_ok "the access log has the refusal with reason unknown-device" "$(tail -c 600 "$TMP/log.json")"
 has "radiusd's log says why" "reject \\(unknown-device\\): certificate $ALICE of alice presented from device" \
 	"$server_log"
+has "... inside the TLS handshake, so that the device is told (a TLS alert)" \
+	"refused certificate $ALICE in the TLS handshake: reject \\(unknown-device\\)" "$server_log"
+has "... the server sent the alert bad_certificate" "Alert write:fatal:bad certificate" "$server_log"
 hooks_ran 3 && ok "the refused device was reported too" || not_ok "the refused device was reported too"
 has "... as refused" "^COWORK_MEMBER=alice\$" "$(hook_with refused)"
 HASH_C=$(device_hash alice refused)
