@@ -107,9 +107,9 @@ static void refuse(cw_member_decision_t *d, cw_device_verdict_t v, char const *h
 }
 
 /*
- * Device binding for an accepted member decision d. Without settle (the
- * certificate-check server, before post-auth decides), only a refusal is
- * recorded; with it (post-auth), the device's new state too. When d is
+ * Device binding for an accepted member decision d. Without settle (inside
+ * the TLS handshake and in the certificate-check server, before post-auth
+ * decides), only a refusal is recorded; with it (post-auth), the device's new state too. When d is
  * refused here, it becomes unknown-device (or internal-error). Returns
  * true with *ev filled when a change of state is to be written with the
  * decision's row.

@@ -45,6 +45,13 @@
  * 127.0.0.1 (lib/server/ocsp_server.c) that cowork_eap's ocsp section can ask; it
  * answers from the registry with the answers coworkctl pre-signed.
  *
+ * Device binding (device.c): the device a member certificate comes from
+ * (the keyed hash of Calling-Station-Id) is judged inside the handshake,
+ * in check-eap-tls and in post-auth: the first one is bound, a later one
+ * reported (policy notify) or refused as unknown-device (enforce) unless
+ * approved; post-auth records a new device, and the log writer runs the
+ * notify command for it.
+ *
  * Every decision is made by lib/server (lib/server/member.c, lib/server/guest.c); the
  * module only moves attributes in and out and maps results to return codes.
  * This file holds the instance, its configuration and the entry points;
