@@ -19,6 +19,8 @@
 #include "cli.h"
 #include "clock.h"
 #include "commands.h"
+#include "device.h"
+#include "devtab.h"
 #include "fileio.h"
 #include "json.h"
 #include "linksec.h"
@@ -731,6 +733,110 @@ static void audit_certs(audit_t *a)
 	verdict(it, c.to_renew ? AUDIT_ATTENTION : AUDIT_OK);
 }
 
+/* --- 3-⑧ visibility of what connects ------------------------------------------------------ */
+
+typedef struct device_facts {
+	int64_t	new_devices, refusals;	//!< this month
+	char	error[256];		//!< "" when the numbers are good
+} device_facts_t;
+
+/* In the log owner's child: devices first seen and unknown-device refusals since the month began. */
+static int device_facts_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	const int64_t *month_ms = arg;
+	device_facts_t f;
+	cw_err_t e;
+
+	memset(&f, 0, sizeof(f));
+	if (cw_devlog_counts(log, *month_ms, &f.new_devices, &f.refusals, &e) < 0) {
+		(void)cw_snprintf(f.error, sizeof(f.error), "%s", e.msg);
+	}
+	return statedir_log_send(out_fd, &f, sizeof(f)) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+/* A tenant's override, as evidence; off, or notify without a command, needs attention. */
+typedef struct tenant_policies {
+	const audit_t	*a;
+	audit_item_t	*it;
+	bool		hook;
+} tenant_policies_t;
+
+static int tenant_policy(void *arg, const char *tenant, cw_binding_t b)
+{
+	tenant_policies_t *t = arg;
+
+	EV(t->a, t->it, "テナント「%s」: %s", "tenant %s: %s", tenant, cw_binding_name(b));
+	if (b == CW_BINDING_OFF || (b == CW_BINDING_NOTIFY && !t->hook)) verdict(t->it, AUDIT_ATTENTION);
+	return 0;
+}
+
+/*
+ * 3-8.4: new devices are recorded and reported (notify with a command), or
+ * unknown ones refused (enforce); off, or notify with nobody told, is
+ * attention. Evidence: the policies, the command, this month's numbers.
+ */
+static void audit_devices(audit_t *a, int64_t month_ms)
+{
+	audit_item_t *it = item(a, "3-8.4");
+	char cmd[CW_HOOK_CMD_MAX + 1];
+	tenant_policies_t t = { a, it, false };
+	statedir_bytes_t got = { NULL, 0 };
+	device_facts_t f;
+	cw_binding_t global;
+	bool set;
+	int hook;
+	cw_err_t e;
+
+	hook = cw_admin_notify_get(a->reg, CW_NOTIFY_NEW_DEVICE, cmd, sizeof(cmd), &e);
+	if (hook < 0 || cw_admin_binding_global(a->reg, &global, &set, &e) < 0) {
+		evidence(it, "%s", e.msg);
+		verdict(it, AUDIT_ATTENTION);
+		return;
+	}
+	t.hook = hook == 1;
+	EV(a, it, "端末の紐付け(device binding): %s%s(証明書は最初に使われた端末に紐付く)",
+	   "device binding: %s%s (a certificate's first device is bound to it)", cw_binding_name(global),
+	   set ? "" : (a->en ? ", the default" : "、既定値"));
+	verdict(it, AUDIT_OK);
+	if (global == CW_BINDING_OFF) {
+		EV(a, it, "新しい端末を記録していません: `coworkctl device policy notify`(または enforce)を実行してください",
+		   "new devices are not recorded: run `coworkctl device policy notify` (or enforce)");
+		verdict(it, AUDIT_ATTENTION);
+	}
+	if (cw_admin_binding_tenants(a->reg, tenant_policy, &t, &e) < 0) {
+		evidence(it, "%s", e.msg);
+		verdict(it, AUDIT_ATTENTION);
+	}
+	if (t.hook) {
+		EV(a, it, "新しい端末の接続で `coworkctl notify set new-device` のコマンドを実行する",
+		   "a new device runs the command set with `coworkctl notify set new-device`");
+	} else {
+		EV(a, it, "新しい端末の接続を誰にも通知しません: `coworkctl notify set new-device CMD` を実行してください%s",
+		   "nobody is told of a new device: run `coworkctl notify set new-device CMD`%s",
+		   global == CW_BINDING_ENFORCE ? "" : (a->en ? ", or refuse unknown devices with `coworkctl device policy enforce`"
+							: "。または `coworkctl device policy enforce` で未知の端末を拒否する"));
+		if (global == CW_BINDING_NOTIFY) verdict(it, AUDIT_ATTENTION);
+	}
+	if (cli_accesslog_run(a->cli, false, "access log", device_facts_job, &month_ms, &got) != EXIT_OK ||
+	    got.len != sizeof(f)) {
+		EV(a, it, "アクセスログの端末情報を読めません", "the access log's devices could not be read");
+		verdict(it, AUDIT_ATTENTION);
+	} else {
+		memcpy(&f, got.data, sizeof(f));
+		f.error[sizeof(f.error) - 1] = '\0';
+		if (f.error[0]) {
+			EV(a, it, "アクセスログ: %s", "access log: %s", f.error);
+			verdict(it, AUDIT_ATTENTION);
+		} else {
+			EV(a, it, "今月: 初めて接続した端末 %lld 台%.0s(`coworkctl device list --new`)、unknown-device による拒否 %lld 件%.0s",
+			   "this month: %lld device%s first seen (`coworkctl device list --new`), %lld refusal%s"
+			   " as unknown-device", (long long)f.new_devices, f.new_devices == 1 ? "" : "s",
+			   (long long)f.refusals, f.refusals == 1 ? "" : "s");
+		}
+	}
+	free(got.data);
+}
+
 /* --- what the server cannot see -------------------------------------------------------- */
 
 static void audit_manual(audit_t *a)
@@ -742,8 +848,6 @@ static void audit_manual(audit_t *a)
 	EV(a, item(a, "3-7.3"), "ログの項目と保存期間は上の 3-⑦ と docs/operations.md に記載", "the log's fields and retention are in 3-⑦ above and in docs/operations.md");
 	EV(a, item(a, "3-8.2"), "会員は MAC アドレスではなく証明書で識別する。MAC フィルタリングはアクセスポイントの設定", "members are identified by certificate, not by MAC address; MAC filtering is"
 		 " the access points' setting");
-	EV(a, item(a, "3-8.4"), "新しい端末はまだ記録していません: アクセスログは端末ごとの鍵付きハッシュを保持するが、初回接続のイベントや通知はない", "new devices are not recorded yet: the access log keeps a keyed hash of each"
-		 " device, but no first-seen event or notification exists");
 	for (size_t i = 0; i < N_QUESTIONS; i++) {
 		if (a->items[i].n == 0) EV(a, &a->items[i], "このサーバーからは見えません: アクセスポイントやスイッチの設定、または運営者自身の対応", "not seen by this server: the access points', switches'"
 						 " or the operator's own setting");
@@ -763,17 +867,24 @@ static void printable(char *s)
 	}
 }
 
+/* Start of this month (local), ms. */
+static int64_t audit_month_ms(audit_t *a)
+{
+	cw_period_t monthly = { .kind = CW_PERIOD_MONTHLY };
+	int64_t start, end;
+
+	if (cw_period_window(&monthly, a->cli->now, &start, &end) < 0) start = a->cli->now;
+	return start * 1000;
+}
+
 static const log_facts_t *audit_read_log(audit_t *a, log_facts_t *lf)
 {
 	log_query_t q;
-	cw_period_t monthly = { .kind = CW_PERIOD_MONTHLY };
 	statedir_bytes_t got = { NULL, 0 };
-	int64_t start, end;
 	bool ok;
 
 	memset(&q, 0, sizeof(q));
-	if (cw_period_window(&monthly, a->cli->now, &start, &end) < 0) start = a->cli->now;
-	q.month_ms = start * 1000;
+	q.month_ms = audit_month_ms(a);
 	q.link_from_ms = (a->cli->now - (int64_t)LINK_DAYS * 86400) * 1000;
 	if (a->have_plan) q.staff = a->plan.staff;
 	ok = cli_accesslog_run(a->cli, false, "access log", log_facts_job, &q, &got) == EXIT_OK && got.len == sizeof(*lf);
@@ -812,6 +923,7 @@ static int audit_gather(audit_t *a)
 	audit_vlans(a, lf);
 	audit_log(a, lf);
 	audit_certs(a);
+	audit_devices(a, audit_month_ms(a));
 	audit_manual(a);
 	return EXIT_OK;
 }

@@ -21,6 +21,8 @@ int cmd_status(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_nas(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_session(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_invite(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_device(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_notify(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_enroll_broker(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 
 #endif

@@ -41,6 +41,13 @@ typedef struct {
 	rlm_cowork_t	*inst;		//!< atomic; NULL: refuse every handshake
 } handshake_slot_t;
 
+/* A handshake's refusal, kept for post-auth REJECT to log: the decision and its device's change, if any. */
+typedef struct {
+	cw_member_decision_t	d;
+	bool			has_event;
+	cw_device_event_t	event;
+} handshake_refusal_t;
+
 static int handshake_index = -1;		/* SSL_CTX ex_data index of the slot */
 static pthread_once_t handshake_index_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t handshake_lock = PTHREAD_MUTEX_INITIALIZER;	/* claims and slot creation */
@@ -77,6 +84,7 @@ static int handshake_x509_error(cw_decide_result_t r)
 		return X509_V_ERR_CERT_HAS_EXPIRED;		/* alert certificate_expired */
 	case CW_DECIDE_UNKNOWN_CERT:
 	case CW_DECIDE_BAD_INPUT:
+	case CW_DECIDE_UNKNOWN_DEVICE:
 		return X509_V_ERR_CERT_REJECTED;		/* alert bad_certificate */
 	default:
 		return X509_V_ERR_APPLICATION_VERIFICATION;	/* alert handshake_failure */
@@ -137,8 +145,10 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(x509, SSL_get_ex_data_X509_STORE_CTX_idx());
 	REQUEST *request = ssl ? SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST) : NULL;
-	cw_member_decision_t d, *keep;
+	handshake_refusal_t r, *keep;
+	cw_member_decision_t d;
 	handshake_slot_t *slot;
+	rlm_cowork_t *inst;
 	int ok;
 
 	(void)arg;
@@ -146,8 +156,15 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 	if (ok <= 0) return ok;
 
 	slot = ssl ? handshake_slot(SSL_get_SSL_CTX(ssl)) : NULL;
-	handshake_decide(slot ? __atomic_load_n(&slot->inst, __ATOMIC_ACQUIRE) : NULL, X509_STORE_CTX_get0_cert(x509),
-			 request, &d);
+	inst = slot ? __atomic_load_n(&slot->inst, __ATOMIC_ACQUIRE) : NULL;
+	handshake_decide(inst, X509_STORE_CTX_get0_cert(x509), request, &d);
+	/*
+	 * Device binding here too, so that an unknown device under enforce is
+	 * refused with a TLS alert the device reports; only a refusal is
+	 * recorded (post-auth binds or reports an accepted device).
+	 */
+	memset(&r, 0, sizeof(r));
+	if (request && inst) r.has_event = cw_mod_device_check(inst, request, &d, false, &r.event);
 	if (d.result == CW_DECIDE_ACCEPT) {
 		if (request) {
 			RDEBUG2("Certificate %s of %s passed the registry check in the TLS handshake", d.serial,
@@ -170,7 +187,8 @@ static int handshake_verify(X509_STORE_CTX *x509, void *arg)
 	 *	For post-auth REJECT: the decision, and (as FreeRADIUS does when
 	 *	its own checks fail) the certificate's attributes in the request.
 	 */
-	keep = talloc_memdup(request, &d, sizeof(d));
+	r.d = d;
+	keep = talloc_memdup(request, &r, sizeof(r));
 	if (!keep || request_data_add(request, &handshake_refusal_key, 0, keep, true) < 0) talloc_free(keep);
 	{
 		VALUE_PAIR **certs = ssl ? SSL_get_ex_data(ssl, fr_tls_ex_index_certs) : NULL;
@@ -350,8 +368,9 @@ static void log_handshake_refusal(rlm_cowork_t *inst, REQUEST *request)
  * The access log row of a handshake that the registry check inside it
  * refused (handshake_verify logged the line and the reason).
  */
-static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t *d)
+static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, handshake_refusal_t *r)
 {
+	cw_member_decision_t *d = &r->d;
 	cw_access_row_t row;
 	cw_station_t st;
 	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_CALLED_STATION_ID, 0, TAG_ANY);
@@ -361,7 +380,8 @@ static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, cw_memb
 	if (vp && cw_station_parse(vp->vp_strvalue, vp->vp_length, &st, &e) == 0 && st.has_ssid)
 		strlcpy(d->ssid, st.ssid, sizeof(d->ssid));
 	cw_mod_member_row(inst, request, d, &row);
-	cw_mod_record(inst, request, &row, &d->result, d->reason, sizeof(d->reason));
+	cw_mod_record_device(inst, request, &row, r->has_event ? &r->event : NULL, &d->result, d->reason,
+			     sizeof(d->reason));
 }
 
 /*
@@ -370,7 +390,7 @@ static void log_handshake_decision(rlm_cowork_t *inst, REQUEST *request, cw_memb
  */
 void cw_mod_handshake_rejected(rlm_cowork_t *inst, REQUEST *request)
 {
-	cw_member_decision_t *refused = request_data_get(request, &handshake_refusal_key, 0);
+	handshake_refusal_t *refused = request_data_get(request, &handshake_refusal_key, 0);
 
 	if (refused) {
 		log_handshake_decision(inst, request, refused);

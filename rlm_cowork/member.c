@@ -80,15 +80,19 @@ rlm_rcode_t cw_mod_member_authorize(rlm_cowork_t *inst, REQUEST *request)
 {
 	cw_member_decision_t d;
 	cw_access_row_t row;
+	cw_device_event_t ev;
+	bool has_ev;
 
 	cw_mod_member_decide(inst, request, &d);
+	/* Only a refusal is recorded here: post-auth binds or reports the device. */
+	has_ev = cw_mod_device_check(inst, request, &d, false, &ev);
 	if (d.result == CW_DECIDE_ACCEPT) {
 		request_member_name(request, &d, false);	/* post-auth warns about the identity */
 		RDEBUG2("Certificate accepted: %s", d.reason);
 		return RLM_MODULE_OK;
 	}
 	cw_mod_member_row(inst, request, &d, &row);
-	cw_mod_record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
+	cw_mod_record_device(inst, request, &row, has_ev ? &ev : NULL, &d.result, d.reason, sizeof(d.reason));
 	cw_mod_log_refusal(request, d.result, d.reason);
 	return cw_mod_refusal_rcode(d.result, false);
 }
@@ -136,8 +140,11 @@ rlm_rcode_t cw_mod_member_post_auth(rlm_cowork_t *inst, REQUEST *request)
 {
 	cw_member_decision_t d;
 	cw_access_row_t row;
+	cw_device_event_t ev;
+	bool has_ev;
 
 	cw_mod_member_decide(inst, request, &d);
+	has_ev = cw_mod_device_check(inst, request, &d, true, &ev);
 	if (d.result == CW_DECIDE_ACCEPT &&
 	    (cw_mod_add_vlan(request, d.vlan) < 0 || !add_session_attrs(inst, request, &d) ||
 	     !reply_member_name(request, d.member))) {
@@ -146,7 +153,7 @@ rlm_rcode_t cw_mod_member_post_auth(rlm_cowork_t *inst, REQUEST *request)
 			sizeof(d.reason));
 	}
 	cw_mod_member_row(inst, request, &d, &row);
-	cw_mod_record(inst, request, &row, &d.result, d.reason, sizeof(d.reason));
+	cw_mod_record_device(inst, request, &row, has_ev ? &ev : NULL, &d.result, d.reason, sizeof(d.reason));
 	if (d.result != CW_DECIDE_ACCEPT) {
 		cw_mod_log_refusal(request, d.result, d.reason);
 		cw_mod_reply_refusal(request);

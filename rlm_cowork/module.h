@@ -13,6 +13,7 @@
  *   handshake.c	revocation inside eap_module's TLS handshake
  *   accounting.c	accounting: our members' sessions, and sessions' Wi-Fi security
  *   reply.c		reply attributes, refusals, access log rows
+ *   device.c		device binding: which devices a certificate connects from
  */
 #ifndef RLM_COWORK_MODULE_H
 #define RLM_COWORK_MODULE_H
@@ -25,6 +26,7 @@
 #include <openssl/ssl.h>
 
 #include "devhash.h"
+#include "devtab.h"
 #include "guest.h"
 #include "linksec.h"
 #include "logq.h"
@@ -86,6 +88,8 @@ typedef struct rlm_cowork_t {
 	uint8_t		class_key[CW_CLASS_KEY_LEN];	//!< Class MAC key; valid once hasher is set (same lock).
 	pthread_mutex_t	session_lock;		//!< Guards sessions: accounting is written one request at a time.
 	cw_accesslog_t	*sessions;		//!< Our own access log connection for sessions; NULL until opened.
+	cw_devtab_t	*devices;		//!< Devices of member certificates (device.c).
+	int64_t		devices_tried;		//!< Last load attempt of an unloaded table (atomic).
 } rlm_cowork_t;
 
 /* The request's time on the module's clock (see test_clock_offset). */
@@ -119,6 +123,11 @@ int cw_mod_handshake_claim(rlm_cowork_t *inst, CONF_SECTION *conf);
 void cw_mod_handshake_release(rlm_cowork_t *inst);
 void cw_mod_handshake_rejected(rlm_cowork_t *inst, REQUEST *request);
 
+/* device.c */
+int cw_mod_devices_load(rlm_cowork_t *inst, cw_err_t *err);
+bool cw_mod_device_check(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t *d, bool settle,
+			 cw_device_event_t *ev);
+
 /* accounting.c */
 rlm_rcode_t cw_mod_accounting(rlm_cowork_t *inst, REQUEST *request);
 
@@ -143,5 +152,7 @@ void cw_mod_member_row(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_
 void cw_mod_guest_row(rlm_cowork_t *inst, REQUEST *request, cw_guest_decision_t const *d, cw_access_row_t *row);
 void cw_mod_record(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *row, cw_decide_result_t *result,
 		   char *reason, size_t len);
+void cw_mod_record_device(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *row,
+			  cw_device_event_t const *ev, cw_decide_result_t *result, char *reason, size_t len);
 
 #endif

@@ -122,6 +122,7 @@ rlm_rcode_t cw_mod_refusal_rcode(cw_decide_result_t r, bool post_auth)
 	case CW_DECIDE_NOT_OURS:
 		return RLM_MODULE_NOOP;
 	case CW_DECIDE_UNKNOWN_CERT:
+	case CW_DECIDE_UNKNOWN_DEVICE:
 		return post_auth ? RLM_MODULE_REJECT : RLM_MODULE_NOTFOUND;
 	case CW_DECIDE_REVOKED:
 	case CW_DECIDE_UNCOLLECTED:
@@ -251,13 +252,13 @@ void cw_mod_row_common(rlm_cowork_t *inst, REQUEST *request, cw_decide_result_t 
  * Write the decision's row. 0, or -1 with err: the decision could not be
  * logged (no device key, the log unwritable for too long, the queue full).
  */
-static int log_row(rlm_cowork_t *inst, cw_access_row_t const *row, cw_err_t *err)
+static int log_row(rlm_cowork_t *inst, cw_access_row_t const *row, cw_device_event_t const *ev, cw_err_t *err)
 {
 	if (!cw_mod_device_key(inst)) {
 		cw_err_set(err, "no device key %s (run any coworkctl command to create it)", inst->key_path);
 		return -1;
 	}
-	return cw_logq_push(inst->logq, row, LOG_PUSH_WAIT_MS, err);
+	return cw_logq_push_device(inst->logq, row, ev, LOG_PUSH_WAIT_MS, err);
 }
 
 void cw_mod_member_row(rlm_cowork_t *inst, REQUEST *request, cw_member_decision_t const *d, cw_access_row_t *row)
@@ -283,9 +284,16 @@ void cw_mod_guest_row(rlm_cowork_t *inst, REQUEST *request, cw_guest_decision_t 
 void cw_mod_record(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *row, cw_decide_result_t *result,
 		   char *reason, size_t len)
 {
+	cw_mod_record_device(inst, request, row, NULL, result, reason, len);
+}
+
+/* cw_mod_record, with the change of a device's state the decision made (NULL: none). */
+void cw_mod_record_device(rlm_cowork_t *inst, REQUEST *request, cw_access_row_t const *row,
+			  cw_device_event_t const *ev, cw_decide_result_t *result, char *reason, size_t len)
+{
 	cw_err_t e;
 
-	if (log_row(inst, row, &e) == 0) return;
+	if (log_row(inst, row, ev, &e) == 0) return;
 	if (*result == CW_DECIDE_ACCEPT) {
 		*result = CW_DECIDE_INTERNAL;
 		snprintf(reason, len, "cannot log the decision: %s", e.msg);

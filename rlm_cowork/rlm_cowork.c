@@ -45,6 +45,13 @@
  * 127.0.0.1 (lib/server/ocsp_server.c) that cowork_eap's ocsp section can ask; it
  * answers from the registry with the answers coworkctl pre-signed.
  *
+ * Device binding (device.c): the device a member certificate comes from
+ * (the keyed hash of Calling-Station-Id) is judged inside the handshake,
+ * in check-eap-tls and in post-auth: the first one is bound, a later one
+ * reported (policy notify) or refused as unknown-device (enforce) unless
+ * approved; post-auth records a new device, and the log writer runs the
+ * notify command for it.
+ *
  * Every decision is made by lib/server (lib/server/member.c, lib/server/guest.c); the
  * module only moves attributes in and out and maps results to return codes.
  * This file holds the instance, its configuration and the entry points;
@@ -369,7 +376,16 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		return -1;
 	}
 
+	if (cw_devtab_new(&inst->devices) < 0) {
+		cf_log_err_cs(conf, "out of memory");
+		return -1;
+	}
+	/* After the writer (which made sure of nothing): a log not there yet is retried at the first request. */
 	if (start_log(inst, conf) < 0) return -1;
+	if (cw_mod_devices_load(inst, &e) < 0) {
+		WARN("rlm_cowork (%s): %s: device binding is not checked until it loads (enforce refuses meanwhile)",
+		     inst->name, e.msg);
+	}
 	if (!cw_mod_device_key(inst)) {
 		WARN("rlm_cowork (%s): no device key yet: every decision will be refused until %s exists", inst->name,
 		     inst->key_path);
@@ -404,6 +420,8 @@ static int mod_detach(void *instance)
 	cw_wipe(inst->class_key, sizeof(inst->class_key));
 	cw_accesslog_close(inst->sessions);
 	inst->sessions = NULL;
+	cw_devtab_free(inst->devices);
+	inst->devices = NULL;
 	if (!inst->pool) return 0;
 	cw_regpool_free(inst->pool);
 	inst->pool = NULL;

@@ -26,6 +26,7 @@ const char *cw_decide_result_name(cw_decide_result_t r)
 	case CW_DECIDE_BAD_INPUT: return "bad-input";
 	case CW_DECIDE_NO_PSK: return "no-passphrase";
 	case CW_DECIDE_NOT_OURS: return "not-ours";
+	case CW_DECIDE_UNKNOWN_DEVICE: return "unknown-device";
 	case CW_DECIDE_INTERNAL: return "internal-error";
 	}
 	return "?";
@@ -36,6 +37,15 @@ void cw_decide_vset(cw_decide_result_t *result, char *reason, size_t len, cw_dec
 {
 	*result = r;
 	if (len) (void)vsnprintf(reason, len, fmt, ap);
+}
+
+void cw_decide_set(cw_decide_result_t *result, char *reason, size_t len, cw_decide_result_t r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cw_decide_vset(result, reason, len, r, fmt, ap);
+	va_end(ap);
 }
 
 static void set(cw_decide_result_t *result, char *reason, size_t len, cw_decide_result_t r, const char *fmt, ...)

@@ -33,6 +33,7 @@ typedef enum {
 	CW_DECIDE_BAD_INPUT,		//!< Missing or malformed attribute.
 	CW_DECIDE_NO_PSK,		//!< Guest SSID without a valid passphrase (rotation overdue).
 	CW_DECIDE_NOT_OURS,		//!< Not a request rlm_cowork answers (e.g. not MAC authentication).
+	CW_DECIDE_UNKNOWN_DEVICE,	//!< Device binding (enforce): a device neither bound nor approved.
 	CW_DECIDE_INTERNAL,		//!< Registry missing, unreadable, locked, corrupt.
 } cw_decide_result_t;
 
@@ -45,6 +46,10 @@ const char *cw_decide_result_name(cw_decide_result_t r);
 /* Set *result and the reason text (printf format), truncating if needed. */
 void cw_decide_vset(cw_decide_result_t *result, char *reason, size_t len, cw_decide_result_t r, const char *fmt,
 		    va_list ap) CW_PRINTF(5, 0);
+
+/* cw_decide_vset with the arguments inline. */
+void cw_decide_set(cw_decide_result_t *result, char *reason, size_t len, cw_decide_result_t r, const char *fmt, ...)
+	CW_PRINTF(5, 6);
 
 /*
  * The SSID step both paths take: parse Called-Station-Id (may be NULL) into

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devtab.h"
+#include "hook.h"
 #include "linksec.h"
 #include "logq.h"
 #include "session.h"
@@ -29,13 +31,24 @@
 #define CHECKPOINT_WAIT_MS	100
 /* At most one warning this often (a reader that never lets go would otherwise flood the log). */
 #define WARN_INTERVAL_S		3600
+/* While notify commands run, the writer wakes this often to reap them. */
+#define HOOK_POLL_MS		100
+/* At shutdown, how long running notify commands get before they are killed. */
+#define HOOK_STOP_MS		2000
+
+/* A queued row, with the device change its decision made (devtab.h), if any. */
+typedef struct queued {
+	cw_access_row_t		row;
+	bool			has_event;
+	cw_device_event_t	event;
+} queued_t;
 
 struct cw_logq {
 	pthread_mutex_t		lock;
 	pthread_cond_t		rows_ready;	//!< writer waits: rows queued, or stop
 	pthread_cond_t		space;		//!< pushers wait: room in the queue
 	pthread_t		thread;
-	cw_access_row_t		*ring;		//!< capacity rows; [head, head + count) queued
+	queued_t		*ring;		//!< capacity rows; [head, head + count) queued
 	size_t			head;
 	size_t			count;
 	bool			stop;
@@ -49,6 +62,10 @@ struct cw_logq {
 	bool			wal_dirty;	//!< rows deleted since the WAL was last truncated
 	time_t			warned;		//!< last CW_LOGQ_WARNING report
 	cw_access_row_t		*batch;
+	cw_device_event_t	*events;	//!< the batch's device changes
+	bool			*first;		//!< events[i] was a first sight
+	size_t			nevents;
+	cw_hooks_t		hooks;		//!< notify commands running
 	cw_logq_config_t	cfg;
 	char			*log_path;
 	char			*registry_path;
@@ -222,6 +239,92 @@ static void truncate_wal(cw_logq_t *q)
 	warn(q, e.msg);
 }
 
+/*
+ * Writer thread: the devices of certificates that ended before the
+ * retention cut-off (devtab.h); a failure is a warning, retried next pass.
+ */
+static void purge_devices(cw_logq_t *q, int64_t cutoff, bool *more)
+{
+	size_t deleted;
+	cw_err_t e;
+
+	if (cw_devlog_purge(q->log, cutoff, q->cfg.purge_limit, &deleted, &e) < 0) {
+		warn(q, e.msg);
+		return;
+	}
+	if (deleted > 0) q->wal_dirty = true;
+	if (deleted == q->cfg.purge_limit) *more = true;
+}
+
+/* Writer thread: the notify command for new devices, from the registry ("" when none). */
+static void hook_command(cw_logq_t *q, char *cmd, size_t len)
+{
+	cw_registry_t *reg;
+	cw_err_t e;
+
+	cmd[0] = '\0';
+	if (cw_registry_open_reader(q->registry_path, 1000, &reg, &e) < 0) {
+		report(q, CW_LOGQ_WARNING, e.msg);
+		return;
+	}
+	if (cw_registry_setting_get(reg, "notify_new_device", cmd, len, &e) < 0) {
+		cmd[0] = '\0';
+		report(q, CW_LOGQ_WARNING, e.msg);
+	}
+	cw_registry_close(reg);
+}
+
+static void hook_report(void *ctx, const char *msg)
+{
+	report(ctx, CW_LOGQ_WARNING, msg);
+}
+
+/*
+ * Writer thread: run the notify command for each device seen for the first
+ * time with its certificate. Its environment names the member, the
+ * certificate and the device's keyed hash, never the MAC.
+ */
+static void notify_new_devices(cw_logq_t *q)
+{
+	char cmd[CW_HOOK_CMD_MAX + 1];
+	bool read = false;
+
+	for (size_t i = 0; i < q->nevents; i++) {
+		const cw_device_event_t *ev = &q->events[i];
+		char member[16 + CW_ID_MAX], serial[16 + CW_SERIAL_HEX_MAX], hex[CW_DEVICE_HASH_HEX];
+		char device[16 + CW_DEVICE_HASH_HEX], state[32];
+		const char *env[] = { "COWORK_EVENT=new-device", member, serial, device, state, NULL };
+		cw_err_t e;
+
+		if (!q->first[i]) continue;
+		if (!read) {
+			hook_command(q, cmd, sizeof(cmd));
+			read = true;
+		}
+		if (!cmd[0]) return;
+		cw_device_hash_hex(ev->device, hex);
+		(void)cw_snprintf(member, sizeof(member), "COWORK_MEMBER=%s", ev->member);
+		(void)cw_snprintf(serial, sizeof(serial), "COWORK_SERIAL=%s", ev->serial);
+		(void)cw_snprintf(device, sizeof(device), "COWORK_DEVICE=%s", hex);
+		(void)cw_snprintf(state, sizeof(state), "COWORK_DEVICE_STATE=%s", cw_devstate_name(ev->state));
+		(void)cw_hook_reap(&q->hooks, hook_report, q);
+		if (cw_hook_run(&q->hooks, cmd, env, &e) < 0) {
+			cw_err_t w;
+
+			cw_err_set(&w, "new device %.12s... of %s (certificate %s) not notified: %s", hex, ev->member,
+				   ev->serial, e.msg);
+			report(q, CW_LOGQ_WARNING, w.msg);
+		}
+	}
+}
+
+/* Writer thread: ms to wait at most, shortened while notify commands run (they are reaped on waking). */
+static unsigned wait_cap(cw_logq_t *q, unsigned ms)
+{
+	if (cw_hook_reap(&q->hooks, hook_report, q) == 0) return ms;
+	return ms < HOOK_POLL_MS ? ms : HOOK_POLL_MS;
+}
+
 /* Writer thread: whether the retention pass is due. */
 static bool purge_due(const cw_logq_t *q)
 {
@@ -256,6 +359,7 @@ static void purge_pass(cw_logq_t *q)
 	if (purge_rows(q, cutoff, &more) < 0) return;
 	purge_sessions(q, now, cutoff, &more);
 	purge_links(q, cutoff, &more);
+	purge_devices(q, cutoff, &more);
 	truncate_wal(q);
 	/* A WAL a reader kept waits for the next regular pass: trying every second would stall the writer. */
 	if (more) q->next_purge_ms = cw_monotonic_ms() + PURGE_AGAIN_MS;
@@ -275,6 +379,16 @@ static int write_batch(cw_logq_t *q, size_t n)
 	refresh_retention(q);
 	now = now_ms() + q->cfg.clock_offset_ms;
 	cutoff = cw_retention_cutoff_ms(now, q->retention_days);
+	/*
+	 * The devices first, in their own transaction: rewriting them after a
+	 * failed append only repeats an upsert (and a first sight is first once).
+	 */
+	if (cw_devlog_write(q->log, q->events, q->nevents, q->first, &e) < 0) {
+		failed(q, &e);
+		return -1;
+	}
+	notify_new_devices(q);
+	q->nevents = 0;
 	if (cw_accesslog_append(q->log, q->batch, n, cutoff, q->cfg.purge_limit, &purged, &e) < 0) {
 		failed(q, &e);
 		return -1;
@@ -312,7 +426,13 @@ static size_t peek(cw_logq_t *q)
 {
 	size_t n = q->count < q->cfg.batch_max ? q->count : q->cfg.batch_max;
 
-	for (size_t i = 0; i < n; i++) q->batch[i] = q->ring[(q->head + i) % q->cfg.capacity];
+	q->nevents = 0;
+	for (size_t i = 0; i < n; i++) {
+		const queued_t *e = &q->ring[(q->head + i) % q->cfg.capacity];
+
+		q->batch[i] = e->row;
+		if (e->has_event) q->events[q->nevents++] = e->event;
+	}
 	return n;
 }
 
@@ -334,7 +454,7 @@ static void *writer(void *arg)
 		}
 		while (!q->stop && q->count == 0 && !purge_due(q)) {
 			if (!q->failing_since) {
-				until = deadline(until_purge_ms(q));
+				until = deadline(wait_cap(q, until_purge_ms(q)));
 				(void)pthread_cond_timedwait(&q->rows_ready, &q->lock, &until);
 				continue;
 			}
@@ -370,6 +490,14 @@ static void *writer(void *arg)
 			if (pthread_cond_timedwait(&q->rows_ready, &q->lock, &until) == ETIMEDOUT) break;
 		}
 	}
+	/* The notify commands still running get a moment, then go. */
+	for (unsigned waited = 0; waited < HOOK_STOP_MS && cw_hook_reap(&q->hooks, hook_report, q) > 0;
+	     waited += HOOK_POLL_MS) {
+		pthread_mutex_unlock(&q->lock);
+		(void)usleep(HOOK_POLL_MS * 1000);
+		pthread_mutex_lock(&q->lock);
+	}
+	cw_hook_kill_all(&q->hooks);
 	if (q->count > 0) {
 		cw_err_t e;
 
@@ -388,6 +516,8 @@ static void destroy(cw_logq_t *q)
 	cw_accesslog_close(q->log);
 	free(q->ring);
 	free(q->batch);
+	free(q->events);
+	free(q->first);
 	free(q->log_path);
 	free(q->registry_path);
 	pthread_cond_destroy(&q->rows_ready);
@@ -425,9 +555,11 @@ int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err)
 	pthread_condattr_destroy(&monotonic);
 	q->ring = calloc(q->cfg.capacity, sizeof(*q->ring));
 	q->batch = calloc(q->cfg.batch_max, sizeof(*q->batch));
+	q->events = calloc(q->cfg.batch_max, sizeof(*q->events));
+	q->first = calloc(q->cfg.batch_max, sizeof(*q->first));
 	q->log_path = strdup(cfg->log_path);
 	q->registry_path = strdup(cfg->registry_path);
-	if (!q->ring || !q->batch || !q->log_path || !q->registry_path) {
+	if (!q->ring || !q->batch || !q->events || !q->first || !q->log_path || !q->registry_path) {
 		destroy(q);
 		goto oom;
 	}
@@ -457,6 +589,13 @@ oom:
 
 int cw_logq_push(cw_logq_t *q, const cw_access_row_t *row, unsigned wait_ms, cw_err_t *err)
 {
+	return cw_logq_push_device(q, row, NULL, wait_ms, err);
+}
+
+int cw_logq_push_device(cw_logq_t *q, const cw_access_row_t *row, const cw_device_event_t *event, unsigned wait_ms,
+			cw_err_t *err)
+{
+	queued_t *slot;
 	struct timespec until = deadline(wait_ms);
 	int rc = -1;
 
@@ -484,7 +623,10 @@ int cw_logq_push(cw_logq_t *q, const cw_access_row_t *row, unsigned wait_ms, cw_
 		cw_err_set(err, "the access log writer is shutting down");
 		goto done;
 	}
-	q->ring[(q->head + q->count) % q->cfg.capacity] = *row;
+	slot = &q->ring[(q->head + q->count) % q->cfg.capacity];
+	slot->row = *row;
+	slot->has_event = event != NULL;
+	if (event) slot->event = *event;
 	q->count++;
 	/* Wake the writer for the first row of a batch and for a full one. */
 	if (q->count == 1 || q->count == q->cfg.batch_max) pthread_cond_signal(&q->rows_ready);

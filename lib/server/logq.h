@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "accesslog.h"
+#include "devtab.h"
 
 typedef struct cw_logq cw_logq_t;
 
@@ -68,6 +69,14 @@ int cw_logq_start(const cw_logq_config_t *cfg, cw_logq_t **out, cw_err_t *err);
  * decision could not be logged. 0 when queued.
  */
 int cw_logq_push(cw_logq_t *q, const cw_access_row_t *row, unsigned wait_ms, cw_err_t *err);
+
+/*
+ * cw_logq_push, with the change of a device's state the decision made
+ * (NULL: none), written in the same batch: the writer then runs the notify
+ * command for a device seen for the first time (hook.h).
+ */
+int cw_logq_push_device(cw_logq_t *q, const cw_access_row_t *row, const cw_device_event_t *event, unsigned wait_ms,
+			cw_err_t *err);
 
 /*
  * Write every queued row, stop the thread, free. Accepts NULL. No push may

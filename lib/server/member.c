@@ -162,6 +162,8 @@ void cw_member_evaluate(const cw_member_input_t *in, const cw_cert_row_t *row, i
 		return;
 	}
 	out->vlan = (uint16_t)vlan;
+	out->binding = row->binding;
+	out->not_after = row->not_after;
 	if (row->has_tenant) {
 		decide(out, CW_DECIDE_ACCEPT, "member %s of tenant %s, certificate %s: VLAN %u", row->member,
 		       row->tenant, out->serial, vlan);
@@ -235,6 +237,8 @@ void cw_member_decide_serial(cw_registry_t *reg, const char *serial, int64_t now
 	}
 	(void)cw_snprintf(out->member, sizeof(out->member), "%s", row.member);
 	if (check_standing(&row, now, out) < 0) return;
+	out->binding = row.binding;
+	out->not_after = row.not_after;
 	decide(out, CW_DECIDE_ACCEPT, "certificate %s of %s may connect", out->serial, row.member);
 }
 

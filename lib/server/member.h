@@ -38,6 +38,8 @@ typedef struct cw_member_decision {
 	char			member[CW_ID_MAX + 1];		//!< "" when unknown.
 	char			ssid[CW_SSID_MAX + 1];
 	uint16_t		vlan;				//!< Set on ACCEPT only.
+	cw_binding_t		binding;			//!< Device binding in force (set on ACCEPT).
+	int64_t			not_after;			//!< The certificate's end (set on ACCEPT).
 } cw_member_decision_t;
 
 /*
@@ -57,7 +59,8 @@ void cw_member_decide(cw_registry_t *reg, const cw_member_input_t *in, int64_t n
  * SSID and no VLAN (check-eap-tls and post-auth decide those after the
  * handshake) and no comparison with the presented certificate's details
  * (the handshake verified our CA's signature over them). reg must be a
- * reader connection. Fills *out: ACCEPT or the refusal.
+ * reader connection. Fills *out: ACCEPT (with the device binding policy
+ * and the certificate's end) or the refusal.
  */
 void cw_member_decide_serial(cw_registry_t *reg, const char *serial, int64_t now, cw_member_decision_t *out);
 

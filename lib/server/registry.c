@@ -63,7 +63,8 @@ typedef struct memo {
 static const char sql_cert_lookup[] =
 	"SELECT c.serial, c.subject, c.issuer, c.not_before, c.not_after,"
 	" c.revoked_at, c.revoke_reason, m.name, m.status, m.valid_from,"
-	" m.valid_until, t.name, t.vlan, coalesce(c.pending_invite, 0)"
+	" m.valid_until, t.name, t.vlan, coalesce(c.pending_invite, 0),"
+	" t.device_binding, (SELECT value FROM setting WHERE key = 'device_binding')"
 	" FROM cert c JOIN member m ON m.id = c.member_id"
 	" LEFT JOIN tenant t ON t.id = m.tenant_id"
 	" WHERE c.serial = ?1";
@@ -73,6 +74,10 @@ static const char sql_ssid_class[] = "SELECT class FROM ssid WHERE name = ?1";
 static const char sql_vlan_plan[] = "SELECT kind, lo, hi FROM vlan_range ORDER BY kind, lo";
 
 static const char sql_setting_get[] = "SELECT value FROM setting WHERE key = ?1";
+
+static const char sql_device_approved[] =
+	"SELECT 1 FROM device_approval WHERE device = ?3 AND (serial = ?1"
+	" OR member_id = (SELECT id FROM member WHERE name = ?2)) LIMIT 1";
 
 /* The newest passphrases of an SSID, whatever their window (filtered by time in C). */
 static const char sql_guest_psks[] =
@@ -188,6 +193,7 @@ int cw_registry_prepare_all(cw_registry_t *reg, cw_err_t *err)
 	if (prepare(reg, &reg->setting_get, sql_setting_get, err) < 0) return -1;
 	if (prepare(reg, &reg->guest_psks, sql_guest_psks, err) < 0) return -1;
 	if (prepare(reg, &reg->guest_last, sql_guest_last, err) < 0) return -1;
+	if (prepare(reg, &reg->device_approved, sql_device_approved, err) < 0) return -1;
 	return 0;
 }
 
@@ -277,6 +283,7 @@ void cw_registry_close(cw_registry_t *reg)
 	sqlite3_finalize(reg->setting_get);
 	sqlite3_finalize(reg->guest_psks);
 	sqlite3_finalize(reg->guest_last);
+	sqlite3_finalize(reg->device_approved);
 	sqlite3_close_v2(reg->db);
 	free(reg);
 }
@@ -292,7 +299,7 @@ static int parse_status(const char *s, cw_member_status_t *out)
 
 static int fill_cert_row(sqlite3_stmt *st, cw_cert_row_t *row)
 {
-	char status[16];
+	char status[16], tenant_binding[16], global_binding[16];
 	sqlite3_int64 vlan;
 
 	memset(row, 0, sizeof(*row));
@@ -314,7 +321,25 @@ static int fill_cert_row(sqlite3_stmt *st, cw_cert_row_t *row)
 	if (row->has_tenant && (vlan < CW_VLAN_MIN || vlan > CW_VLAN_MAX)) return -1;
 	row->tenant_vlan = (uint16_t)vlan;
 	row->pending_invite = sqlite3_column_int64(st, 13);
+	/* A policy that is not one (written behind coworkctl's back) is an error: no guessing. */
+	if (cw_sql_column_text(st, 14, tenant_binding, sizeof(tenant_binding)) < 0 ||
+	    cw_sql_column_text(st, 15, global_binding, sizeof(global_binding)) < 0 ||
+	    cw_binding_resolve(tenant_binding, global_binding, &row->binding) < 0) return -1;
 	return 0;
+}
+
+int cw_registry_device_approved(cw_registry_t *reg, const char *serial, const char *member,
+				const uint8_t device[CW_DEVICE_HASH_LEN], cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->device_approved;
+	int rc = cw_sql_bind_text(st, 1, serial, SQLITE_OK);
+
+	rc = cw_sql_bind_text(st, 2, member, rc);
+	rc = cw_sql_bind_blob(st, 3, device, CW_DEVICE_HASH_LEN, rc);
+	rc = cw_registry_step_row(reg, st, rc, "looking up a device approval", err);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
 }
 
 int cw_registry_cert_lookup(cw_registry_t *reg, const char *serial, cw_cert_row_t *row, cw_err_t *err)

@@ -16,6 +16,8 @@
 #include <stdint.h>
 
 #include "cowork.h"
+#include "devbind.h"
+#include "devhash.h"
 #include "serial.h"
 #include "station.h"
 #include "vlan.h"
@@ -109,6 +111,7 @@ typedef struct cw_cert_row {
 	bool			has_tenant;
 	char			tenant[CW_ID_MAX + 1];
 	uint16_t		tenant_vlan;	//!< 0 without a tenant
+	cw_binding_t		binding;	//!< device binding: the tenant's, else the global one, else notify
 } cw_cert_row_t;
 
 /*
@@ -157,6 +160,13 @@ typedef struct cw_psk_row {
  */
 int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
 			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err);
+
+/*
+ * Whether the admin approved device (its keyed hash) for the certificate
+ * serial or for every certificate of member: 1 yes, 0 no, -1 with err.
+ */
+int cw_registry_device_approved(cw_registry_t *reg, const char *serial, const char *member,
+				const uint8_t device[CW_DEVICE_HASH_LEN], cw_err_t *err);
 
 /* A setting: 1 found (copied into buf, truncation is an error), 0 absent, -1 error. */
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err);

@@ -16,6 +16,8 @@ DAY=86400000
 init_state "$TMP/state" >/dev/null || { not_ok "coworkctl init"; exit 1; }
 standard_space alice >/dev/null && issue alice "$TMP/alice" || { not_ok "registry set-up"; exit 1; }
 LOG=$STATE/log/accesslog.db
+# 3-8.4 is ok under notify when a new device tells someone.
+cowork notify set new-device true >/dev/null || { not_ok "notify set"; exit 1; }
 
 # sql STATEMENTS: sqlite3 on the access log as radiusd's user (root never opens it).
 sql() {
@@ -82,7 +84,8 @@ status_is 3-7.4 ok "3-7.4 clock: ok, every row synchronised" '2 of 2 rows \(100\
 status_is 3-8.1 ok "3-8.1 certificates: ok with counts" '1 active certificates, 0 expired, 0 revoked.*0 expire within 30 days'
 status_is 3-3.1 manual "3-3.1 WPA2/WPA3: manual, no AP reported its sessions' AKM suites yet" \
 	'no access point reported the Wi-Fi security.*acct_server_addr'
-status_is 3-8.4 manual "3-8.4 visibility: manual, new devices not recorded yet" 'not recorded yet'
+status_is 3-8.4 ok "3-8.4 visibility: ok, new devices recorded and a command told" \
+	'device binding: notify, the default.*runs the command.*this month: 0 devices first seen.*0 refusals as unknown-device'
 status_is 3-1.1 manual "3-1.1 firmware: manual" 'not seen by this server'
 
 # --- Japanese: the questions are the guideline's words, the evidence is Japanese ---------
@@ -190,3 +193,22 @@ status_is 3-4.3 ok "3-4.3: no guest SSID, nothing shared" 'no guest SSID'
 	('shared', 190, 190), ('guest', 10, 10)"
 audit 3 "audit on an unsafe stored plan"
 status_is 3-6.1 attention "3-6.1: the stored plan is unsafe" 'the stored VLAN plan is unsafe'
+
+# 3-8.4: a device first seen and a refusal this month are counted; nobody told under
+# notify, or off for a tenant, is attention; enforce needs no command.
+STATE=$TMP/state
+NOW=$(($(date +%s) * 1000))
+sql "INSERT INTO device (serial, device, member, state, first_ms, last_ms, refusals, not_after_ms)
+	VALUES ('2a01', zeroblob(32), 'alice', 'bound', $NOW - 1000, $NOW - 1000, 0, $NOW + $DAY);
+	INSERT INTO access (ts_ms, clock_synced, result, reason, class, member, nas, ssid, serial)
+	VALUES ($NOW - 500, 1, 'reject', 'unknown-device', 'member', 'alice', 'ap1', 'CoworkMembers', '2a01')"
+cowork notify unset new-device >/dev/null
+audit 3 "audit with nobody told of new devices"
+status_is 3-8.4 attention "3-8.4: notify without a command is attention, with what to run" \
+	'nobody is told of a new device: run .coworkctl notify set new-device CMD.*this month: 1 device first seen.*1 refusal as unknown-device'
+cowork device policy enforce >/dev/null
+audit 3 "audit under enforce"
+status_is 3-8.4 ok "3-8.4: enforce refuses unknown devices, no command needed" 'device binding: enforce'
+cowork tenant add acme >/dev/null && cowork device policy --tenant acme off >/dev/null
+audit 3 "audit with a tenant off"
+status_is 3-8.4 attention "3-8.4: a tenant with device binding off" 'tenant acme: off'

@@ -344,8 +344,10 @@ EOF
 # eapol_run NAME CONFIG SSID: one authentication with eapol_test reading
 # CONFIG, as an AP on SSID would make it. Exit status 0 on Access-Accept.
 # The log is $TMP/eapol-NAME.log; the VLAN of the Accept is left in $VLAN.
+# The station's MAC (Calling-Station-Id) is $EAPOL_MAC when set (eapol_test
+# -M), else eapol_test's own 02:00:00:00:00:01.
 eapol_run() {
-	"$EAPOL_TEST" -c "$2" -a 127.0.0.1 -p "$AUTH_PORT" -s testing123 -t 10 \
+	"$EAPOL_TEST" -c "$2" -a 127.0.0.1 -p "$AUTH_PORT" -s testing123 -t 10 ${EAPOL_MAC:+-M "$EAPOL_MAC"} \
 		-N "30:s:02-00-00-00-00-AA:$3" >"$TMP/eapol-$1.log" 2>&1
 	rc=$?
 	VLAN=$(awk '/Access-Accept/ { accept = 1 }
