@@ -24,16 +24,6 @@ sql() {
 	as_server "$SQLITE3" "$LOG" "$@"
 }
 
-# item ID FIELD: a field of the item ID in $TMP/audit.json; evidence joined by " | ".
-item() {
-	/usr/bin/python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-it = [i for i in d["items"] if i["id"] == sys.argv[2]][0]
-v = it[sys.argv[3]]
-print(" | ".join(v) if isinstance(v, list) else v)' "$TMP/audit.json" "$1" "$2"
-}
-
 # audit WANT_RC DESC [ARGS]: run audit --json --lang en (ARGS may say --lang ja) into $TMP/audit.json,
 # check the exit status.
 audit() {
@@ -52,12 +42,12 @@ audit() {
 
 # status_is ID WANT DESC [EVIDENCE-PATTERN]
 status_is() {
-	si_got=$(item "$1" status)
-	if [ "$si_got" = "$2" ] && { [ -z "${4:-}" ] || item "$1" evidence | grep -Eq -- "$4"; }; then
+	si_got=$(audit_item "$1" status)
+	if [ "$si_got" = "$2" ] && { [ -z "${4:-}" ] || audit_item "$1" evidence | grep -Eq -- "$4"; }; then
 		ok "$3"
 	else
 		not_ok "$3 (status $si_got)"
-		item "$1" evidence | sed 's/^/# /'
+		audit_item "$1" evidence | sed 's/^/# /'
 	fi
 }
 
@@ -71,7 +61,7 @@ audit 0 "audit on a sound state exits 0"
 status_is 3-4.1 ok "3-4.1 passphrase: ok, the generator's 79 bits" 'guest SSID "CoworkGuest": passphrase of 19 characters in coworkctl.s generated shape \(16 characters of 31 symbols from the CSPRNG\): 79 bits'
 status_is 3-4.2 manual "3-4.2 who learns it: manual, with how it is handed out" 'psk show --qr.*notify-cmd.*members. pages show it: no'
 status_is 3-4.3 ok "3-4.3 rotation: ok with period and dates" 'period monthly, newest passphrase from'
-item 3-4.3 evidence | /usr/bin/python3 -c '
+audit_item 3-4.3 evidence | /usr/bin/python3 -c '
 import re, sys
 m = re.search(r"valid until (\S+), served until (\S+)", sys.stdin.read())
 sys.exit(0 if m and m.group(1) < m.group(2) else 1)' &&
@@ -90,9 +80,9 @@ status_is 3-1.1 manual "3-1.1 firmware: manual" 'not seen by this server'
 
 # --- Japanese: the questions are the guideline's words, the evidence is Japanese ---------
 audit 0 "audit --lang ja" --lang ja
-grep -q '"lang":"ja"' "$TMP/audit.json" && item 3-4.3 evidence | grep -q 'ゲスト SSID「CoworkGuest」: 更新周期 monthly、最新のパスフレーズは' &&
-	item 3-7.4 evidence | grep -q '同期した時計で記録された行: 2 / 2 行(100.0 %)' &&
-	ok "... gives Japanese evidence" || { not_ok "... gives Japanese evidence"; item 3-4.3 evidence | sed 's/^/# /'; }
+grep -q '"lang":"ja"' "$TMP/audit.json" && audit_item 3-4.3 evidence | grep -q 'ゲスト SSID「CoworkGuest」: 更新周期 monthly、最新のパスフレーズは' &&
+	audit_item 3-7.4 evidence | grep -q '同期した時計で記録された行: 2 / 2 行(100.0 %)' &&
+	ok "... gives Japanese evidence" || { not_ok "... gives Japanese evidence"; audit_item 3-4.3 evidence | sed 's/^/# /'; }
 /usr/bin/python3 - "$TMP/audit.json" <<'PY' && ok "... every evidence line is Japanese" || not_ok "... every evidence line is Japanese"
 import json, re, sys
 bad = [e for i in json.load(open(sys.argv[1]))["items"] for e in i["evidence"]
@@ -126,7 +116,7 @@ sys.exit(0 if all(n in ids for n in need) and ids.count("3-④") == 3 and ids.co
 
 # --- English, HTML ----------------------------------------------------------------------
 audit 0 "audit --lang en (the helper's default)"
-grep -q '"lang":"en"' "$TMP/audit.json" && item 3-6.1 question | grep -q "separated from them with VLANs" &&
+grep -q '"lang":"en"' "$TMP/audit.json" && audit_item 3-6.1 question | grep -q "separated from them with VLANs" &&
 	ok "... gives the English questions" || not_ok "... gives the English questions"
 run_rc 0 "audit --out FILE.html" cowork audit --out "$TMP/audit.html"
 [ "$(stat -c %a "$TMP/audit.html")" = 600 ] && ok "... a new 0600 file" || not_ok "... a new 0600 file"

@@ -215,6 +215,16 @@ issue() {
 	[ -n "$SERIAL" ]
 }
 
+# audit_item ID FIELD: a field of `coworkctl audit --json`'s item ID, read from $TMP/audit.json; evidence joined by " | ".
+audit_item() {
+	/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+it = [i for i in d["items"] if i["id"] == sys.argv[2]][0]
+v = it[sys.argv[3]]
+print(" | ".join(v) if isinstance(v, list) else v)' "$TMP/audit.json" "$1" "$2"
+}
+
 # passphrase SSID: the passphrase `psk show` prints (what reception reads out).
 passphrase() {
 	cowork psk show --ssid "$1" | sed -n 's/^passphrase  //p'

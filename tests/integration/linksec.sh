@@ -69,24 +69,14 @@ link_is() {
 	fi
 }
 
-# item ID FIELD: a field of the item ID in $TMP/audit.json; evidence joined by " | ".
-item() {
-	/usr/bin/python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-it = [i for i in d["items"] if i["id"] == sys.argv[2]][0]
-v = it[sys.argv[3]]
-print(" | ".join(v) if isinstance(v, list) else v)' "$TMP/audit.json" "$1" "$2"
-}
-
 # audit_331 WANT DESC [EVIDENCE-PATTERN]: audit --json; 3-3.1 has status WANT and evidence matching.
 audit_331() {
 	cowork audit --json --lang en >"$TMP/audit.json" 2>"$TMP/err"
-	au_got=$(item 3-3.1 status 2>/dev/null)
-	if [ "$au_got" = "$1" ] && { [ -z "${3:-}" ] || item 3-3.1 evidence | grep -Eq -- "$3"; }; then
+	au_got=$(audit_item 3-3.1 status 2>/dev/null)
+	if [ "$au_got" = "$1" ] && { [ -z "${3:-}" ] || audit_item 3-3.1 evidence | grep -Eq -- "$3"; }; then
 		ok "$2"
 	else
-		not_ok "$2 (status '$au_got')" "$(item 3-3.1 evidence 2>&1)" "$(cat "$TMP/err")"
+		not_ok "$2 (status '$au_got')" "$(audit_item 3-3.1 evidence 2>&1)" "$(cat "$TMP/err")"
 	fi
 }
 
@@ -150,7 +140,7 @@ sent "a guest's Start with WPA2-PSK and TKIP is answered" g2 ap-b "$GUEST" \
 	"WLAN-AKM-Suite = $PSK" "WLAN-Pairwise-Cipher = $TKIP"
 audit_331 attention "3-3.1 with a TKIP guest session: attention, naming it" \
 	'guest SSID "CoworkGuest": 1 WPA2-PSK TKIP \(weak: TKIP\), 1 WPA2-PSK CCMP-128 \| member SSID "CoworkMembers": 1 SAE CCMP-128'
-[ "$(item 3-3.1 evidence | grep -c 'every session judged')" = 0 ] && ok "... and does not call it all WPA2/WPA3" ||
+[ "$(audit_item 3-3.1 evidence | grep -c 'every session judged')" = 0 ] && ok "... and does not call it all WPA2/WPA3" ||
 	not_ok "... and does not call it all WPA2/WPA3"
 cowork audit >/dev/null 2>&1
 [ $? = 3 ] && ok "... audit exits 3" || not_ok "... audit exits 3"
