@@ -15,11 +15,11 @@
 extern const char *const cw_central_migrations[];
 extern const size_t cw_central_migrations_count;
 
-#define COLS 13		//!< a row's columns after the node
+#define COLS 15		//!< a row's columns after the node
 
 static const char sql_rows[] =
-	"SELECT id, ts_ms, clock_synced, clock_error_us, result, reason, class, member, device, nas, ssid, vlan, serial"
-	" FROM access WHERE id > ?1 AND ts_ms >= ?2 ORDER BY id LIMIT ?3";
+	"SELECT id, ts_ms, clock_synced, clock_error_us, result, reason, class, member, device, nas, ssid, vlan, serial,"
+	" akm, cipher FROM access WHERE id > ?1 AND ts_ms >= ?2 ORDER BY id LIMIT ?3";
 
 bool cw_ship_node_valid(const char *node)
 {
@@ -294,7 +294,7 @@ static int batch_read(cw_ship_t *s, int64_t seq, int64_t cutoff_ms, batch_t *b, 
 static char *insert_sql(size_t n)
 {
 	static const char head[] = "INSERT INTO access_log (node, seq, ts_ms, clock_synced, clock_error_us, result,"
-				   " reason, class, member, device, nas, ssid, vlan, serial) VALUES ";
+				   " reason, class, member, device, nas, ssid, vlan, serial, akm, cipher) VALUES ";
 	static const char tail[] = " ON CONFLICT (node, seq) DO NOTHING";
 	size_t cap = sizeof(head) + sizeof(tail) + n * (COLS * 9 + 8);
 	char *sql = malloc(cap), *p;

@@ -5,7 +5,7 @@
  * table (sql/central/) when that is reachable.
  *
  * A row is keyed centrally by (node, seq), seq being its id in the node's
- * file, which the file never reuses (access log schema 3). A batch is
+ * file, which the file never reuses (access log schema 5). A batch is
  * inserted with ON CONFLICT DO NOTHING and the node's cursor advanced in
  * the same transaction, after locking the node's row and checking that it
  * belongs to this file (its log_instance): rows are neither lost nor
@@ -26,7 +26,7 @@
 
 #define CW_SHIP_NODE_MAX	64
 #define CW_SHIP_INSTANCE_LEN	16
-#define CW_SHIP_BATCH_MAX	2000	//!< rows per statement (14 parameters each; PostgreSQL allows 65535)
+#define CW_SHIP_BATCH_MAX	2000	//!< rows per statement (16 parameters each; PostgreSQL allows 65535)
 #define CW_SHIP_CENTRAL_VERSION	1
 
 typedef struct cw_ship {

@@ -5,7 +5,7 @@
 -- A node writes each decision to its local file first (authentication
 -- never waits on the network) and ships when the central database is
 -- reachable. A row is keyed by (node, seq), seq being the row's id in the
--- node's file, which is never reused (access log schema 3): shipping the
+-- node's file, which is never reused (access log schema 5): shipping the
 -- same row twice inserts it once, and a batch and the node's cursor are
 -- written in one statement, so a crash or an outage loses nothing and
 -- doubles nothing. Minimal like the local log: no MAC, no User-Name.
@@ -25,6 +25,8 @@ CREATE TABLE access_log (
 	ssid		text,
 	vlan		integer CHECK (vlan IS NULL OR vlan BETWEEN 1 AND 4094),
 	serial		text,
+	akm		bigint CHECK (akm IS NULL OR akm BETWEEN 0 AND 4294967295),	-- RFC 7268 WLAN-AKM-Suite
+	cipher		bigint CHECK (cipher IS NULL OR cipher BETWEEN 0 AND 4294967295),	-- WLAN-Pairwise-Cipher
 	PRIMARY KEY (node, seq)
 );
 CREATE INDEX access_log_ts ON access_log (ts_ms);
