@@ -12,6 +12,8 @@ set -eu
 # chromium, chromium-driver, python3-selenium, fonts-ipafont-gothic: tests/integration/enroll_browser.sh
 # opens the enrollment pages in a real headless browser (and screenshots them, Japanese included).
 # curl: tests/integration/enroll.sh speaks HTTP and HTTPS to cowork-enroll.
+# libpq-dev, postgresql: cowork-logship ships access logs to PostgreSQL; tests/integration/logship.sh
+# starts its own cluster (initdb, pg_ctl) as the unprivileged user postgres on a loopback port.
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
@@ -21,6 +23,7 @@ packages="
 	build-essential autoconf automake libtool pkg-config
 	freeradius freeradius-utils libfreeradius-dev libtalloc-dev libpcre3-dev
 	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev libqrencode-dev libmicrohttpd-dev eapoltest
+	libpq-dev postgresql
 	hostapd wpasupplicant iproute2
 	ca-certificates tzdata xz-utils curl
 	python3 python3-gi gir1.2-nm-1.0 python3-lxml python3-cryptography

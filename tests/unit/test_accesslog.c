@@ -1032,6 +1032,45 @@ static void open_without_create_on_a_missing_file__says_how_to_create_it(void **
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Generated from sql/accesslog/: the migrations, to build a file of an older schema. */
+extern const char *const cw_accesslog_migrations[];
+
+/*
+ * Schema 5 rebuilds the table with AUTOINCREMENT: the ids (and every
+ * column) of a schema-4 file stay what they were, and after every row is deleted the next one
+ * still gets a new id (cowork-logship keys rows centrally by it).
+ */
+static void schema_5__keeps_ids_and_never_reuses_them(void **state)
+{
+	env_t *env = *state;
+	cw_accesslog_t *log;
+	char path[256];
+	sqlite3 *db = NULL;
+	cw_err_t e;
+
+	snprintf(path, sizeof(path), "%s/v4.db", env->logdir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	for (int i = 0; i < 4; i++) raw_exec(db, cw_accesslog_migrations[i]);
+	raw_exec(db, "PRAGMA user_version = 4");
+	raw_exec(db, "INSERT INTO access (id, ts_ms, clock_synced, result, reason, class, nas, akm, cipher)"
+		     " VALUES (5, 1, 1, 'accept', 'accept', 'guest', 'five', 1027074, 1027076),"
+		     " (9, 2, 0, 'reject', 'bad-ssid', 'guest', 'nine', NULL, NULL)");
+	sqlite3_close(db);
+	assert_int_equal(chmod(path, 0600), 0);
+
+	assert_int_equal(cw_accesslog_open(path, true, &log, &e), 0);
+	cw_accesslog_close(log);
+	db = raw_open(path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), cw_accesslog_schema_version());
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM access WHERE (id = 5 AND nas = 'five' AND akm = 1027074"
+				     " AND cipher = 1027076) OR (id = 9 AND nas = 'nine' AND akm IS NULL)"), 2);
+	assert_int_equal(raw_int(db, "SELECT length(instance) FROM log_instance"), 16);
+	raw_exec(db, "DELETE FROM access");
+	raw_exec(db, "INSERT INTO access (ts_ms, clock_synced, result, reason, class) VALUES (3, 1, 'accept', 'accept', 'guest')");
+	assert_int_equal(raw_int(db, "SELECT id FROM access"), 10);
+	sqlite3_close(db);
+}
+
 static void open_on_another_schema_version__is_refused_without_create(void **state)
 {
 	env_t *env = *state;
@@ -1590,6 +1629,7 @@ int main(void)
 		T(checkpoint_while_a_reader_holds_the_wal__says_so_and_works_once_it_is_gone),
 		T(stats__count_rows_and_give_the_oldest_time),
 		T(open_without_create_on_a_missing_file__says_how_to_create_it),
+		T(schema_5__keeps_ids_and_never_reuses_them),
 		T(open_on_another_schema_version__is_refused_without_create),
 		T(open_on_a_directory_or_a_link__is_refused),
 		T(open_with_create__is_idempotent_and_makes_a_0600_wal_file),
