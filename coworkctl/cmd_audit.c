@@ -25,6 +25,7 @@
 #include "psk.h"
 #include "rand.h"
 #include "registry_admin.h"
+#include "site.h"
 #include "sqlutil.h"
 #include "wlansec.h"
 
@@ -454,9 +455,11 @@ static unsigned psk_bits(const char *p, unsigned *alphabet)
 	return (unsigned)len * bits;
 }
 
-static int audit_guest_ssid(void *arg, const char *ssid)
+/* One guest passphrase to keep rotated: an SSID (site NULL), or an SSID at a site. */
+static int audit_guest_ssid(void *arg, const char *site, const char *name)
 {
 	audit_t *a = arg;
+	char ssid[CW_SSID_MAX + CW_SITE_NAME_MAX + 32];
 	audit_item_t *cx = item(a, "3-4.1"), *reach = item(a, "3-4.2"), *rot = item(a, "3-4.3");
 	cw_psk_row_t rows[CW_PSK_SERVED_MAX];
 	cw_guest_policy_t pol;
@@ -467,8 +470,12 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 	size_t n, len = 0;
 	cw_err_t e;
 
-	if (cw_registry_guest_psks(a->reg, ssid, now, rows, &n, &warn, &last, &e) < 0 ||
-	    cw_admin_guest_policy_get(a->reg, ssid, &pol, &e) < 0) {
+	/* The evidence names the SSID, and its site when sites are defined. */
+	if (!site) (void)cw_snprintf(ssid, sizeof(ssid), "%s", name);
+	else if (a->en) (void)cw_snprintf(ssid, sizeof(ssid), "%s (site %s)", name, site);
+	else (void)cw_snprintf(ssid, sizeof(ssid), "%s(サイト %s)", name, site);
+	if (cw_registry_site_guest_psks(a->reg, site, name, now, rows, &n, &warn, &last, &e) < 0 ||
+	    cw_admin_guest_policy_get(a->reg, name, &pol, &e) < 0) {
 		EV(a, rot, "ゲスト SSID「%s」: %s", "guest SSID \"%s\": %s", ssid, e.msg);
 		verdict(rot, AUDIT_ATTENTION);
 		return 0;
@@ -520,7 +527,7 @@ static void audit_guest(audit_t *a, const log_facts_t *lf)
 	audit_item_t *rot = item(a, "3-4.3");
 	cw_err_t e;
 
-	if (cw_admin_guest_ssids(a->reg, audit_guest_ssid, a, &e) < 0) {
+	if (cw_admin_guest_offers(a->reg, audit_guest_ssid, a, &e) < 0) {
 		evidence(rot, "%s", e.msg);
 		verdict(rot, AUDIT_ATTENTION);
 	}
