@@ -212,4 +212,18 @@ has "... says it removed the site's passphrases" "site umeda removed, with its [
 	ok "... and none of them is left in the registry" || not_ok "... and none of them is left in the registry"
 expect_reject b_removed "umeda's former AP gets nothing" --mac $STA --source $AP_B --called "$GUEST"
 
+# Wrong flags: a precise message, exit 2, the registry untouched.
+refused 2 "site add without a name is a usage error" "missing argument" cowork site add
+refused 2 "site add with two names is a usage error" "unexpected argument 'b'" cowork site add a b
+refused 2 "site add with an unknown option is a usage error" "unknown option --bogus" cowork site add x --bogus
+refused 2 "site remove without a name is a usage error" "missing argument" cowork site remove
+refused 2 "nas set with both --site and --no-site is a usage error" "either --site SITE or --no-site" \
+	cowork nas set ap-shibuya --site shibuya --no-site
+refused 2 "nas set --site with a malformed name is a usage error" 'invalid site name "Bad Name"' \
+	cowork nas set ap-shibuya --site "Bad Name"
+refused 2 "nas add --site with a malformed name is a usage error" 'invalid site name "BAD"' \
+	cowork nas add ap-y --address 192.0.2.77 --secret-file "$secret" --site BAD
+refused 2 "psk rotate --site with a malformed name is a usage error" 'invalid site name "BAD"' \
+	cowork psk rotate --ssid CoworkGuest --site BAD
+
 lacks "no passphrase in radiusd's log" "$P0|$PA|$PB|$PBO|$PB2" "$server_log"
