@@ -518,13 +518,21 @@ static int audit_guest_ssid(void *arg, const char *site, const char *name)
 	}
 	EV(a, reach, "ゲスト SSID「%s」: 受付で QR コードとして提示(coworkctl psk show --qr)、更新時に通知コマンドへ渡す(psk rotate --notify-cmd、記録なし)、会員ページでの表示: %s", "guest SSID \"%s\": shown at reception as a QR code (coworkctl psk show --qr), handed to a"
 		 " notify command at rotation (psk rotate --notify-cmd, not recorded), members' pages show it: %s",
-		 ssid, pol.members_see ? (a->en ? "yes" : "あり") : (a->en ? "no" : "なし"));
+		 ssid, pol.members_see && !site ? (a->en ? "yes" : "あり") : (a->en ? "no" : "なし"));
+	return 0;
+}
+
+static int count_site(void *arg, const cw_site_t *site)
+{
+	(void)site;
+	(*(int *)arg)++;
 	return 0;
 }
 
 static void audit_guest(audit_t *a, const log_facts_t *lf)
 {
 	audit_item_t *rot = item(a, "3-4.3");
+	int sites = 0;
 	cw_err_t e;
 
 	if (cw_admin_guest_offers(a->reg, audit_guest_ssid, a, &e) < 0) {
@@ -542,6 +550,13 @@ static void audit_guest(audit_t *a, const log_facts_t *lf)
 	if (lf) EV(a, rot, "今月、提供を終えたパスフレーズでの拒否(理由 no-passphrase): %lld 件%.0s", "%lld refusal%s this month for a passphrase no longer served (reason no-passphrase)",
 			 (long long)lf->no_psk_month, lf->no_psk_month == 1 ? "" : "s");
 	EV(a, item(a, "3-4.2"), "誰に伝えるかは運営者の手順: 受付で本人確認をしてから提示する", "who is told is the operator's process: reception checks identity before showing it");
+	if (cw_site_list(a->reg, count_site, &sites, &e) < 0) {
+		evidence(item(a, "3-4.2"), "%s", e.msg);
+		verdict(item(a, "3-4.2"), AUDIT_ATTENTION);
+	} else if (sites > 0) {
+		EV(a, item(a, "3-4.2"), "サイト %d 件%.0s: ゲスト用パスフレーズはそのサイトのアクセスポイント(送信元アドレスで登録した NAS)にだけ提供され、ほかの RADIUS クライアントには提供されない", "%d site%s: each guest passphrase is served only to the access points of its site (NAS registered by source address), to no other RADIUS client",
+		   sites, sites == 1 ? "" : "s");
+	}
 }
 
 /* --- 3-⑥ VLANs ---------------------------------------------------------------------- */

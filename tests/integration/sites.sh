@@ -176,6 +176,12 @@ grep -q 'guest SSID     CoworkGuest at site shibuya: passphrase valid until' "$T
 	grep -q 'guest SSID     UmedaOnly at site umeda: passphrase valid until' "$TMP/status.out" &&
 	ok "status reports each (site, SSID)" || not_ok "status reports each (site, SSID)" "$(cat "$TMP/status.out")"
 
+cowork audit --lang en --json >"$TMP/audit.json"
+grep -q 'guest SSID \\"UmedaOnly (site umeda)\\": period monthly' "$TMP/audit.json" &&
+	grep -q '2 sites: each guest passphrase is served only to the access points of its site' "$TMP/audit.json" &&
+	ok "audit 3-4 gives evidence per (site, SSID), and that passphrases go to their site's APs only" ||
+	not_ok "audit 3-4 gives evidence per (site, SSID), and that passphrases go to their site's APs only" \
+		"$(grep -o '"id":"3-4[^]]*' "$TMP/audit.json")"
 cowork site list --json >"$TMP/sites.json"
 grep -q '"name":"umeda","nas":1,"guest_ssids":"CoworkGuest,UmedaOnly"' "$TMP/sites.json" &&
 	ok "site list --json shows each site's NAS and the guest SSIDs it offers" ||
