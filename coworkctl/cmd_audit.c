@@ -27,6 +27,7 @@
 #include "psk.h"
 #include "rand.h"
 #include "registry_admin.h"
+#include "site.h"
 #include "sqlutil.h"
 #include "wlansec.h"
 
@@ -456,9 +457,11 @@ static unsigned psk_bits(const char *p, unsigned *alphabet)
 	return (unsigned)len * bits;
 }
 
-static int audit_guest_ssid(void *arg, const char *ssid)
+/* One guest passphrase to keep rotated: an SSID (site NULL), or an SSID at a site. */
+static int audit_guest_ssid(void *arg, const char *site, const char *name)
 {
 	audit_t *a = arg;
+	char ssid[CW_SSID_MAX + CW_SITE_NAME_MAX + 32];
 	audit_item_t *cx = item(a, "3-4.1"), *reach = item(a, "3-4.2"), *rot = item(a, "3-4.3");
 	cw_psk_row_t rows[CW_PSK_SERVED_MAX];
 	cw_guest_policy_t pol;
@@ -469,8 +472,12 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 	size_t n, len = 0;
 	cw_err_t e;
 
-	if (cw_registry_guest_psks(a->reg, ssid, now, rows, &n, &warn, &last, &e) < 0 ||
-	    cw_admin_guest_policy_get(a->reg, ssid, &pol, &e) < 0) {
+	/* The evidence names the SSID, and its site when sites are defined. */
+	if (!site) (void)cw_snprintf(ssid, sizeof(ssid), "%s", name);
+	else if (a->en) (void)cw_snprintf(ssid, sizeof(ssid), "%s (site %s)", name, site);
+	else (void)cw_snprintf(ssid, sizeof(ssid), "%s(サイト %s)", name, site);
+	if (cw_registry_site_guest_psks(a->reg, site, name, now, rows, &n, &warn, &last, &e) < 0 ||
+	    cw_admin_guest_policy_get(a->reg, name, &pol, &e) < 0) {
 		EV(a, rot, "ゲスト SSID「%s」: %s", "guest SSID \"%s\": %s", ssid, e.msg);
 		verdict(rot, AUDIT_ATTENTION);
 		return 0;
@@ -513,16 +520,24 @@ static int audit_guest_ssid(void *arg, const char *ssid)
 	}
 	EV(a, reach, "ゲスト SSID「%s」: 受付で QR コードとして提示(coworkctl psk show --qr)、更新時に通知コマンドへ渡す(psk rotate --notify-cmd、記録なし)、会員ページでの表示: %s", "guest SSID \"%s\": shown at reception as a QR code (coworkctl psk show --qr), handed to a"
 		 " notify command at rotation (psk rotate --notify-cmd, not recorded), members' pages show it: %s",
-		 ssid, pol.members_see ? (a->en ? "yes" : "あり") : (a->en ? "no" : "なし"));
+		 ssid, pol.members_see && !site ? (a->en ? "yes" : "あり") : (a->en ? "no" : "なし"));
+	return 0;
+}
+
+static int count_site(void *arg, const cw_site_t *site)
+{
+	(void)site;
+	(*(int *)arg)++;
 	return 0;
 }
 
 static void audit_guest(audit_t *a, const log_facts_t *lf)
 {
 	audit_item_t *rot = item(a, "3-4.3");
+	int sites = 0;
 	cw_err_t e;
 
-	if (cw_admin_guest_ssids(a->reg, audit_guest_ssid, a, &e) < 0) {
+	if (cw_admin_guest_offers(a->reg, audit_guest_ssid, a, &e) < 0) {
 		evidence(rot, "%s", e.msg);
 		verdict(rot, AUDIT_ATTENTION);
 	}
@@ -537,6 +552,13 @@ static void audit_guest(audit_t *a, const log_facts_t *lf)
 	if (lf) EV(a, rot, "今月、提供を終えたパスフレーズでの拒否(理由 no-passphrase): %lld 件%.0s", "%lld refusal%s this month for a passphrase no longer served (reason no-passphrase)",
 			 (long long)lf->no_psk_month, lf->no_psk_month == 1 ? "" : "s");
 	EV(a, item(a, "3-4.2"), "誰に伝えるかは運営者の手順: 受付で本人確認をしてから提示する", "who is told is the operator's process: reception checks identity before showing it");
+	if (cw_site_list(a->reg, count_site, &sites, &e) < 0) {
+		evidence(item(a, "3-4.2"), "%s", e.msg);
+		verdict(item(a, "3-4.2"), AUDIT_ATTENTION);
+	} else if (sites > 0) {
+		EV(a, item(a, "3-4.2"), "サイト %d 件%.0s: ゲスト用パスフレーズはそのサイトのアクセスポイント(送信元アドレスで登録した NAS)にだけ提供され、ほかの RADIUS クライアントには提供されない", "%d site%s: each guest passphrase is served only to the access points of its site (NAS registered by source address), to no other RADIUS client",
+		   sites, sites == 1 ? "" : "s");
+	}
 }
 
 /* --- 3-⑥ VLANs ---------------------------------------------------------------------- */

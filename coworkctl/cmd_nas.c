@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cmd_nas.c - coworkctl nas add|list|remove: the access points that take
- * Disconnect-Requests (RFC 5176), with their CoA port and secret.
+ * cmd_nas.c - coworkctl nas add|set|list|remove: the access points, their
+ * site (the guest passphrases they get, see cmd_site.c), and the
+ * Disconnect-Requests (RFC 5176) they take, with their CoA port and secret.
  *
  * The secret never appears on the command line (other users see it in
  * ps) nor in any output: it is read from a file or standard input.
@@ -82,10 +83,11 @@ static int nas_add(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "address", required_argument, NULL, 'a' },
 		{ "coa-port", required_argument, NULL, 'p' },
 		{ "secret-file", required_argument, NULL, 's' },
+		{ "site", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *address = NULL, *secret_file = NULL;
+	const char *address = NULL, *secret_file = NULL, *site = NULL;
 	char secret[SECRET_FILE_MAX + 2];
 	unsigned port = CW_DAE_PORT_DEFAULT;
 	cw_registry_t *reg;
@@ -98,9 +100,11 @@ static int nas_add(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'a') address = optarg;
 		if (c == 'p' && cli_uint(optarg, 1, 65535, "--coa-port", &port) < 0) return EXIT_USAGE;
 		if (c == 's') secret_file = optarg;
+		if (c == 'S') site = optarg;
 	}
 	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
 	if (!address) return cli_usage(self, "--address IP is required");
+	if (site && cw_name_check_id(site, "site name", &e) < 0) return cli_usage(self, "--site: %s", e.msg);
 	if (!secret_file) return cli_usage(self, "--secret-file FILE is required (- for standard input)");
 	if (cw_name_check_id(argv[optind], "NAS name", &e) < 0) return cli_usage(self, "%s", e.msg);
 	len = read_secret(secret_file, secret);
@@ -109,11 +113,12 @@ static int nas_add(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if ((rc = cli_registry(cli, &reg)) == EXIT_OK) {
-		if (cw_nas_add(reg, argv[optind], address, port, secret, (size_t)len, cli->now, &e) < 0) {
+		if (cw_nas_add_at(reg, argv[optind], address, port, secret, (size_t)len, cli->now, site, &e) < 0) {
 			rc = cli_fail("%s", e.msg);
 		} else {
 			printf("NAS %s added: Disconnect-Requests for sessions from %s go to its port %u\n", argv[optind],
 			       address, port);
+			if (site) printf("  it is at site %s: guest requests from %s get that site's passphrases\n", site, address);
 		}
 		cw_registry_close(reg);
 	}
@@ -131,12 +136,14 @@ static int nas_row(void *arg, const cw_nas_t *n)
 		json_kv_string(o->json, "name", n->name);
 		json_kv_string(o->json, "address", n->address);
 		json_kv_int(o->json, "coa_port", n->coa_port);
+		json_kv_string(o->json, "site", n->site);
 		json_kv_time(o->json, "created_at", n->created_at);
 		json_object_end(o->json);
 		return 0;
 	}
-	if (o->rows++ == 0) printf("%-24s  %-39s  %-8s  %s\n", "NAME", "ADDRESS", "COA PORT", "ADDED");
-	printf("%-24s  %-39s  %-8u  %s\n", n->name, n->address, n->coa_port, cli_date(n->created_at, added));
+	if (o->rows++ == 0) printf("%-24s  %-39s  %-8s  %-10s  %s\n", "NAME", "ADDRESS", "COA PORT", "ADDED", "SITE");
+	printf("%-24s  %-39s  %-8u  %-10s  %s\n", n->name, n->address, n->coa_port, cli_date(n->created_at, added),
+	       n->site[0] ? n->site : "-");
 	return 0;
 }
 
@@ -165,15 +172,52 @@ static int nas_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	return rc;
 }
 
+static int nas_set(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 'S' },
+		{ "no-site", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *site = NULL;
+	bool no_site = false;
+	cw_registry_t *reg;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'S') site = optarg;
+		if (c == 'N') no_site = true;
+	}
+	if ((rc = cli_operands(self, argc, argv, 1, 1)) != EXIT_OK) return rc;
+	if (!site == !no_site) return cli_usage(self, "give either --site SITE or --no-site");
+	if (site && cw_name_check_id(site, "site name", &e) < 0) return cli_usage(self, "--site: %s", e.msg);
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if (cw_nas_set_site(reg, argv[optind], site, &e) < 0) rc = cli_fail("%s", e.msg);
+	else if (site) printf("NAS %s is now at site %s\n", argv[optind], site);
+	else printf("NAS %s is now at no site: it gets no guest passphrase while sites are defined\n", argv[optind]);
+	cw_registry_close(reg);
+	return rc;
+}
+
 static const cli_cmd_t nas_cmds[] = {
-	{ "add", nas_add, "nas add NAME --address IP [--coa-port PORT] --secret-file FILE",
-	  "Define an access point (NAS) for Disconnect-Requests (RFC 5176). The NAS must also be a client\n"
-	  "in FreeRADIUS's clients.conf, and have its dynamic authorization (DAE/CoA) server on.\n\n"
-	  "  --address IP        the address it sends RADIUS from (accounting's source address)\n"
+	{ "add", nas_add, "nas add NAME --address IP [--coa-port PORT] --secret-file FILE [--site SITE]",
+	  "Define an access point (NAS): its site, and Disconnect-Requests to it (RFC 5176). The NAS must\n"
+	  "also be a client in FreeRADIUS's clients.conf, and have its dynamic authorization (DAE/CoA)\n"
+	  "server on for Disconnect-Requests.\n\n"
+	  "  --address IP        the address it sends RADIUS from (the source of its requests)\n"
 	  "  --coa-port PORT     its Dynamic Authorization port (default 3799)\n"
 	  "  --secret-file FILE  the shared secret, one line (- reads standard input); 16 to 128\n"
-	  "                      printable characters. Never on the command line, never printed.\n" },
-	{ "list", nas_list, "nas list [--json]", "List NAS definitions (never their secrets).\n\n  --json   as JSON\n" },
+	  "                      printable characters. Never on the command line, never printed.\n"
+	  "  --site SITE         the site it is at: guest requests from IP get that site's passphrases\n" },
+	{ "set", nas_set, "nas set NAME --site SITE|--no-site",
+	  "Move an access point to a site, or to none (it then gets no guest passphrase while sites are\n"
+	  "defined).\n\n"
+	  "  --site SITE   the site it is at now\n"
+	  "  --no-site     at no site\n" },
+	{ "list", nas_list, "nas list [--json]", "List NAS definitions and their sites (never their secrets).\n\n  --json   as JSON\n" },
 	{ "remove", nas_remove, "nas remove NAME", "Remove a NAS definition.\n" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "json.h"
 #include "registry_admin.h"
+#include "site.h"
 #include "registry_ocsp.h"
 #include "timeutil.h"
 
@@ -72,28 +73,36 @@ static void show_clock(status_t *s)
 	printf("clock          %s\n", text);
 }
 
-static int guest_ssid(void *arg, const char *ssid)
+/* One guest passphrase to keep rotated: an SSID (site NULL), or an SSID at a site. */
+static int guest_ssid(void *arg, const char *site, const char *ssid)
 {
 	status_t *s = arg;
 	cw_psk_row_t rows[CW_PSK_SERVED_MAX];
 	int64_t warn, last, now = s->cli->now;
-	char until[16], served[16];
+	char until[16], served[16], at[CW_SITE_NAME_MAX + 16] = "", flag[CW_SITE_NAME_MAX + 16] = "";
 	size_t n;
 	cw_err_t e;
 
-	if (cw_registry_guest_psks(s->reg, ssid, now, rows, &n, &warn, &last, &e) < 0) {
-		attention(s, "guest SSID \"%s\": %s", ssid, e.msg);
+	if (site) {
+		(void)cw_snprintf(at, sizeof(at), " at site %s", site);
+		(void)cw_snprintf(flag, sizeof(flag), " --site '%s'", site);
+	}
+	if (cw_registry_site_guest_psks(s->reg, site, ssid, now, rows, &n, &warn, &last, &e) < 0) {
+		attention(s, "guest SSID \"%s\"%s: %s", ssid, at, e.msg);
 		return 0;
 	}
 	cw_wipe(rows[0].passphrase, sizeof(rows[0].passphrase));
 	cw_wipe(rows[1].passphrase, sizeof(rows[1].passphrase));
-	if (n == 0) attention(s, "guest SSID \"%s\" has no valid passphrase: run coworkctl psk rotate --ssid '%s'", ssid, ssid);
-	else if (rows[0].valid_until <= now) {
-		attention(s, "guest SSID \"%s\": rotation overdue, the passphrase stops being served on %s", ssid,
+	if (n == 0) {
+		attention(s, "guest SSID \"%s\"%s has no valid passphrase: run coworkctl psk rotate --ssid '%s'%s", ssid, at,
+			  ssid, flag);
+	} else if (rows[0].valid_until <= now) {
+		attention(s, "guest SSID \"%s\"%s: rotation overdue, the passphrase stops being served on %s", ssid, at,
 			  cli_date(rows[0].grace_until, served));
 	}
 	if (s->json) {
 		json_object_begin(s->json);
+		if (site) json_kv_string(s->json, "site", site);
 		json_kv_string(s->json, "ssid", ssid);
 		json_kv_bool(s->json, "valid", n > 0);
 		json_kv_time(s->json, "valid_until", n ? rows[0].valid_until : 0);
@@ -104,8 +113,8 @@ static int guest_ssid(void *arg, const char *ssid)
 		json_object_end(s->json);
 		return 0;
 	}
-	if (n == 0) printf("guest SSID     %s: NO VALID PASSPHRASE\n", ssid);
-	else printf("guest SSID     %s: passphrase valid until %s, served until %s (%lld days left)\n", ssid,
+	if (n == 0) printf("guest SSID     %s%s: NO VALID PASSPHRASE\n", ssid, at);
+	else printf("guest SSID     %s%s: passphrase valid until %s, served until %s (%lld days left)\n", ssid, at,
 		    cli_date(rows[0].valid_until, until), cli_date(rows[0].grace_until, served),
 		    (long long)days_left(rows[0].grace_until, now));
 	return 0;
@@ -119,7 +128,7 @@ static void show_guest(status_t *s)
 		json_key(s->json, "guest_ssids");
 		json_array_begin(s->json);
 	}
-	if (cw_admin_guest_ssids(s->reg, guest_ssid, s, &e) < 0) attention(s, "%s", e.msg);
+	if (cw_admin_guest_offers(s->reg, guest_ssid, s, &e) < 0) attention(s, "%s", e.msg);
 	if (s->json) json_array_end(s->json);
 }
 

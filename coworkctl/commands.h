@@ -19,6 +19,7 @@ int cmd_crl(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_audit(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_status(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_nas(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
+int cmd_site(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_session(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_invite(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);
 int cmd_device(cli_t *cli, const cli_cmd_t *self, int argc, char **argv);

@@ -24,8 +24,7 @@ static int64_t wall_ms(rlm_cowork_t const *inst)
 	return ((int64_t)ts.tv_sec + inst->clock_offset) * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The packet's source address in text; an IPv4-mapped IPv6 address as plain IPv4, as NAS definitions hold it. */
-static void source_text(REQUEST *request, char buf[INET6_ADDRSTRLEN])
+void cw_mod_source_text(REQUEST *request, char buf[INET6_ADDRSTRLEN])
 {
 	fr_ipaddr_t const *ip = &request->packet->src_ipaddr;
 
@@ -73,7 +72,7 @@ static void acct_input(rlm_cowork_t *inst, REQUEST *request, cw_acct_input_t *in
 	cw_mod_attr_text(request, NULL, PW_NAS_IDENTIFIER, &in->nas_identifier, &in->nas_identifier_len);
 	vp = fr_pair_find_by_num(request->packet->vps, PW_NAS_IP_ADDRESS, 0, TAG_ANY);
 	if (vp && inet_ntop(AF_INET, &vp->vp_ipaddr, nas_ip, INET_ADDRSTRLEN)) in->nas_ip = nas_ip;
-	source_text(request, src);
+	cw_mod_source_text(request, src);
 	in->source = src;
 	in->now_ms = wall_ms(inst);
 	if (cw_mod_device_key(inst)) in->class_key = inst->class_key;

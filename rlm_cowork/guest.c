@@ -75,20 +75,29 @@ static void warn_expiring(rlm_cowork_t *inst, REQUEST *request, cw_guest_decisio
 
 	pthread_mutex_lock(&inst->warn_lock);
 	for (size_t i = 0; i < EXPIRY_WARNING_SLOTS && !slot; i++) {
-		if (strcmp(inst->warned[i].ssid, d->ssid) == 0) slot = &inst->warned[i];
+		if (strcmp(inst->warned[i].ssid, d->ssid) == 0 && strcmp(inst->warned[i].site, d->site) == 0) {
+			slot = &inst->warned[i];
+		}
 		else if (inst->warned[i].last < oldest->last) oldest = &inst->warned[i];
 	}
 	if (!slot) {
 		slot = oldest;
 		strlcpy(slot->ssid, d->ssid, sizeof(slot->ssid));
+		strlcpy(slot->site, d->site, sizeof(slot->site));
 		slot->last = 0;
 	}
 	due = now - slot->last >= EXPIRY_WARNING_INTERVAL;
 	if (due) slot->last = now;
 	pthread_mutex_unlock(&inst->warn_lock);
 	if (!due) return;
-	RWARN("the passphrase of guest SSID \"%s\" stops being served in %lld min: run `coworkctl psk rotate --ssid '%s'`",
-	      d->ssid, (long long)((d->expires_at - now + 59) / 60), d->ssid);
+	if (d->site[0]) {
+		RWARN("the passphrase of guest SSID \"%s\" at site %s stops being served in %lld min: run"
+		      " `coworkctl psk rotate --ssid '%s' --site '%s'`", d->ssid, d->site,
+		      (long long)((d->expires_at - now + 59) / 60), d->ssid, d->site);
+	} else {
+		RWARN("the passphrase of guest SSID \"%s\" stops being served in %lld min: run `coworkctl psk rotate --ssid '%s'`",
+		      d->ssid, (long long)((d->expires_at - now + 59) / 60), d->ssid);
+	}
 }
 
 /* cw_guest_decide as a cw_mod_decide_t. */
@@ -109,6 +118,7 @@ static cw_decide_result_t guest_call(cw_registry_t *reg, void *arg)
 /* authorize without a client certificate: only MAC authentication is ours. */
 rlm_rcode_t cw_mod_guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 {
+	char client[INET6_ADDRSTRLEN];
 	cw_guest_decision_t d;
 	cw_access_row_t row;
 	cw_guest_input_t in;
@@ -117,6 +127,8 @@ rlm_rcode_t cw_mod_guest_authorize(rlm_cowork_t *inst, REQUEST *request)
 
 	memset(&in, 0, sizeof(in));
 	in.eap = fr_pair_find_by_num(request->packet->vps, PW_EAP_MESSAGE, 0, TAG_ANY) != NULL;
+	cw_mod_source_text(request, client);
+	in.client = client;
 	cw_mod_attr_text(request, NULL, PW_USER_NAME, &in.user_name, &in.user_name_len);
 	cw_mod_attr_text(request, NULL, PW_USER_PASSWORD, &in.user_password, &in.user_password_len);
 	cw_mod_attr_text(request, NULL, PW_CALLING_STATION_ID, &in.calling_station, &in.calling_station_len);

@@ -35,12 +35,13 @@
 #include "regpool.h"
 #include "session.h"
 
-/* At most one "passphrase expires soon" line per SSID this often. */
+/* At most one "passphrase expires soon" line per (site, SSID) this often. */
 #define EXPIRY_WARNING_INTERVAL	600
 #define EXPIRY_WARNING_SLOTS	16
 
 typedef struct {
 	char	ssid[CW_SSID_MAX + 1];
+	char	site[CW_SITE_NAME_MAX + 1];	//!< "" while no site is defined
 	time_t	last;
 } expiry_warning_t;
 
@@ -112,6 +113,13 @@ bool cw_mod_ssid_listed(CONF_SECTION *cs, char const *item, char const *ssid);
 void cw_mod_member_decide(rlm_cowork_t const *inst, REQUEST *request, cw_member_decision_t *d);
 rlm_rcode_t cw_mod_member_authorize(rlm_cowork_t *inst, REQUEST *request);
 rlm_rcode_t cw_mod_member_post_auth(rlm_cowork_t *inst, REQUEST *request);
+
+/*
+ * The packet's source address (the RADIUS client, authenticated by its
+ * shared secret) in canonical text; an IPv4-mapped IPv6 address as plain
+ * IPv4, as NAS definitions hold it. "" when it has no address family.
+ */
+void cw_mod_source_text(REQUEST *request, char buf[INET6_ADDRSTRLEN]);
 
 /* guest.c */
 rlm_rcode_t cw_mod_guest_authorize(rlm_cowork_t *inst, REQUEST *request);

@@ -138,6 +138,8 @@ rlm_rcode_t cw_mod_refusal_rcode(cw_decide_result_t r, bool post_auth)
 	case CW_DECIDE_BAD_SSID:
 	case CW_DECIDE_BAD_VLAN:
 	case CW_DECIDE_NO_PSK:
+	case CW_DECIDE_UNKNOWN_NAS:
+	case CW_DECIDE_NOT_AT_SITE:
 		return RLM_MODULE_REJECT;
 	case CW_DECIDE_INTERNAL:
 		break;

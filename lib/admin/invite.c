@@ -10,6 +10,7 @@
 
 #include "admin_internal.h"
 #include "invite.h"
+#include "site.h"
 #include "seal.h"
 #include "sqlutil.h"
 
@@ -554,12 +555,20 @@ static int answer_devices(cw_registry_t *reg, int64_t member_id, int64_t now, cw
 	return rc < 0 ? -1 : 0;
 }
 
-/* The passphrase in force of each guest SSID members may see (psk policy --members-see yes). 0, or -1. */
+/*
+ * The passphrase in force of each guest SSID members may see (psk policy
+ * --members-see yes). Once sites are defined, none: a passphrase is then a
+ * site's, and the page does not know the member's site (the site-less ones
+ * are no longer served). 0, or -1.
+ */
 static int answer_guests(cw_registry_t *reg, int64_t now, cw_enroll_answer_t *ans, cw_err_t *err)
 {
 	static const char doing[] = "listing the guest SSIDs members see";
 	sqlite3_stmt *st;
-	int rc = cw_admin_query(reg, err, &st, doing,
+	int rc = cw_admin_sites_defined(reg, err);
+
+	if (rc != 0) return rc < 0 ? -1 : 0;
+	rc = cw_admin_query(reg, err, &st, doing,
 				"SELECT s.name FROM ssid s JOIN guest_policy g ON g.ssid = s.name"
 				" WHERE s.class = 'guest' AND g.members_see = 1 ORDER BY s.name", "");
 

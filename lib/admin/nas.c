@@ -6,8 +6,10 @@
 
 #include <sqlite3.h>
 
+#include "admin_internal.h"
 #include "names.h"
 #include "nas.h"
+#include "site.h"
 #include "registry_write.h"
 #include "sqlutil.h"
 
@@ -63,24 +65,32 @@ static int taken(cw_registry_t *reg, const char *name, const char *address, cw_e
 }
 
 static int insert(cw_registry_t *reg, const char *name, const char *address, unsigned port, const char *secret,
-		  size_t secret_len, int64_t now, cw_err_t *err)
+		  size_t secret_len, int64_t now, const char *site, cw_err_t *err)
 {
 	static const char doing[] = "adding the NAS";
 	sqlite3_stmt *st;
 	int rc;
 
-	if (cw_registry_prepare(reg, "INSERT INTO nas (name, address, coa_port, secret, created_at)"
-				" VALUES (?1, ?2, ?3, ?4, ?5)", &st, doing, err) < 0) return -1;
+	if (site && cw_admin_site_check(reg, site, err) < 0) return -1;
+	if (cw_registry_prepare(reg, "INSERT INTO nas (name, address, coa_port, secret, created_at, site)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, doing, err) < 0) return -1;
 	rc = cw_sql_bind_text(st, 1, name, SQLITE_OK);
 	rc = cw_sql_bind_text(st, 2, address, rc);
 	rc = cw_sql_bind_int64(st, 3, port, rc);
 	rc = cw_sql_bind_text_len(st, 4, secret, secret_len, rc);
 	rc = cw_sql_bind_int64(st, 5, now, rc);
+	rc = cw_sql_bind_text(st, 6, site, rc);
 	return cw_registry_step_done(reg, st, rc, doing, err) < 0 ? -1 : 0;
 }
 
 int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
 	       size_t secret_len, int64_t now, cw_err_t *err)
+{
+	return cw_nas_add_at(reg, name, address, coa_port, secret, secret_len, now, NULL, err);
+}
+
+int cw_nas_add_at(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
+		  size_t secret_len, int64_t now, const char *site, cw_err_t *err)
 {
 	char canon[CW_NAS_ADDRESS_MAX + 1];
 	int rc;
@@ -93,7 +103,7 @@ int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsign
 	}
 	if (cw_registry_begin(reg, err) < 0) return -1;
 	rc = taken(reg, name, canon, err);
-	if (rc == 0) rc = insert(reg, name, canon, coa_port, secret, secret_len, now, err);
+	if (rc == 0) rc = insert(reg, name, canon, coa_port, secret, secret_len, now, site, err);
 	if (rc != 0) {
 		cw_registry_rollback(reg);
 		return -1;
@@ -128,6 +138,34 @@ int cw_nas_remove(cw_registry_t *reg, const char *name, cw_err_t *err)
 	return cw_registry_commit(reg, err);
 }
 
+struct set_site {
+	const char	*name;
+	const char	*site;
+};
+
+static int set_site_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
+{
+	struct set_site *a = arg;
+	int n;
+
+	if (a->site && cw_admin_site_check(reg, a->site, err) < 0) return -1;
+	n = cw_admin_exec(reg, err, "moving the NAS", "UPDATE nas SET site = ?2 WHERE name = ?1", "tt", a->name, a->site);
+	if (n < 0) return -1;
+	if (n != 1) {
+		cw_err_set(err, "unknown NAS %s (see coworkctl nas list)", a->name);
+		return -1;
+	}
+	return 0;
+}
+
+int cw_nas_set_site(cw_registry_t *reg, const char *name, const char *site, cw_err_t *err)
+{
+	struct set_site a = { name, site && *site ? site : NULL };
+
+	return cw_admin_in_txn(reg, err, set_site_txn, &a);
+}
+
+/* Columns: name, address, coa_port, created_at, site, then (with_secret) secret. */
 static void read_nas(sqlite3_stmt *st, cw_nas_t *n, bool with_secret)
 {
 	const unsigned char *s;
@@ -137,9 +175,10 @@ static void read_nas(sqlite3_stmt *st, cw_nas_t *n, bool with_secret)
 	(void)cw_sql_column_text(st, 1, n->address, sizeof(n->address));
 	n->coa_port = (unsigned)sqlite3_column_int(st, 2);
 	n->created_at = sqlite3_column_int64(st, 3);
+	(void)cw_sql_column_text(st, 4, n->site, sizeof(n->site));
 	if (!with_secret) return;
-	s = sqlite3_column_text(st, 4);
-	n->secret_len = (size_t)sqlite3_column_bytes(st, 4);
+	s = sqlite3_column_text(st, 5);
+	n->secret_len = (size_t)sqlite3_column_bytes(st, 5);
 	if (s && n->secret_len <= CW_DAE_SECRET_MAX) memcpy(n->secret, s, n->secret_len);
 	else n->secret_len = 0;
 }
@@ -150,7 +189,7 @@ int cw_nas_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_nas_t *nas), v
 	sqlite3_stmt *st;
 	int rc;
 
-	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at FROM nas ORDER BY name", &st, doing,
+	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at, site FROM nas ORDER BY name", &st, doing,
 				err) < 0) return -1;
 	while ((rc = cw_registry_step_row(reg, st, SQLITE_OK, doing, err)) == 1) {
 		cw_nas_t n;
@@ -170,7 +209,7 @@ int cw_nas_find(cw_registry_t *reg, const char *address, cw_nas_t *out, cw_err_t
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at, secret FROM nas WHERE address = ?1",
+	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at, site, secret FROM nas WHERE address = ?1",
 				&st, doing, err) < 0) return -1;
 	rc = cw_registry_step_row(reg, st, cw_sql_bind_text(st, 1, address, SQLITE_OK), doing, err);
 	if (rc == 1) read_nas(st, out, true);

@@ -18,14 +18,12 @@
 #include "registry.h"
 #include "session.h"
 
-/* Longest NAS name: the schema's bound (names follow the member id rules). */
-#define CW_NAS_NAME_MAX	64
-
 typedef struct cw_nas {
 	char		name[CW_NAS_NAME_MAX + 1];
 	char		address[CW_NAS_ADDRESS_MAX + 1];	//!< canonical text (inet_ntop)
 	unsigned	coa_port;
 	int64_t		created_at;
+	char		site[CW_SITE_NAME_MAX + 1];		//!< "": at no site
 	char		secret[CW_DAE_SECRET_MAX + 1];		//!< cw_nas_find only; wipe after use
 	size_t		secret_len;
 } cw_nas_t;
@@ -52,6 +50,17 @@ int cw_nas_secret_check(const char *secret, size_t len, cw_err_t *err);
  */
 int cw_nas_add(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
 	       size_t secret_len, int64_t now, cw_err_t *err);
+
+/* cw_nas_add, the NAS at a site (site.h) that must exist; site NULL: at none. */
+int cw_nas_add_at(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
+		  size_t secret_len, int64_t now, const char *site, cw_err_t *err);
+
+/*
+ * Move a NAS to a site (site NULL or "": to none; from then on it gets no
+ * guest passphrase while sites are defined). 0, or -1 with err (unknown
+ * NAS or site).
+ */
+int cw_nas_set_site(cw_registry_t *reg, const char *name, const char *site, cw_err_t *err);
 
 /* Remove a NAS by name. 0, or -1 with err (unknown name, ...). */
 int cw_nas_remove(cw_registry_t *reg, const char *name, cw_err_t *err);

@@ -11,6 +11,7 @@
 #include "accesslog.h"
 #include "admin_internal.h"
 #include "registry_admin.h"
+#include "site.h"
 #include "registry_ocsp.h"
 #include "registry_write.h"
 #include "sqlutil.h"
@@ -1112,6 +1113,7 @@ int cw_admin_guest_policy_set(cw_registry_t *reg, const char *ssid, const cw_gue
 }
 
 struct rotate {
+	const char	*site;		//!< NULL: the site-less passphrase (no site defined)
 	const char	*ssid;
 	int64_t		now;
 	bool		force;
@@ -1121,13 +1123,14 @@ struct rotate {
 
 static const char sql_psk_in_force[] =
 	"SELECT passphrase, valid_from, valid_until, grace_until FROM guest_psk"
-	" WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until ORDER BY valid_from DESC, id DESC LIMIT 1";
+	" WHERE ssid = ?1 AND site IS ?3 AND valid_from <= ?2 AND ?2 < valid_until ORDER BY valid_from DESC, id DESC LIMIT 1";
 
 /* The passphrase in force for the current period into *r: 1 found, 0 none, -1 error. */
-static int psk_in_force(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t *r, cw_err_t *err)
+static int psk_in_force(cw_registry_t *reg, const struct rotate *a, cw_psk_row_t *r, cw_err_t *err)
 {
 	sqlite3_stmt *st;
-	int rc = cw_admin_query(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "ti", ssid, now);
+	int rc = cw_admin_query(reg, err, &st, "reading guest passphrases", sql_psk_in_force, "tit", a->ssid, a->now,
+				a->site);
 
 	if (rc <= 0) return rc;
 	(void)cw_sql_column_text(st, 0, r->passphrase, sizeof(r->passphrase));
@@ -1148,12 +1151,14 @@ static int end_replaced(cw_registry_t *reg, const struct rotate *a, int64_t grac
 {
 	if (a->expire_old) {
 		return cw_admin_exec(reg, err, "deleting the old passphrases",
-				     "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until > ?2", "ti", a->ssid, a->now) < 0 ? -1 : 0;
+				     "DELETE FROM guest_psk WHERE ssid = ?1 AND site IS ?3 AND grace_until > ?2", "tit",
+				     a->ssid, a->now, a->site) < 0 ? -1 : 0;
 	}
 	return cw_admin_exec(reg, err, "ending the old passphrase",
 			     "UPDATE guest_psk SET valid_until = max(?2, valid_from + 1),"
 			     " grace_until = max(max(?2, valid_from + 1), min(grace_until, ?2 + ?3))"
-			     " WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until", "tii", a->ssid, a->now, grace) < 0 ? -1 : 0;
+			     " WHERE ssid = ?1 AND site IS ?4 AND valid_from <= ?2 AND ?2 < valid_until", "tiit", a->ssid,
+			     a->now, grace, a->site) < 0 ? -1 : 0;
 }
 
 /*
@@ -1165,16 +1170,35 @@ static int previous_served(cw_registry_t *reg, const struct rotate *a, cw_err_t 
 {
 	sqlite3_stmt *st;
 	int rc = cw_admin_query(reg, err, &st, "reading guest passphrases",
-				"SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND grace_until > ?2"
-				" AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND valid_from <= ?2 AND ?2 < valid_until"
-				" ORDER BY valid_from DESC, id DESC LIMIT 1)",
-				"ti", a->ssid, a->now);
+				"SELECT max(grace_until) FROM guest_psk WHERE ssid = ?1 AND site IS ?3 AND valid_from <= ?2"
+				" AND grace_until > ?2 AND id <> (SELECT id FROM guest_psk WHERE ssid = ?1 AND site IS ?3"
+				" AND valid_from <= ?2 AND ?2 < valid_until ORDER BY valid_from DESC, id DESC LIMIT 1)",
+				"tit", a->ssid, a->now, a->site);
 
 	if (rc <= 0) return rc;
 	a->out->had_previous = sqlite3_column_type(st, 0) != SQLITE_NULL;
 	a->out->previous_until = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/*
+ * A rotation names a site exactly when sites are defined: a site-less
+ * passphrase would never be served then, and a site that does not exist
+ * cannot be one. 0, or -1 with err.
+ */
+static int rotation_site_check(cw_registry_t *reg, const char *site, cw_err_t *err)
+{
+	int any = cw_admin_sites_defined(reg, err);
+
+	if (any < 0) return -1;
+	if (!site) {
+		if (!any) return 0;
+		cw_err_set(err, "sites are defined, so guest passphrases are per site: name the site (--site SITE, or"
+			   " --all for every site and SSID)");
+		return -1;
+	}
+	return cw_admin_site_check(reg, site, err);
 }
 
 static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
@@ -1185,8 +1209,8 @@ static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	int64_t start, end;
 	int rc;
 
-	if (cw_admin_guest_policy_get(reg, a->ssid, &p, err) < 0) return -1;
-	rc = psk_in_force(reg, a->ssid, a->now, cur, err);
+	if (cw_admin_guest_policy_get(reg, a->ssid, &p, err) < 0 || rotation_site_check(reg, a->site, err) < 0) return -1;
+	rc = psk_in_force(reg, a, cur, err);
 	if (rc < 0) return -1;
 	if (rc == 1 && !a->force) return previous_served(reg, a, err);
 	if (cw_period_window(&p.period, a->now, &start, &end) < 0 || end <= a->now) {
@@ -1201,11 +1225,12 @@ static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 	cur->valid_until = end;
 	cur->grace_until = end + p.grace;
 	if (cw_admin_exec(reg, err, "storing the new passphrase",
-			  "INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?3)", "ttiii", a->ssid, cur->passphrase, cur->valid_from,
-			  cur->valid_until, cur->grace_until) < 0 ||
+			  "INSERT INTO guest_psk (ssid, passphrase, valid_from, valid_until, grace_until, created_at, site)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6)", "ttiiit", a->ssid, cur->passphrase, cur->valid_from,
+			  cur->valid_until, cur->grace_until, a->site) < 0 ||
 	    cw_admin_exec(reg, err, "deleting passphrases no longer served",
-			  "DELETE FROM guest_psk WHERE ssid = ?1 AND grace_until <= ?2", "ti", a->ssid, a->now) < 0) return -1;
+			  "DELETE FROM guest_psk WHERE ssid = ?1 AND site IS ?3 AND grace_until <= ?2", "tit", a->ssid,
+			  a->now, a->site) < 0) return -1;
 	a->out->rotated = true;
 	return previous_served(reg, a, err);
 }
@@ -1213,7 +1238,13 @@ static int rotate_txn(cw_registry_t *reg, void *arg, cw_err_t *err)
 int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool force, bool expire_old,
 			cw_rotation_t *out, cw_err_t *err)
 {
-	struct rotate a = { ssid, now, force, expire_old, out };
+	return cw_admin_site_psk_rotate(reg, NULL, ssid, now, force, expire_old, out, err);
+}
+
+int cw_admin_site_psk_rotate(cw_registry_t *reg, const char *site, const char *ssid, int64_t now, bool force,
+			     bool expire_old, cw_rotation_t *out, cw_err_t *err)
+{
+	struct rotate a = { site && *site ? site : NULL, ssid, now, force, expire_old, out };
 	int rc;
 
 	memset(out, 0, sizeof(*out));

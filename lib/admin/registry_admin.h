@@ -299,9 +299,14 @@ typedef struct cw_rotation {
  * served until that end + grace. With force, the one it replaces ends now
  * and keeps its grace from now (expire_old: every older one is deleted at
  * once). Passphrases no longer served are deleted. *out gets what is in
- * force; wipe it.
+ * force; wipe it. The passphrase is the site's (site.h): site NULL makes
+ * the site-less one, refused once a site is defined; a site must exist.
  * 0, or -1 with err.
  */
+int cw_admin_site_psk_rotate(cw_registry_t *reg, const char *site, const char *ssid, int64_t now, bool force,
+			     bool expire_old, cw_rotation_t *out, cw_err_t *err);
+
+/* cw_admin_site_psk_rotate of the site-less passphrase (site NULL). */
 int cw_admin_psk_rotate(cw_registry_t *reg, const char *ssid, int64_t now, bool force, bool expire_old,
 			cw_rotation_t *out, cw_err_t *err);
 

@@ -25,6 +25,8 @@ const char *cw_decide_result_name(cw_decide_result_t r)
 	case CW_DECIDE_BAD_VLAN: return "bad-vlan";
 	case CW_DECIDE_BAD_INPUT: return "bad-input";
 	case CW_DECIDE_NO_PSK: return "no-passphrase";
+	case CW_DECIDE_UNKNOWN_NAS: return "unknown-nas";
+	case CW_DECIDE_NOT_AT_SITE: return "not-at-site";
 	case CW_DECIDE_NOT_OURS: return "not-ours";
 	case CW_DECIDE_UNKNOWN_DEVICE: return "unknown-device";
 	case CW_DECIDE_INTERNAL: return "internal-error";

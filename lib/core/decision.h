@@ -32,6 +32,8 @@ typedef enum {
 	CW_DECIDE_BAD_VLAN,		//!< No VLAN plan, or the VLAN would be unsafe.
 	CW_DECIDE_BAD_INPUT,		//!< Missing or malformed attribute.
 	CW_DECIDE_NO_PSK,		//!< Guest SSID without a valid passphrase (rotation overdue).
+	CW_DECIDE_UNKNOWN_NAS,		//!< Sites defined, and the RADIUS client is no registered NAS.
+	CW_DECIDE_NOT_AT_SITE,		//!< Its NAS is at no site, or its site does not offer the SSID.
 	CW_DECIDE_NOT_OURS,		//!< Not a request rlm_cowork answers (e.g. not MAC authentication).
 	CW_DECIDE_UNKNOWN_DEVICE,	//!< Device binding (enforce): a device neither bound nor approved.
 	CW_DECIDE_INTERNAL,		//!< Registry missing, unreadable, locked, corrupt.

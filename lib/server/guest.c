@@ -106,30 +106,92 @@ internal:
 	return -1;
 }
 
+/*
+ * Once a site is defined, the RADIUS client must be a registered NAS at a
+ * site: out->site and out->nas name them. With no site, out->site stays ""
+ * (the site-less passphrases). 0, or -1 decided.
+ */
+static int check_site(cw_registry_t *reg, const cw_guest_input_t *in, cw_guest_decision_t *out)
+{
+	char safe[CW_LOG_ESCAPED_MAX];
+	cw_nas_site_t nas;
+	int rc;
+	cw_err_t e;
+
+	rc = cw_registry_sites_defined(reg, &e);
+	if (rc < 0) goto internal;
+	if (rc == 0) return 0;
+	if (!in->client || !*in->client) {
+		decide(out, CW_DECIDE_UNKNOWN_NAS, "the RADIUS client's address is unknown: with sites defined, only the"
+		       " NAS of a site gets guest passphrases");
+		return -1;
+	}
+	rc = cw_registry_nas_site(reg, in->client, &nas, &e);
+	if (rc < 0) goto internal;
+	cw_log_escape(in->client, strlen(in->client), safe, sizeof(safe));
+	if (rc == 0) {
+		decide(out, CW_DECIDE_UNKNOWN_NAS, "RADIUS client %s is not a registered NAS: with sites defined, only the"
+		       " NAS of a site gets guest passphrases (`coworkctl nas add NAME --address %s --site SITE ...`)",
+		       safe, safe);
+		return -1;
+	}
+	if (!nas.site[0]) {
+		decide(out, CW_DECIDE_NOT_AT_SITE, "NAS %s (RADIUS client %s) is at no site, so it gets no guest"
+		       " passphrase (`coworkctl nas set %s --site SITE`)", nas.name, safe, nas.name);
+		return -1;
+	}
+	memcpy(out->site, nas.site, sizeof(out->site));
+	memcpy(out->nas, nas.name, sizeof(out->nas));
+	return 0;
+
+internal:
+	decide(out, CW_DECIDE_INTERNAL, "%s", e.msg);
+	return -1;
+}
+
+/* The refusal for a (site, SSID) without a passphrase served now (last: the latest end of serving, 0 none). */
+static void no_passphrase(cw_guest_decision_t *out, int64_t now, int64_t last)
+{
+	char safe[CW_LOG_ESCAPED_MAX], at[CW_SITE_NAME_MAX + 16], flag[CW_SITE_NAME_MAX + 16];
+	char when[CW_RFC3339_MS_LEN];
+
+	cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
+	at[0] = flag[0] = '\0';
+	if (out->site[0]) {
+		/* Site names follow the id rules: no quote, no control byte. */
+		(void)cw_snprintf(at, sizeof(at), " at site %s", out->site);
+		(void)cw_snprintf(flag, sizeof(flag), " --site '%s'", out->site);
+	}
+	if (out->site[0] && !last) {
+		decide(out, CW_DECIDE_NOT_AT_SITE, "site %s does not offer guest SSID \"%s\" (NAS %s asked; no passphrase"
+		       " for it there: `coworkctl psk rotate --ssid '%s' --site '%s'` offers it)", out->site, safe, out->nas,
+		       safe, out->site);
+	} else if (last > now) {
+		decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\"%s has no passphrase valid yet (is the server's clock"
+		       " right?): run `coworkctl psk rotate --ssid '%s'%s`", safe, at, safe, flag);
+	} else if (last) {
+		utc(last, when);
+		decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\"%s has no valid passphrase (the last one expired at %s):"
+		       " run `coworkctl psk rotate --ssid '%s'%s`", safe, at, when, safe, flag);
+	} else {
+		decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\" has no passphrase yet:"
+		       " run `coworkctl psk rotate --ssid '%s'`", safe, safe);
+	}
+}
+
 /* The passphrases in force, checked, with the session's end. 0, or -1 decided. */
 static int load_passphrases(cw_registry_t *reg, int64_t now, cw_guest_decision_t *out)
 {
-	char safe[CW_LOG_ESCAPED_MAX], when[CW_RFC3339_MS_LEN];
+	char safe[CW_LOG_ESCAPED_MAX];
 	int64_t warn, last, left;
 	cw_err_t e;
 
-	if (cw_registry_guest_psks(reg, out->ssid, now, out->psk, &out->n_psk, &warn, &last, &e) < 0) {
+	if (cw_registry_site_guest_psks(reg, out->site, out->ssid, now, out->psk, &out->n_psk, &warn, &last, &e) < 0) {
 		decide(out, CW_DECIDE_INTERNAL, "%s", e.msg);
 		return -1;
 	}
 	if (out->n_psk == 0) {
-		cw_log_escape(out->ssid, strlen(out->ssid), safe, sizeof(safe));
-		if (last > now) {
-			decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\" has no passphrase valid yet (is the server's clock"
-			       " right?): run `coworkctl psk rotate --ssid '%s'`", safe, safe);
-		} else if (last) {
-			utc(last, when);
-			decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\" has no valid passphrase (the last one expired at %s):"
-			       " run `coworkctl psk rotate --ssid '%s'`", safe, when, safe);
-		} else {
-			decide(out, CW_DECIDE_NO_PSK, "guest SSID \"%s\" has no passphrase yet:"
-			       " run `coworkctl psk rotate --ssid '%s'`", safe, safe);
-		}
+		no_passphrase(out, now, last);
 		return -1;
 	}
 	for (size_t i = 0; i < out->n_psk; i++) {
@@ -154,6 +216,7 @@ void cw_guest_decide(cw_registry_t *reg, const cw_guest_input_t *in, int64_t now
 	    cw_decide_ssid(in->called_station, in->called_station_len, out->ssid, &out->result, out->reason,
 			   sizeof(out->reason)) < 0 ||
 	    check_ssid_and_vlan(reg, out) < 0 ||
+	    check_site(reg, in, out) < 0 ||
 	    load_passphrases(reg, now, out) < 0) {
 		cw_registry_read_end(reg);
 		out->vlan = 0;
@@ -176,6 +239,12 @@ void cw_guest_describe(const cw_guest_decision_t *d, char *buf, size_t len)
 	}
 	/* No MAC address here: radiusd's log is not the place for device identifiers. */
 	cw_log_escape(d->ssid, strlen(d->ssid), safe, sizeof(safe));
+	if (d->site[0]) {
+		(void)cw_snprintf(buf, len, "guest on SSID \"%s\" at site %s (NAS %s): %zu passphrase%s, VLAN %u,"
+				  " session %u s", safe, d->site, d->nas, d->n_psk, d->n_psk == 1 ? "" : "s", d->vlan,
+				  d->session_timeout);
+		return;
+	}
 	(void)cw_snprintf(buf, len, "guest on SSID \"%s\": %zu passphrase%s, VLAN %u, session %u s", safe, d->n_psk,
 			  d->n_psk == 1 ? "" : "s", d->vlan, d->session_timeout);
 }

@@ -7,6 +7,11 @@
  * User-Name = User-Password = "aabbccddeeff", Calling-Station-Id =
  * "AA-BB-CC-DD-EE-FF", Called-Station-Id = "<BSSID>:<SSID>". Everything
  * comes from the request, untrusted; any doubt is a refusal.
+ *
+ * Sites: once a site is defined, the passphrase served is the one of the
+ * site of the NAS the request came from, found by the request's source
+ * address (the RADIUS client, authenticated by its shared secret), never
+ * by NAS-IP-Address or NAS-Identifier (claims inside the packet).
  */
 #ifndef COWORK_GUEST_H
 #define COWORK_GUEST_H
@@ -33,12 +38,15 @@ typedef struct cw_guest_input {
 	const char	*called_station;	//!< Called-Station-Id: "<BSSID>:<SSID>"
 	size_t		called_station_len;
 	bool		eap;			//!< the request carries EAP-Message
+	const char	*client;		//!< source address of the packet, canonical text; NULL: unknown
 } cw_guest_input_t;
 
 typedef struct cw_guest_decision {
 	cw_decide_result_t	result;
 	char			reason[CW_REASON_MAX];		//!< For radiusd's log; no secret.
 	char			ssid[CW_SSID_MAX + 1];
+	char			site[CW_SITE_NAME_MAX + 1];	//!< "" while no site is defined
+	char			nas[CW_NAS_NAME_MAX + 1];	//!< the NAS asking, when sites are defined
 	bool			has_mac;
 	cw_mac_t		mac;				//!< The station, when it parsed.
 	uint16_t		vlan;				//!< ACCEPT only: the guest VLAN.
@@ -54,7 +62,9 @@ typedef struct cw_guest_decision {
  * no User-Name, a User-Name that is not a MAC address); a refusal when the
  * MAC addresses disagree or are malformed, the SSID is missing, unknown or
  * not a guest SSID, the VLAN plan is unsafe, or no passphrase is valid;
- * ACCEPT with the passphrases, the guest VLAN and a Session-Timeout ending
+ * once a site is defined, also when the client is no registered NAS
+ * (UNKNOWN_NAS) or its NAS is at no site or its site does not offer the
+ * SSID (NOT_AT_SITE); ACCEPT with the passphrases (of the NAS's site), the guest VLAN and a Session-Timeout ending
  * no later than the newest passphrase (at most CW_GUEST_SESSION_MAX).
  * Fills *out always; wipe it with cw_guest_decision_wipe.
  */

@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "registry_internal.h"
 #include "fileio.h"
+#include "session.h"
 #include "sqlutil.h"
 
 /* Generated from sql/registry/NNNN_*.sql by build-aux/sql2c.sh. */
@@ -33,8 +34,11 @@ extern const size_t cw_registry_migrations_count;
  */
 #define MEMO_SSIDS	16
 #define MEMO_PSKS	8
+#define MEMO_NAS	16
 
+/* Keyed by (site, SSID): site "" holds the SSID's class and its site-less passphrases. */
 typedef struct ssid_memo {
+	char		site[CW_SITE_NAME_MAX + 1];
 	char		name[CW_SSID_MAX + 1];
 	bool		class_known;
 	int		class_rc;		//!< 1 found, 0 unknown SSID
@@ -46,6 +50,13 @@ typedef struct ssid_memo {
 	int64_t		last;			//!< latest grace_until of any row
 } ssid_memo_t;
 
+/* A RADIUS client address and what the registry says of it. */
+typedef struct nas_memo {
+	char		address[CW_NAS_ADDRESS_MAX + 1];
+	int		rc;			//!< 1 a NAS, 0 none
+	cw_nas_site_t	nas;
+} nas_memo_t;
+
 typedef struct memo {
 	bool		valid;
 	bool		bracketed;		//!< in a read_begin/read_end pair: the counter was just checked
@@ -54,6 +65,11 @@ typedef struct memo {
 	int		plan_rc;
 	cw_vlan_plan_t	plan;
 	cw_err_t	plan_err;
+	bool		sites_known;
+	int		sites_rc;		//!< 1 some site is defined, 0 none
+	unsigned	n_nas;
+	unsigned	next_nas;
+	nas_memo_t	nas[MEMO_NAS];
 	unsigned	n_ssids;
 	unsigned	next_evict;
 	ssid_memo_t	ssids[MEMO_SSIDS];
@@ -79,13 +95,21 @@ static const char sql_device_approved[] =
 	"SELECT 1 FROM device_approval WHERE device = ?3 AND (serial = ?1"
 	" OR member_id = (SELECT id FROM member WHERE name = ?2)) LIMIT 1";
 
-/* The newest passphrases of an SSID, whatever their window (filtered by time in C). */
+/*
+ * The newest passphrases of an SSID at a site (?3 NULL: the site-less
+ * ones), whatever their window (filtered by time in C).
+ */
 static const char sql_guest_psks[] =
 	"SELECT p.passphrase, p.valid_from, p.valid_until, p.grace_until, coalesce(g.warn, ?2)"
 	" FROM guest_psk p LEFT JOIN guest_policy g ON g.ssid = p.ssid"
-	" WHERE p.ssid = ?1 ORDER BY p.valid_from DESC, p.id DESC LIMIT 8";
+	" WHERE p.ssid = ?1 AND p.site IS ?3 ORDER BY p.valid_from DESC, p.id DESC LIMIT 8";
 
-static const char sql_guest_last[] = "SELECT coalesce(max(grace_until), 0) FROM guest_psk WHERE ssid = ?1";
+static const char sql_guest_last[] =
+	"SELECT coalesce(max(grace_until), 0) FROM guest_psk WHERE ssid = ?1 AND site IS ?2";
+
+static const char sql_sites_defined[] = "SELECT EXISTS (SELECT 1 FROM site)";
+
+static const char sql_nas_site[] = "SELECT name, coalesce(site, '') FROM nas WHERE address = ?1";
 
 int cw_registry_schema_version(void)
 {
@@ -194,6 +218,8 @@ int cw_registry_prepare_all(cw_registry_t *reg, cw_err_t *err)
 	if (prepare(reg, &reg->guest_psks, sql_guest_psks, err) < 0) return -1;
 	if (prepare(reg, &reg->guest_last, sql_guest_last, err) < 0) return -1;
 	if (prepare(reg, &reg->device_approved, sql_device_approved, err) < 0) return -1;
+	if (prepare(reg, &reg->sites_defined, sql_sites_defined, err) < 0) return -1;
+	if (prepare(reg, &reg->nas_site, sql_nas_site, err) < 0) return -1;
 	return 0;
 }
 
@@ -284,6 +310,8 @@ void cw_registry_close(cw_registry_t *reg)
 	sqlite3_finalize(reg->guest_psks);
 	sqlite3_finalize(reg->guest_last);
 	sqlite3_finalize(reg->device_approved);
+	sqlite3_finalize(reg->sites_defined);
+	sqlite3_finalize(reg->nas_site);
 	sqlite3_close_v2(reg->db);
 	free(reg);
 }
@@ -433,15 +461,15 @@ int cw_registry_reader_fd(const cw_registry_t *reg)
 	return reg->memo ? reg->fd : -1;
 }
 
-/* The memo slot of an SSID, made (evicting round-robin) when absent. */
-static ssid_memo_t *memo_ssid(memo_t *m, const char *ssid)
+/* The memo slot of (site, SSID), made (evicting round-robin) when absent. */
+static ssid_memo_t *memo_ssid(memo_t *m, const char *site, const char *ssid)
 {
 	ssid_memo_t *e;
 
 	for (unsigned i = 0; i < m->n_ssids; i++) {
-		if (strcmp(m->ssids[i].name, ssid) == 0) return &m->ssids[i];
+		if (strcmp(m->ssids[i].name, ssid) == 0 && strcmp(m->ssids[i].site, site) == 0) return &m->ssids[i];
 	}
-	if (strlen(ssid) > CW_SSID_MAX) return NULL;
+	if (strlen(ssid) > CW_SSID_MAX || strlen(site) > CW_SITE_NAME_MAX) return NULL;
 	if (m->n_ssids < MEMO_SSIDS) {
 		e = &m->ssids[m->n_ssids++];
 	} else {
@@ -450,6 +478,7 @@ static ssid_memo_t *memo_ssid(memo_t *m, const char *ssid)
 	}
 	cw_wipe(e, sizeof(*e));
 	memcpy(e->name, ssid, strlen(ssid) + 1);
+	memcpy(e->site, site, strlen(site) + 1);
 	return e;
 }
 
@@ -472,7 +501,7 @@ static int query_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_
 int cw_registry_ssid_class(cw_registry_t *reg, const char *ssid, cw_ssid_class_t *out, cw_err_t *err)
 {
 	memo_t *m = memo_current(reg);
-	ssid_memo_t *e = m ? memo_ssid(m, ssid) : NULL;
+	ssid_memo_t *e = m ? memo_ssid(m, "", ssid) : NULL;
 	int rc;
 
 	if (e && e->class_known) {
@@ -553,8 +582,8 @@ static int psk_row(sqlite3_stmt *st, cw_psk_row_t *r)
 	return 0;
 }
 
-/* An SSID's newest passphrase rows (whatever their window), its warning period and last expiry. */
-static int query_guest_rows(cw_registry_t *reg, const char *ssid, ssid_memo_t *e, cw_err_t *err)
+/* A (site, SSID)'s newest passphrase rows (whatever their window), its warning period and last expiry. */
+static int query_guest_rows(cw_registry_t *reg, const char *site, const char *ssid, ssid_memo_t *e, cw_err_t *err)
 {
 	sqlite3_stmt *st = reg->guest_psks;
 	int step, rc = -1;
@@ -564,6 +593,7 @@ static int query_guest_rows(cw_registry_t *reg, const char *ssid, ssid_memo_t *e
 	e->last = 0;
 	step = cw_sql_bind_text(st, 1, ssid, SQLITE_OK);
 	step = cw_sql_bind_int64(st, 2, CW_GUEST_WARN_DEFAULT, step);
+	step = cw_sql_bind_text_opt(st, 3, site, step);
 	if (step != SQLITE_OK) goto sql_error;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && e->n < MEMO_PSKS) {
 		if (psk_row(st, &e->rows[e->n]) < 0) {
@@ -576,7 +606,7 @@ static int query_guest_rows(cw_registry_t *reg, const char *ssid, ssid_memo_t *e
 	if (step != SQLITE_ROW && step != SQLITE_DONE) goto sql_error;
 	sqlite3_reset(st);
 	st = reg->guest_last;
-	if (cw_sql_step(st, cw_sql_bind_text(st, 1, ssid, SQLITE_OK)) != SQLITE_ROW) goto sql_error;
+	if (cw_sql_step(st, cw_sql_bind_text_opt(st, 2, site, cw_sql_bind_text(st, 1, ssid, SQLITE_OK))) != SQLITE_ROW) goto sql_error;
 	e->last = sqlite3_column_int64(st, 0);
 	rc = 0;
 	goto done;
@@ -594,8 +624,15 @@ done:
 int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
 			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err)
 {
+	return cw_registry_site_guest_psks(reg, NULL, ssid, now, rows, n, warn, last_expiry, err);
+}
+
+int cw_registry_site_guest_psks(cw_registry_t *reg, const char *site, const char *ssid, int64_t now,
+				cw_psk_row_t rows[CW_PSK_SERVED_MAX], size_t *n, int64_t *warn, int64_t *last_expiry,
+				cw_err_t *err)
+{
 	memo_t *m = memo_current(reg);
-	ssid_memo_t local, *e = m ? memo_ssid(m, ssid) : NULL;
+	ssid_memo_t local, *e = m ? memo_ssid(m, site ? site : "", ssid) : NULL;
 
 	*n = 0;
 	if (!e) {
@@ -603,7 +640,7 @@ int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw
 		e = &local;
 	}
 	if (!e->psks_known) {
-		if (query_guest_rows(reg, ssid, e, err) < 0) {
+		if (query_guest_rows(reg, site, ssid, e, err) < 0) {
 			cw_wipe(e->rows, sizeof(e->rows));
 			cw_wipe(rows, sizeof(*rows) * CW_PSK_SERVED_MAX);
 			return -1;
@@ -618,6 +655,81 @@ int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw
 	*last_expiry = *n ? 0 : e->last;
 	if (e == &local) cw_wipe(&local, sizeof(local));
 	return 0;
+}
+
+static int query_sites_defined(cw_registry_t *reg, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->sites_defined;
+	int rc = cw_registry_step_row(reg, st, SQLITE_OK, "looking for sites", err);
+
+	if (rc == 1) rc = sqlite3_column_int(st, 0) != 0;
+	else if (rc == 0) {
+		cw_err_set(err, "looking for sites: no answer");
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int cw_registry_sites_defined(cw_registry_t *reg, cw_err_t *err)
+{
+	memo_t *m = memo_current(reg);
+	int rc;
+
+	if (m && m->sites_known) return m->sites_rc;
+	rc = query_sites_defined(reg, err);
+	if (m && rc >= 0) {
+		m->sites_known = true;
+		m->sites_rc = rc;
+	}
+	return rc;
+}
+
+static int query_nas_site(cw_registry_t *reg, const char *address, cw_nas_site_t *out, cw_err_t *err)
+{
+	sqlite3_stmt *st = reg->nas_site;
+	int rc = cw_sql_bind_text(st, 1, address, SQLITE_OK);
+
+	memset(out, 0, sizeof(*out));
+	rc = cw_registry_step_row(reg, st, rc, "looking up the NAS", err);
+	if (rc == 1 && (cw_sql_column_text(st, 0, out->name, sizeof(out->name)) < 0 ||
+			cw_sql_column_text(st, 1, out->site, sizeof(out->site)) < 0)) {
+		cw_err_set(err, "a NAS has a malformed registry row");
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int cw_registry_nas_site(cw_registry_t *reg, const char *address, cw_nas_site_t *out, cw_err_t *err)
+{
+	memo_t *m = memo_current(reg);
+	nas_memo_t *e = NULL;
+	int rc;
+
+	if (strlen(address) > CW_NAS_ADDRESS_MAX) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	for (unsigned i = 0; m && i < m->n_nas; i++) {
+		if (strcmp(m->nas[i].address, address) == 0) {
+			*out = m->nas[i].nas;
+			return m->nas[i].rc;
+		}
+	}
+	rc = query_nas_site(reg, address, out, err);
+	if (!m || rc < 0) return rc;
+	if (m->n_nas < MEMO_NAS) {
+		e = &m->nas[m->n_nas++];
+	} else {
+		e = &m->nas[m->next_nas];
+		m->next_nas = (m->next_nas + 1) % MEMO_NAS;
+	}
+	memcpy(e->address, address, strlen(address) + 1);
+	e->rc = rc;
+	e->nas = *out;
+	return rc;
 }
 
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err)

@@ -152,12 +152,19 @@ typedef struct cw_psk_row {
 #define CW_GUEST_WARN_DEFAULT	86400
 
 /*
- * The passphrases to serve for a guest SSID at `now`: those with
- * valid_from <= now < grace_until, newest first, at most
+ * The passphrases to serve for a guest SSID at a site at `now` (site NULL
+ * or "": the site-less passphrases, used while no site is defined): those
+ * with valid_from <= now < grace_until, newest first, at most
  * CW_PSK_SERVED_MAX, in rows[0..*n). *warn gets the SSID's warning period.
- * When *n is 0, *last_expiry gets the latest grace_until the SSID ever had
- * (0 if none), to say since when rotation is overdue. 0, or -1 with err.
+ * When *n is 0, *last_expiry gets the latest grace_until the (site, SSID)
+ * ever had (0 if none: the site does not offer the SSID, or no rotation
+ * ever ran), to say since when rotation is overdue. 0, or -1 with err.
  */
+int cw_registry_site_guest_psks(cw_registry_t *reg, const char *site, const char *ssid, int64_t now,
+				cw_psk_row_t rows[CW_PSK_SERVED_MAX], size_t *n, int64_t *warn, int64_t *last_expiry,
+				cw_err_t *err);
+
+/* cw_registry_site_guest_psks of the site-less passphrases (site NULL). */
 int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw_psk_row_t rows[CW_PSK_SERVED_MAX],
 			   size_t *n, int64_t *warn, int64_t *last_expiry, cw_err_t *err);
 
@@ -167,6 +174,27 @@ int cw_registry_guest_psks(cw_registry_t *reg, const char *ssid, int64_t now, cw
  */
 int cw_registry_device_approved(cw_registry_t *reg, const char *serial, const char *member,
 				const uint8_t device[CW_DEVICE_HASH_LEN], cw_err_t *err);
+
+/* Longest site name (sql/registry/0007_site.sql). */
+#define CW_SITE_NAME_MAX 64
+
+/* Longest NAS name: the schema's bound (names follow the member id rules). */
+#define CW_NAS_NAME_MAX	64
+
+/* Is any site defined? 1 yes (guest passphrases are per site), 0 no, -1 with err. */
+int cw_registry_sites_defined(cw_registry_t *reg, cw_err_t *err);
+
+/* A registered NAS as the guest path needs it. */
+typedef struct cw_nas_site {
+	char	name[CW_NAS_NAME_MAX + 1];
+	char	site[CW_SITE_NAME_MAX + 1];	//!< "": the NAS is at no site
+} cw_nas_site_t;
+
+/*
+ * The NAS registered (`coworkctl nas add`) at a RADIUS client address, in
+ * canonical text (cw_ip_canonical): 1 found, 0 none, -1 with err.
+ */
+int cw_registry_nas_site(cw_registry_t *reg, const char *address, cw_nas_site_t *out, cw_err_t *err);
 
 /* A setting: 1 found (copied into buf, truncation is an error), 0 absent, -1 error. */
 int cw_registry_setting_get(cw_registry_t *reg, const char *key, char *buf, size_t len, cw_err_t *err);

@@ -30,6 +30,8 @@ struct cw_registry {
 	sqlite3_stmt	*guest_psks;
 	sqlite3_stmt	*guest_last;
 	sqlite3_stmt	*device_approved;
+	sqlite3_stmt	*sites_defined;
+	sqlite3_stmt	*nas_site;
 };
 
 /* Open path with flags (SQLITE_OPEN_*) into a new connection. 0, or -1 with err. */

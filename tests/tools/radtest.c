@@ -53,6 +53,7 @@
 
 struct options {
 	const char	*server;	/* HOST:PORT, points into argv */
+	const char	*source;	/* local address to send from; NULL: the kernel's choice */
 	const char	*mac;		/* AA-BB-CC-DD-EE-FF or NULL */
 	const char	*user_name;	/* NULL: from --mac, or none */
 	const char	*password;	/* NULL: from --mac, or none; "-": none */
@@ -79,7 +80,8 @@ usage(void)
 	    "  --raw TYPE:HEX                 append a raw attribute (repeatable)\n"
 	    "  --timeout MS                   wait per attempt (default 3000)\n"
 	    "  --retries N                    attempts (default 1)\n"
-	    "  --id N                         RADIUS identifier (default random)\n");
+	    "  --id N                         RADIUS identifier (default random)\n"
+	    "  --source ADDR                  send from this local address (e.g. 127.0.0.2)\n");
 	exit(EXIT_USAGE);
 }
 
@@ -168,7 +170,7 @@ static void
 parse_options(int argc, char **argv, struct options *opts)
 {
 	enum { O_SERVER = 256, O_SECRET, O_MAC, O_CALLED, O_USER, O_PASS,
-	    O_CALLING, O_NOMA, O_RAW, O_TIMEOUT, O_RETRIES, O_ID, O_HELP };
+	    O_CALLING, O_NOMA, O_RAW, O_TIMEOUT, O_RETRIES, O_ID, O_SOURCE, O_HELP };
 	static const struct option longopts[] = {
 		{ "server",	required_argument, NULL, O_SERVER },
 		{ "secret",	required_argument, NULL, O_SECRET },
@@ -182,6 +184,7 @@ parse_options(int argc, char **argv, struct options *opts)
 		{ "timeout",	required_argument, NULL, O_TIMEOUT },
 		{ "retries",	required_argument, NULL, O_RETRIES },
 		{ "id",		required_argument, NULL, O_ID },
+		{ "source",	required_argument, NULL, O_SOURCE },
 		{ "help",	no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -200,6 +203,7 @@ parse_options(int argc, char **argv, struct options *opts)
 		case O_USER:	opts->user_name = optarg; break;
 		case O_PASS:	opts->password = optarg; break;
 		case O_CALLING:	opts->calling = optarg; break;
+		case O_SOURCE:	opts->source = optarg; break;
 		case O_NOMA:	opts->no_message_authenticator = 1; break;
 		case O_RAW:	add_raw_option(opts, optarg); break;
 		case O_TIMEOUT:
@@ -321,11 +325,34 @@ build_request(struct packet *pkt, const struct options *opts)
 }
 
 /*
- * Connected UDP socket to HOST:PORT (IPv6 literals as [addr]:port); the
- * kernel then drops datagrams from any other source. Exits on error.
+ * Bind fd to the local address source (numeric, same family as the
+ * server's), so that the server sees the request come from it. Exits on
+ * error.
+ */
+static void
+bind_source(int fd, int family, const char *source)
+{
+	struct addrinfo	 hints, *res = NULL;
+	int		 gai;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	if ((gai = getaddrinfo(source, "0", &hints, &res)) != 0)
+		errx(EXIT_USAGE, "--source %s: %s", source, gai_strerror(gai));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1)
+		err(EXIT_LOCAL, "--source %s", source);
+	freeaddrinfo(res);
+}
+
+/*
+ * Connected UDP socket to HOST:PORT (IPv6 literals as [addr]:port), sent
+ * from source when not NULL; the kernel then drops datagrams from any
+ * other source. Exits on error.
  */
 static int
-open_socket(const char *server)
+open_socket(const char *server, const char *source)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
 	char		 host[256];
@@ -355,6 +382,8 @@ open_socket(const char *server)
 		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 		if (fd == -1)
 			continue;
+		if (source != NULL)
+			bind_source(fd, ai->ai_family, source);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
@@ -647,7 +676,7 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &opts);
 	build_request(&req, &opts);
-	fd = open_socket(opts.server);
+	fd = open_socket(opts.server, opts.source);
 	if (!exchange(fd, &req, &opts, &reply)) {
 		fprintf(stderr, "radtest: no reply within %lld ms x %lld\n",
 		    opts.timeout_ms, opts.retries);
