@@ -14,17 +14,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "central.h"
 #include "cli.h"
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
 #include "linksec.h"
 #include "registry_admin.h"
+#include "registry_write.h"
 #include "session.h"
+#include "ship.h"
 #include "timeutil.h"
 #include "wlansec.h"
 
 #define SHOW_LIMIT_DEFAULT 100
+#define CENTRAL_SETTING "log_central"	//!< the registry setting: the connection string's file, "" none
 
 /* --since/--from (start of the local day) and --until/--to (end of the day, inclusive). */
 static int parse_day_ms(const cli_cmd_t *self, const char *opt, const char *s, bool end, int64_t *out)
@@ -55,11 +59,13 @@ static void row_suites(const cw_access_row_t *r, char akm[CW_WLAN_NAME_MAX], cha
 	if (r->has_cipher) (void)cw_wlan_cipher_name(r->cipher, cipher);
 }
 
-static void row_json(json_t *j, const cw_access_row_t *r)
+/* A row as JSON; node: the central log's node name, NULL for the local log. */
+static void row_json(json_t *j, const cw_access_row_t *r, const char *node)
 {
 	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], akm[CW_WLAN_NAME_MAX], cipher[CW_WLAN_NAME_MAX];
 
 	json_object_begin(j);
+	if (node) json_kv_string(j, "node", node);
 	json_kv_string(j, "time", ms_text(r->ts_ms, ts));
 	json_kv_bool(j, "clock_synced", r->clock_synced);
 	json_key(j, "clock_error_us");
@@ -83,13 +89,14 @@ static void row_json(json_t *j, const cw_access_row_t *r)
 	json_object_end(j);
 }
 
-/* A table row; untrusted text (NAS, SSID) is escaped. */
-static void row_text(const cw_access_row_t *r, bool header)
+/* A table row; untrusted text (NAS, SSID) is escaped; node (central log) first when given. */
+static void row_text(const cw_access_row_t *r, bool header, const char *node)
 {
 	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], nas[CW_LOG_ESCAPED_MAX], ssid[CW_LOG_ESCAPED_MAX];
 	char akm[CW_WLAN_NAME_MAX], cipher[CW_WLAN_NAME_MAX];
 
 	if (header) {
+		if (node) printf("%-16s  ", "NODE");
 		printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12s  %-16s  %-16s  %4s  %-12s  %-8s  %s\n", "TIME (UTC)",
 		       "CLOCK", "RESULT", "REASON", "CLASS", "MEMBER", "DEVICE", "NAS", "SSID", "VLAN", "AKM", "CIPHER",
 		       "SERIAL");
@@ -98,6 +105,7 @@ static void row_text(const cw_access_row_t *r, bool header)
 	if (r->has_device) cw_device_hash_hex(r->device, dev);
 	cw_log_escape(r->nas, strlen(r->nas), nas, sizeof(nas));
 	cw_log_escape(r->ssid, strlen(r->ssid), ssid, sizeof(ssid));
+	if (node) printf("%-16s  ", node);
 	printf("%-24s  %-6s  %-6s  %-22s  %-6s  %-16s  %-12.12s  %-16s  %-16s  %4u  %-12s  %-8s  %s\n",
 	       ms_text(r->ts_ms, ts), r->clock_synced ? "ok" : "UNSYNC", r->accepted ? "accept" : "reject", r->reason,
 	       r->member ? "member" : "guest", r->member_id[0] ? r->member_id : "-", r->has_device ? dev : "-",
@@ -105,14 +113,19 @@ static void row_text(const cw_access_row_t *r, bool header)
 	       r->serial[0] ? r->serial : "-");
 }
 
-static int row_out(void *arg, const cw_access_row_t *r)
+static int row_node_out(void *arg, const char *node, const cw_access_row_t *r)
 {
 	cli_list_t *o = arg;
 
-	if (o->json) row_json(o->json, r);
-	else row_text(r, o->rows == 0);
+	if (o->json) row_json(o->json, r, node);
+	else row_text(r, o->rows == 0, node);
 	o->rows++;
 	return 0;
+}
+
+static int row_out(void *arg, const cw_access_row_t *r)
+{
+	return row_node_out(arg, NULL, r);
 }
 
 struct list_job {
@@ -137,12 +150,65 @@ static int list_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
 	return rc;
 }
 
-/* Run a query to stdout as a table or JSON. */
-static int list_rows(const cli_t *cli, const cw_access_filter_t *f, bool json, const char *empty)
+/*
+ * The central access log, when `log central FILE` named one: 1 with *pg
+ * connected, 0 when none is named (the local file is read), -1 (said).
+ * Never a silent fall-back to the local file: that holds one node's rows.
+ */
+static int central_connect(cw_registry_t *reg, PGconn **pg)
+{
+	char path[4096], conninfo[CW_CENTRAL_CONNINFO_MAX];
+	cw_err_t e;
+	int rc = cw_registry_setting_get(reg, CENTRAL_SETTING, path, sizeof(path), &e);
+
+	*pg = NULL;
+	if (rc < 0) {
+		cli_fail("%s", e.msg);
+		return -1;
+	}
+	if (rc == 0 || !path[0]) return 0;
+	if (cw_central_conninfo_read(path, conninfo, sizeof(conninfo), &e) < 0) {
+		cli_fail("the central access log: %s (--local reads this server's own log)", e.msg);
+		return -1;
+	}
+	rc = cw_ship_connect(conninfo, false, pg, &e);
+	cw_wipe(conninfo, sizeof(conninfo));
+	if (rc < 0) {
+		cli_fail("the central access log (%s): %s (--local reads this server's own log)", path, e.msg);
+		return -1;
+	}
+	return 1;
+}
+
+/* central_connect with a registry of its own. */
+static int central_open(const cli_t *cli, PGconn **pg)
+{
+	cw_registry_t *reg;
+	int rc;
+
+	*pg = NULL;
+	if (cli_registry(cli, &reg) != EXIT_OK) return -1;
+	rc = central_connect(reg, pg);
+	cw_registry_close(reg);
+	return rc;
+}
+
+/* Run a query to stdout as a table or JSON: the central log's rows, unless local or none is named. */
+static int list_rows(const cli_t *cli, const cw_access_filter_t *f, bool json, const char *empty, bool local)
 {
 	struct list_job job = { f, json, empty, cli->now };
+	PGconn *pg = NULL;
+	int central = local ? 0 : central_open(cli, &pg), rc = EXIT_OK;
+	cli_list_t out;
+	cw_err_t e;
 
-	return cli_accesslog_run(cli, true, NULL, list_rows_job, &job, NULL);
+	if (central < 0) return EXIT_FAIL;
+	if (central == 0) return cli_accesslog_run(cli, true, NULL, list_rows_job, &job, NULL);
+	cli_list_begin(&out, json, cli->now);
+	if (cw_central_query(pg, f, row_node_out, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	cli_list_end(&out, rc, empty);
+	PQfinish(pg);
+	return rc;
 }
 
 static int export_out(void *arg, const cw_log_export_t *x)
@@ -198,12 +264,13 @@ static int log_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "exports", no_argument, NULL, 'x' },
+		{ "local", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	cw_access_filter_t f = { .limit = SHOW_LIMIT_DEFAULT };
-	bool json = false, exports = false, all = false;
+	bool json = false, exports = false, all = false, local = false;
 	unsigned limit;
 	int c, rc = EXIT_OK;
 
@@ -216,12 +283,13 @@ static int log_show(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'l') f.limit = limit;
 		if (c == 'a') all = true;
 		if (c == 'x') exports = true;
+		if (c == 'L') local = true;
 		if (c == 'j') json = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
 	if (exports) return show_exports(cli, json);
 	if (all || f.from_ms) f.limit = 0;
-	return list_rows(cli, &f, json, "no rows");
+	return list_rows(cli, &f, json, "no rows", local);
 }
 
 static int log_find(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
@@ -229,6 +297,7 @@ static int log_find(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mac", required_argument, NULL, 'M' },
 		{ "since", required_argument, NULL, 's' },
+		{ "local", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -236,7 +305,7 @@ static int log_find(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	uint8_t key[CW_DEVICE_KEY_LEN];
 	cw_access_filter_t f = { 0 };
 	const char *mac = NULL;
-	bool json = false;
+	bool json = false, local = false;
 	int c, rc = EXIT_OK;
 	cw_err_t e;
 
@@ -244,6 +313,7 @@ static int log_find(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == -2) return rc;
 		if (c == 'M') mac = optarg;
 		if (c == 's' && (rc = parse_day_ms(self, "--since", optarg, false, &f.from_ms)) != EXIT_OK) return rc;
+		if (c == 'L') local = true;
 		if (c == 'j') json = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
@@ -253,7 +323,7 @@ static int log_find(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 	rc = cw_device_hash_text(key, mac, strlen(mac), f.device, &e);
 	cw_wipe(key, sizeof(key));
 	if (rc < 0) return cli_usage(self, "--mac: %s", e.msg);
-	return list_rows(cli, &f, json, "no rows for this device");
+	return list_rows(cli, &f, json, "no rows for this device", local);
 }
 
 /* Who is exporting: the login name and uid (and the sudo caller, if any). */
@@ -299,7 +369,8 @@ struct export_out {
 	int64_t	rows;
 };
 
-static int export_row(void *arg, const cw_access_row_t *r)
+/* A row of the export; node: the central log's node (its first column), NULL for the local log. */
+static int export_node_row(void *arg, const char *node, const cw_access_row_t *r)
 {
 	struct export_out *o = arg;
 	char ts[CW_RFC3339_MS_LEN], dev[CW_DEVICE_HASH_HEX], err[24], vlan[8];
@@ -307,9 +378,10 @@ static int export_row(void *arg, const cw_access_row_t *r)
 
 	o->rows++;
 	if (!o->csv) {
-		row_json(&o->doc, r);
+		row_json(&o->doc, r, node);
 		return 0;
 	}
+	if (node) csv_field(o->f, node, false);
 	if (r->has_device) cw_device_hash_hex(r->device, dev);
 	(void)cw_snprintf(err, sizeof(err), "%lld", (long long)r->clock_error_us);
 	(void)cw_snprintf(vlan, sizeof(vlan), "%u", r->vlan);
@@ -331,6 +403,19 @@ static int export_row(void *arg, const cw_access_row_t *r)
 	return 0;
 }
 
+static int export_row(void *arg, const cw_access_row_t *r)
+{
+	return export_node_row(arg, NULL, r);
+}
+
+static int count_node_row(void *arg, const char *node, const cw_access_row_t *r)
+{
+	(void)node;
+	(void)r;
+	(*(int64_t *)arg)++;
+	return 0;
+}
+
 static int count_row(void *arg, const cw_access_row_t *r)
 {
 	(void)r;
@@ -346,6 +431,8 @@ struct export_opts {
 	const char		*format;
 	const char		*out;
 	int			fd;		//!< where the rows go (stdout's, or the new file's)
+	bool			local;		//!< the local file even when a central log is named
+	PGconn			*central;	//!< the central log's rows instead of the local file's
 };
 
 /* In the log worker: how many rows the export will hold. */
@@ -359,12 +446,14 @@ static int export_count_job(cw_accesslog_t *log, void *arg, int out_fd)
 	return statedir_log_send(out_fd, &rows, sizeof(rows)) < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-/* In the log worker: the rows into o->fd; sends how many. */
-static int export_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
+/*
+ * The rows into o->fd, from the central log (o->central) or from log;
+ * *rows says how many. EXIT_OK or EXIT_FAIL (printed).
+ */
+static int export_write(struct export_opts *o, cw_accesslog_t *log, int64_t *rows)
 {
-	struct export_opts *o = arg;
 	struct export_out out = { NULL, strcmp(o->format, "csv") == 0, { 0 }, 0 };
-	int fd = dup(o->fd), rc = EXIT_OK;
+	int fd = dup(o->fd), rc = EXIT_OK, q;
 	cw_err_t e;
 
 	out.f = fd < 0 ? NULL : fdopen(fd, "w");
@@ -373,20 +462,32 @@ static int export_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
 		return cli_fail("writing the export: %s", strerror(errno));
 	}
 	if (out.csv) {
-		fputs("time,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial,akm,cipher\n",
-		      out.f);
+		fprintf(out.f, "%stime,clock_synced,clock_error_us,result,reason,class,member,device,nas,ssid,vlan,serial,"
+			"akm,cipher\n", o->central ? "node," : "");
 	} else {
 		json_init(&out.doc, out.f);
 		json_array_begin(&out.doc);
 	}
-	if (cw_accesslog_query(log, &o->f, export_row, &out, &e) < 0) rc = cli_fail("%s", e.msg);
+	if (o->central) q = cw_central_query(o->central, &o->f, export_node_row, &out, &e);
+	else q = cw_accesslog_query(log, &o->f, export_row, &out, &e);
+	if (q < 0) rc = cli_fail("%s", e.msg);
 	if (!out.csv) {
 		json_array_end(&out.doc);
 		json_end(&out.doc);
 	}
 	if (fflush(out.f) != 0 || (o->out && fsync(fileno(out.f)) < 0)) rc = cli_fail("writing the export: %s", strerror(errno));
 	fclose(out.f);
-	if (rc == EXIT_OK && statedir_log_send(out_fd, &out.rows, sizeof(out.rows)) < 0) rc = EXIT_FAIL;
+	*rows = out.rows;
+	return rc;
+}
+
+/* In the log worker: the rows into o->fd; sends how many. */
+static int export_rows_job(cw_accesslog_t *log, void *arg, int out_fd)
+{
+	int64_t rows = 0;
+	int rc = export_write(arg, log, &rows);
+
+	if (rc == EXIT_OK && statedir_log_send(out_fd, &rows, sizeof(rows)) < 0) rc = EXIT_FAIL;
 	return rc;
 }
 
@@ -413,8 +514,8 @@ static int export_record(const cli_t *cli, cw_registry_t *reg, const struct expo
 	x.from_ms = o->f.from_ms;
 	x.to_ms = o->f.to_ms;
 	if (o->f.has_device) cw_device_hash_hex(o->f.device, dev);
-	(void)cw_snprintf(x.filter, sizeof(x.filter), "%s%s", o->member ? "member " : o->mac ? "device " : "all",
-			  o->member ? o->member : o->mac ? dev : "");
+	(void)cw_snprintf(x.filter, sizeof(x.filter), "%s%s%s", o->member ? "member " : o->mac ? "device " : "all",
+			  o->member ? o->member : o->mac ? dev : "", o->central ? ", all nodes" : "");
 	(void)cw_snprintf(x.format, sizeof(x.format), "%s", o->format);
 	return cw_admin_log_export_record(reg, &x, err);
 }
@@ -434,7 +535,15 @@ static int export_run(const cli_t *cli, struct export_opts *o)
 
 	if (o->out && strcmp(o->out, "-") == 0) o->out = NULL;
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	rc = got_count(cli_accesslog_run(cli, true, NULL, export_count_job, o, &got), &got, &rows);
+	if (!o->local && central_connect(reg, &o->central) < 0) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if (o->central) {
+		if (cw_central_query(o->central, &o->f, count_node_row, &rows, &e) < 0) rc = cli_fail("%s", e.msg);
+	} else {
+		rc = got_count(cli_accesslog_run(cli, true, NULL, export_count_job, o, &got), &got, &rows);
+	}
 	if (rc != EXIT_OK) goto done;
 	o->fd = STDOUT_FILENO;
 	if (o->out) {
@@ -448,7 +557,8 @@ static int export_run(const cli_t *cli, struct export_opts *o)
 		rc = cli_fail("%s", e.msg);
 		goto done;
 	}
-	rc = got_count(cli_accesslog_run(cli, true, NULL, export_rows_job, o, &got), &got, &written);
+	if (o->central) rc = export_write(o, NULL, &written);
+	else rc = got_count(cli_accesslog_run(cli, true, NULL, export_rows_job, o, &got), &got, &written);
 	if (o->out && rc == EXIT_OK && cw_out_commit(&out, &e) < 0) rc = cli_fail("%s", e.msg);
 	if (rc == EXIT_OK) {
 		fprintf(stderr, "exported %lld rows for case %s (recorded: coworkctl log show --exports)\n",
@@ -457,6 +567,8 @@ static int export_run(const cli_t *cli, struct export_opts *o)
 done:
 	cw_out_abort(&out);
 	cw_registry_close(reg);
+	PQfinish(o->central);
+	o->central = NULL;
 	return rc;
 }
 
@@ -470,6 +582,7 @@ static int log_export(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		{ "case", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "local", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -487,6 +600,7 @@ static int log_export(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 		if (c == 'c') o.case_ref = optarg;
 		if (c == 'F') o.format = optarg;
 		if (c == 'o') o.out = optarg;
+		if (c == 'L') o.local = true;
 	}
 	if ((rc = cli_operands(self, argc, argv, 0, 0)) != EXIT_OK) return rc;
 	if (!o.case_ref || !*o.case_ref) {
@@ -606,19 +720,114 @@ static int log_retention(cli_t *cli, const cli_cmd_t *self, int argc, char **arg
 	return rc;
 }
 
+/* The nodes' shipping state, from the central log: how far each got. */
+static int central_nodes(PGconn *pg, bool json, int64_t now)
+{
+	PGresult *res = PQexec(pg, "SELECT node, shipped_seq, shipped_at_ms, (SELECT count(*) FROM access_log l"
+				   " WHERE l.node = n.node) FROM access_log_node n ORDER BY node");
+	char at[CW_RFC3339_MS_LEN];
+	cli_list_t out;
+	cw_err_t e;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		cw_pg_fail(pg, res, "reading the nodes of the central access log", &e);
+		return cli_fail("%s", e.msg);
+	}
+	cli_list_begin(&out, json, now);
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t shipped_at = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+
+		if (json) {
+			json_object_begin(out.json);
+			json_kv_string(out.json, "node", PQgetvalue(res, i, 0));
+			json_kv_int(out.json, "shipped_seq", strtoll(PQgetvalue(res, i, 1), NULL, 10));
+			json_kv_string(out.json, "shipped_at", ms_text(shipped_at, at));
+			json_kv_int(out.json, "rows", strtoll(PQgetvalue(res, i, 3), NULL, 10));
+			json_object_end(out.json);
+		} else {
+			if (out.rows == 0) printf("%-16s  %12s  %-24s  %s\n", "NODE", "SHIPPED SEQ", "LAST SHIPMENT (UTC)", "ROWS");
+			printf("%-16s  %12s  %-24s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), ms_text(shipped_at, at),
+			       PQgetvalue(res, i, 3));
+		}
+		out.rows++;
+	}
+	PQclear(res);
+	cli_list_end(&out, EXIT_OK, "no node has shipped yet");
+	return EXIT_OK;
+}
+
+static int log_central(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "off", no_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char conninfo[CW_CENTRAL_CONNINFO_MAX];
+	const char *file = NULL;
+	bool off = false, json = false;
+	cw_registry_t *reg;
+	PGconn *pg = NULL;
+	int c, rc = EXIT_OK;
+	cw_err_t e;
+
+	while ((c = cli_getopt(self, argc, argv, "h", opts, &rc)) != -1) {
+		if (c == -2) return rc;
+		if (c == 'o') off = true;
+		if (c == 'j') json = true;
+	}
+	if ((rc = cli_operands(self, argc, argv, 0, 1)) != EXIT_OK) return rc;
+	if (optind < argc) file = argv[optind];
+	if (file && off) return cli_usage(self, "give FILE or --off, not both");
+	if (file && file[0] != '/') return cli_usage(self, "FILE must be an absolute path (radiusd's cron and yours differ)");
+	if (file && strlen(file) >= 4096) return cli_usage(self, "FILE is too long");
+	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
+	if (off) {
+		if (cw_registry_setting_set(reg, CENTRAL_SETTING, "", &e) < 0) rc = cli_fail("%s", e.msg);
+		else printf("central access log: none; log show, find and export read this server's own log\n");
+	} else if (file) {
+		/* Checked before it is kept: the file, the connection, the tables. */
+		if (cw_central_conninfo_read(file, conninfo, sizeof(conninfo), &e) < 0) {
+			rc = cli_fail("%s", e.msg);
+		} else if (cw_ship_connect(conninfo, false, &pg, &e) < 0) {
+			rc = cli_fail("%s: %s", file, e.msg);
+		} else if (cw_registry_setting_set(reg, CENTRAL_SETTING, file, &e) < 0) {
+			rc = cli_fail("%s", e.msg);
+		} else {
+			printf("central access log: %s; log show, find and export read every node's rows there"
+			       " (--local: this server's own)\n", file);
+		}
+		cw_wipe(conninfo, sizeof(conninfo));
+	} else {
+		int have = central_connect(reg, &pg);
+
+		if (have < 0) rc = EXIT_FAIL;
+		else if (have == 0) printf("central access log: none; log show, find and export read this server's own log\n");
+		else rc = central_nodes(pg, json, cli->now);
+	}
+	PQfinish(pg);
+	cw_registry_close(reg);
+	return rc;
+}
+
 static const cli_cmd_t log_cmds[] = {
-	{ "show", log_show, "log show [--since DATE] [--until DATE] [--member ID] [--limit N|--all] [--exports] [--json]",
+	{ "show", log_show,
+	  "log show [--since DATE] [--until DATE] [--member ID] [--limit N|--all] [--exports] [--local] [--json]",
 	  "Show access log rows, oldest first (the last 100 unless --since, --limit or --all).\n"
-	  "Times are UTC with milliseconds; CLOCK is UNSYNC when the clock was not synchronised.\n\n"
+	  "Times are UTC with milliseconds; CLOCK is UNSYNC when the clock was not synchronised.\n"
+	  "With a central log (log central), every node's rows, with their NODE.\n\n"
 	  "  --since DATE   from the start of that local day\n"
 	  "  --until DATE   to the end of that local day\n"
 	  "  --member ID    one member's rows\n"
 	  "  --exports      the record of exports instead\n"
+	  "  --local        this server's own log even when a central one is named\n"
 	  "  --json         as JSON\n" },
-	{ "find", log_find, "log find --mac MAC [--since DATE] [--json]",
+	{ "find", log_find, "log find --mac MAC [--since DATE] [--local] [--json]",
 	  "Find a device's rows: the MAC (any common form) is hashed with the device key.\n" },
 	{ "export", log_export,
-	  "log export --from DATE --to DATE [--member ID|--mac MAC] --case REF [--format csv|json] [--out FILE]",
+	  "log export --from DATE --to DATE [--member ID|--mac MAC] --case REF [--format csv|json] [--out FILE]"
+	  " [--local]",
 	  "Export rows for an investigation. Refuses without --case; each export is recorded (who, when,\n"
 	  "which rows, how many, under which case) and listed by `log show --exports`.\n\n"
 	  "  --from, --to DATE  local days, both included\n"
@@ -633,6 +842,11 @@ static const cli_cmd_t log_cmds[] = {
 	  "before the cut-off go too, and live ones not heard of for 2 days count as ended.\n" },
 	{ "retention", log_retention, "log retention [--days N]",
 	  "Show or set how long rows are kept (default 180 days, 1 to 3650).\n" },
+	{ "central", log_central, "log central [FILE|--off] [--json]",
+	  "Name the central access log (PostgreSQL) that cowork-logship fills: FILE holds its libpq\n"
+	  "connection string (not readable by others). It is checked (file, connection, tables) before\n"
+	  "it is kept; then log show, find and export read every node's rows there. Without FILE: how\n"
+	  "far each node has shipped. --off: read this server's own log again.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

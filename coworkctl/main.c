@@ -37,7 +37,7 @@ static const cli_cmd_t commands[] = {
 	  "Answer the enrollment web service's requests (OPEN, COLLECT, LOST) on a Unix socket until\n"
 	  "SIGTERM, as root: the service's one way to the registry.\n" },
 	{ "psk", cmd_psk, "psk rotate|show|policy ...", "The guest passphrase of each guest SSID (and site).\n" },
-	{ "log", cmd_log, "log show|find|export|purge|retention ...", "The access log.\n" },
+	{ "log", cmd_log, "log show|find|export|purge|retention|central ...", "The access log.\n" },
 	{ "crl", cmd_crl, "crl --out FILE [--days N] [--der] [--json]",
 	  "Write the member CA's certificate revocation list (for RadSec peers, other RADIUS servers).\n" },
 	{ "status", cmd_status, "status [--json]",

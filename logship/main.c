@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "central.h"
 #include "registry.h"
 #include "ship.h"
 
-#define CONNINFO_MAX		4096
 #define PURGE_EVERY_MS		(10 * 60 * 1000)
 #define BACKOFF_MAX_S		60
 #define REGISTRY_BUSY_MS	2000
@@ -144,43 +144,6 @@ static int parse(int argc, char **argv, opts_t *o)
 	return 0;
 }
 
-/* The connection string from path: a regular file others cannot read. 0 or -1 (said). */
-static int read_conninfo(const char *path, char *out, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0) {
-		say("--central %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		say("--central %s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if (st.st_mode & 0007) {
-		say("--central %s may hold a password: it must not be readable by others (chmod o-rwx)", path);
-		close(fd);
-		return -1;
-	}
-	n = read(fd, out, len - 1);
-	close(fd);
-	if (n < 0 || (size_t)n >= len - 1) {
-		say("--central %s: %s", path, n < 0 ? strerror(errno) : "longer than 4 KiB");
-		cw_wipe(out, len);
-		return -1;
-	}
-	out[n] = '\0';
-	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' ')) out[--n] = '\0';
-	if (n == 0) {
-		say("--central %s is empty", path);
-		return -1;
-	}
-	return 0;
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -251,7 +214,7 @@ static int round_once(const opts_t *o, const char *conninfo, cw_ship_t *s, int64
 
 int main(int argc, char **argv)
 {
-	char conninfo[CONNINFO_MAX], path[4096];
+	char conninfo[CW_CENTRAL_CONNINFO_MAX], path[4096];
 	cw_ship_t s = { 0 };
 	int64_t last_purge = 0;
 	unsigned backoff;
@@ -269,7 +232,10 @@ int main(int argc, char **argv)
 		    " cowork-logship ...");
 		return EXIT_FAIL;
 	}
-	if (read_conninfo(o.central, conninfo, sizeof(conninfo)) < 0) return EXIT_FAIL;
+	if (cw_central_conninfo_read(o.central, conninfo, sizeof(conninfo), &e) < 0) {
+		say("--central %s", e.msg);
+		return EXIT_FAIL;
+	}
 	if (o.init) {
 		if (cw_ship_connect(conninfo, true, &s.pg, &e) < 0) {
 			say("%s", e.msg);

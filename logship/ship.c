@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "central.h"
 #include "ship.h"
 #include "sqlutil.h"
 
@@ -35,31 +36,12 @@ bool cw_ship_node_valid(const char *node)
 	return true;
 }
 
-/* err from a result (or the connection when there is none); the result is cleared. -1. */
-static int pg_fail(PGconn *pg, PGresult *res, const char *doing, cw_err_t *err)
-{
-	const char *msg = res ? PQresultErrorMessage(res) : "";
-	char one[512];
-	size_t n;
-
-	if (!msg || !*msg) msg = PQerrorMessage(pg);
-	(void)cw_snprintf(one, sizeof(one), "%s", msg && *msg ? msg : "no answer");
-	n = strlen(one);
-	while (n && (one[n - 1] == '\n' || one[n - 1] == ' ')) one[--n] = '\0';
-	for (char *p = one; *p; p++) {
-		if (*p == '\n' || *p == '\t') *p = ' ';
-	}
-	cw_err_set(err, "%s: %s", doing, one);
-	PQclear(res);
-	return -1;
-}
-
 /* Run sql (no parameters) expecting want; the result is cleared. 0 or -1. */
 static int pg_exec(PGconn *pg, const char *sql, ExecStatusType want, const char *doing, cw_err_t *err)
 {
 	PGresult *res = PQexec(pg, sql);
 
-	if (PQresultStatus(res) != want) return pg_fail(pg, res, doing, err);
+	if (PQresultStatus(res) != want) return cw_pg_fail(pg, res, doing, err);
 	PQclear(res);
 	return 0;
 }
@@ -70,7 +52,7 @@ static int central_version(PGconn *pg, int *version, cw_err_t *err)
 	static const char doing[] = "reading the central schema's version";
 	PGresult *res = PQexec(pg, "SELECT to_regclass('access_log_schema') IS NOT NULL");
 
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) return pg_fail(pg, res, doing, err);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) return cw_pg_fail(pg, res, doing, err);
 	*version = 0;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 		PQclear(res);
@@ -78,7 +60,7 @@ static int central_version(PGconn *pg, int *version, cw_err_t *err)
 	}
 	PQclear(res);
 	res = PQexec(pg, "SELECT max(version) FROM access_log_schema");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) return pg_fail(pg, res, doing, err);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) return cw_pg_fail(pg, res, doing, err);
 	*version = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
@@ -114,7 +96,7 @@ int cw_ship_connect(const char *conninfo, bool create, PGconn **out, cw_err_t *e
 
 	*out = NULL;
 	if (!pg || PQstatus(pg) != CONNECTION_OK) {
-		pg_fail(pg, NULL, "connecting to the central database", err);
+		cw_pg_fail(pg, NULL, "connecting to the central database", err);
 		PQfinish(pg);
 		return -1;
 	}
@@ -186,11 +168,11 @@ static int node_cursor(cw_ship_t *s, int64_t now_ms, int64_t *seq, cw_err_t *err
 	(void)cw_snprintf(now, sizeof(now), "%lld", (long long)now_ms);
 	res = PQexecParams(s->pg, "INSERT INTO access_log_node (node, instance, shipped_seq, shipped_at_ms)"
 			   " VALUES ($1, $2, 0, $3) ON CONFLICT (node) DO NOTHING", 3, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) return pg_fail(s->pg, res, doing, err);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) return cw_pg_fail(s->pg, res, doing, err);
 	PQclear(res);
 	res = PQexecParams(s->pg, "SELECT instance = $2::bytea, shipped_seq, encode(instance, 'hex')"
 			   " FROM access_log_node WHERE node = $1 FOR UPDATE", 2, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) return pg_fail(s->pg, res, doing, err);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) return cw_pg_fail(s->pg, res, doing, err);
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 		cw_err_set(err, "node \"%s\" already ships from another access log (instance %.8s..., this one %.8s...):"
 			   " a reinstalled or copied node needs its own --node name", s->node, PQgetvalue(res, 0, 2),
@@ -324,14 +306,14 @@ static int batch_send(cw_ship_t *s, const batch_t *b, int64_t now_ms, int64_t *i
 	}
 	res = PQexecParams(s->pg, sql, (int)(b->n * COLS + 1), NULL, b->params, NULL, NULL, 0);
 	free(sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) return pg_fail(s->pg, res, doing, err);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) return cw_pg_fail(s->pg, res, doing, err);
 	*inserted += strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	(void)cw_snprintf(last, sizeof(last), "%lld", (long long)b->last);
 	(void)cw_snprintf(now, sizeof(now), "%lld", (long long)now_ms);
 	res = PQexecParams(s->pg, "UPDATE access_log_node SET shipped_seq = GREATEST(shipped_seq, $2::bigint),"
 			   " shipped_at_ms = $3 WHERE node = $1", 3, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) return pg_fail(s->pg, res, "moving the node's cursor", err);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) return cw_pg_fail(s->pg, res, "moving the node's cursor", err);
 	PQclear(res);
 	return 0;
 }
@@ -372,7 +354,7 @@ int cw_ship_purge_central(PGconn *pg, int64_t cutoff_ms, int64_t *deleted, cw_er
 
 	(void)cw_snprintf(cut, sizeof(cut), "%lld", (long long)cutoff_ms);
 	res = PQexecParams(pg, "DELETE FROM access_log WHERE ts_ms < $1", 1, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) return pg_fail(pg, res, "purging the central access log", err);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) return cw_pg_fail(pg, res, "purging the central access log", err);
 	*deleted = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return 0;

@@ -6,7 +6,10 @@
 # cursor set back, an outage of the central database (radiusd keeps
 # accepting, rows wait), a second node; a log recreated under the same node
 # name is refused; ids are never reused after a purge that empties the
-# table; retention holds on both sides; the password never shows.
+# table; retention holds on both sides; coworkctl log show, find and export
+# read every node's rows once `log central` names the database, and fail
+# (never fall back to one node's rows) while it is down; the password never
+# shows.
 . "$top_srcdir/tests/integration/harness.sh"
 
 PORT=18530
@@ -225,6 +228,8 @@ ship reuse -d "$STATE_A" --node a --central "$TMP/central" --once
 server_stop
 init_state "$TMP/state-b" >/dev/null && standard_space >/dev/null || not_ok "second state"
 STATE_B=$STATE
+# Nodes of one space share the device key, so that a device has one hash everywhere.
+cp -p "$STATE_A/device.key" "$STATE_B/device.key"
 PORT=18536
 server_start "$STATE_B" $PORT || { not_ok "second radiusd starts"; exit 1; }
 guests 2
@@ -247,8 +252,62 @@ ship retention -d "$STATE_B" --node b --central "$TMP/central" --once
 	grep -q "central rows past retention deleted: 1" "$TMP/retention.out" &&
 	ok "a row past retention is not shipped, and one centrally is deleted" || { not_ok "retention"; cat "$TMP/retention.out"; }
 
+# --- coworkctl log reads the central log -------------------------------------------------------------
+run_rc 2 "log central with a relative path is a usage error" cowork log central central.conf
+chmod 0604 "$TMP/central"
+run_rc 1 "log central refuses a file others can read" cowork log central "$TMP/central"
+chmod 0600 "$TMP/central"
+cowork log show --all --json >"$TMP/before.json" 2>&1
+! grep -q '"node"' "$TMP/before.json" && ok "... and nothing changed: log show still reads the local log" ||
+	not_ok "... log show still reads the local log"
+run_rc 0 "log central FILE: checked and kept" cowork log central "$TMP/central"
+cowork log central >"$TMP/nodes.out" 2>&1
+grep -Eq '^a +[0-9]+ .* 14$' "$TMP/nodes.out" && grep -Eq '^b +[0-9]+ .* 2$' "$TMP/nodes.out" &&
+	ok "log central lists each node with its shipped rows" || { not_ok "log central's nodes"; cat "$TMP/nodes.out"; }
+cowork log show --all --json >"$TMP/all.json"
+/usr/bin/python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"] if isinstance(json.load(open(sys.argv[1])), dict) else json.load(open(sys.argv[1]))
+nodes = [r.get("node") for r in rows]
+sys.exit(0 if len(rows) == 16 and nodes.count("a") == 14 and nodes.count("b") == 2 else 1)' "$TMP/all.json" &&
+	ok "log show --all: every node's 16 rows, each with its node" || { not_ok "log show from the central log"; head -c 600 "$TMP/all.json"; }
+cowork log show --all --local --json >"$TMP/local.json"
+! grep -q '"node"' "$TMP/local.json" && grep -q '"CoworkGuest"' "$TMP/local.json" &&
+	ok "log show --local: this server's own rows" || not_ok "log show --local"
+cowork log show --all >"$TMP/all.txt"
+head -n 1 "$TMP/all.txt" | grep -q '^NODE ' && grep -q '^b  ' "$TMP/all.txt" && ok "... the table has a NODE column" ||
+	{ not_ok "... the table has a NODE column"; head -n 3 "$TMP/all.txt"; }
+want=$(psql_admin "SELECT count(*) FROM access_log WHERE device = (SELECT device FROM access_log WHERE node = 'b'
+	AND device IS NOT NULL LIMIT 1)")
+cowork log find --mac "$STA" --json >"$TMP/find.json"
+[ "$(grep -o '"node":' "$TMP/find.json" | wc -l)" = "$want" ] && grep -q '"node":"a"' "$TMP/find.json" &&
+	grep -q '"node":"b"' "$TMP/find.json" && ok "log find --mac: the device's $want rows on both nodes (one device key)" ||
+	{ not_ok "log find on the central log (want $want)"; head -c 400 "$TMP/find.json"; }
+cowork log export --from 2020-01-01 --to 2099-12-31 --case INC-CENTRAL --out "$TMP/central-export.csv" 2>"$TMP/export.err"
+rc=$?
+[ $rc = 0 ] && head -n 1 "$TMP/central-export.csv" | grep -q '^node,time,' &&
+	[ "$(tail -n +2 "$TMP/central-export.csv" | wc -l)" = 16 ] && grep -q "exported 16 rows for case INC-CENTRAL" "$TMP/export.err" &&
+	ok "log export: 16 rows of both nodes, node first" || { not_ok "central export (exit $rc)"; cat "$TMP/export.err"; }
+cowork log show --exports >"$TMP/exports.out"
+grep -q "INC-CENTRAL.*all, all nodes" "$TMP/exports.out" && ok "... recorded, saying all nodes" ||
+	{ not_ok "... recorded"; cat "$TMP/exports.out"; }
+pg_stop
+cowork log show --all >"$TMP/down-show.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "the central access log .*--local reads this server's own log" "$TMP/down-show.out" &&
+	ok "central log down: log show fails, naming --local (no silent fall-back to one node's rows)" ||
+	{ not_ok "log show with the central log down (exit $rc)"; cat "$TMP/down-show.out"; }
+cowork log export --from 2020-01-01 --to 2099-12-31 --case INC-DOWN --out "$TMP/down-export.csv" >/dev/null 2>&1
+[ $? = 1 ] && [ ! -e "$TMP/down-export.csv" ] && ! cowork log show --exports | grep -q INC-DOWN &&
+	ok "... and an export fails before anything is written or recorded" || not_ok "export with the central log down"
+run_rc 0 "log show --local works meanwhile" cowork log show --local
+pg_start || not_ok "PostgreSQL restarts"
+run_rc 0 "log central --off" cowork log central --off
+cowork log show --all --json >"$TMP/off.json"
+! grep -q '"node"' "$TMP/off.json" && ok "... log show reads the local log again" || not_ok "... local again"
+
 # --- the password never shows ----------------------------------------------------------------------
-if grep -rlF -- "$PGPASS" "$TMP"/*.out "$server_log" 2>/dev/null | grep -q .; then
+if grep -rlF -- "$PGPASS" "$TMP"/*.out "$TMP"/*.err "$TMP"/*.json "$TMP"/*.txt "$server_log" 2>/dev/null | grep -q .; then
 	not_ok "the password appears in an output"
 else
 	ok "the password appears in no output of the shipper or radiusd"
