@@ -50,10 +50,14 @@ static int create(const cli_t *cli, const char *org, const char *cert, const cha
 		rc = cli_fail("%s", e.msg);
 		goto done;
 	}
-	/* The certificate last: a key without it makes the next run fail loudly, never use another CA. */
-	if (cw_file_write_new(key, key_pem, key_len, 0600, CW_NO_GID, &e) < 0 ||
-	    cw_file_write_new(cert, cert_pem, cert_len, gid == CW_NO_GID ? 0644 : 0640, gid, &e) < 0) {
+	if (cw_file_write_new(key, key_pem, key_len, 0600, CW_NO_GID, &e) < 0) {
 		rc = cli_fail("creating the NAS CA: %s", e.msg);
+		goto done;
+	}
+	/* A key without its certificate would block every later run: take it back (we just made it). */
+	if (cw_file_write_new(cert, cert_pem, cert_len, gid == CW_NO_GID ? 0644 : 0640, gid, &e) < 0) {
+		rc = cli_fail("creating the NAS CA: %s", e.msg);
+		(void)unlink(key);
 		goto done;
 	}
 	rc = EXIT_OK;
