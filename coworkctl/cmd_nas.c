@@ -106,6 +106,7 @@ struct radsec_out {
 	size_t		nasca_len;
 	char		*serverca_pem;		//!< STATE/ca/ca.pem: what signs the server certificate
 	size_t		serverca_len;
+	cw_ca_t		*ca;			//!< the NAS CA, for its CRL once the NAS is recorded
 };
 
 /* Open and check --out; none of the four files may exist. EXIT_OK or EXIT_FAIL. */
@@ -136,7 +137,6 @@ static int radsec_issue(const cli_t *cli, cw_registry_t *reg, const char *nas, s
 {
 	char org[CW_DN_MAX], path[4096], *junk = NULL;
 	size_t junk_len = 0;
-	cw_ca_t *ca = NULL;
 	bool created;
 	int rc, found;
 	cw_err_t e;
@@ -148,15 +148,14 @@ static int radsec_issue(const cli_t *cli, cw_registry_t *reg, const char *nas, s
 	if (cw_file_read(path, 1024 * 1024, &o->serverca_pem, &o->serverca_len, &e) < 0) {
 		return cli_fail("the server certificate's CA: %s", e.msg);
 	}
-	if ((rc = nasca_load(cli, org, &ca, &created)) != EXIT_OK) return rc;
+	if ((rc = nasca_load(cli, org, &o->ca, &created)) != EXIT_OK) return rc;
 	if (created) printf("created the NAS CA %s/nas-ca/ca.pem (it signs RadSec client certificates only)\n",
 			    cli->state_dir);
-	if (cw_ca_issue_nas(ca, nas, CW_NAS_DAYS_DEFAULT, cli->now, &o->nas, &e) < 0 ||
-	    cw_ca_export(ca, &o->nasca_pem, &o->nasca_len, &junk, &junk_len, &e) < 0) {
+	if (cw_ca_issue_nas(o->ca, nas, CW_NAS_DAYS_DEFAULT, cli->now, &o->nas, &e) < 0 ||
+	    cw_ca_export(o->ca, &o->nasca_pem, &o->nasca_len, &junk, &junk_len, &e) < 0) {
 		rc = cli_fail("%s", e.msg);
 	}
 	cw_secret_free(junk, junk_len);
-	cw_ca_free(ca);
 	return rc;
 }
 
@@ -199,6 +198,7 @@ static void radsec_clear(struct radsec_out *o)
 	cw_issued_clear(&o->nas);
 	free(o->nasca_pem);
 	free(o->serverca_pem);
+	cw_ca_free(o->ca);
 }
 
 static void radsec_print(const struct radsec_out *o)
@@ -224,12 +224,17 @@ static int nas_add_run(cli_t *cli, const char *name, const char *address, unsign
 		cw_registry_close(reg);
 		goto done;
 	}
-	if (cw_nas_add_at(reg, name, address, port, secret, len, cli->now, site, &e) < 0) {
+	if ((out ? cw_nas_add_radsec(reg, name, address, port, secret, len, cli->now, site, o.nas.info.serial,
+				     o.nas.info.not_after, &e) :
+		   cw_nas_add_at(reg, name, address, port, secret, len, cli->now, site, &e)) < 0) {
 		rc = cli_fail("%s", e.msg);
 	} else if (!out || (rc = radsec_commit(&o, name)) == EXIT_OK) {
 		printf("NAS %s added: Disconnect-Requests for sessions from %s go to its port %u\n", name, address, port);
 		if (site) printf("  it is at site %s: guest requests from %s get that site's passphrases\n", site, address);
 		if (out) radsec_print(&o);
+		if (out && nasca_write_trust(cli, reg, o.ca) != EXIT_OK) {
+			rc = cli_fail("the RadSec listener's trust file is not up to date: run `coworkctl nas crl`");
+		}
 	}
 	cw_registry_close(reg);
 done:
@@ -286,7 +291,7 @@ static int nas_add(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 static int nas_row(void *arg, const cw_nas_t *n)
 {
 	cli_list_t *o = arg;
-	char added[16];
+	char added[16], until[16];
 
 	if (o->json) {
 		json_object_begin(o->json);
@@ -295,12 +300,19 @@ static int nas_row(void *arg, const cw_nas_t *n)
 		json_kv_int(o->json, "coa_port", n->coa_port);
 		json_kv_string(o->json, "site", n->site);
 		json_kv_time(o->json, "created_at", n->created_at);
+		if (n->radsec_serial[0]) {
+			json_kv_string(o->json, "radsec_serial", n->radsec_serial);
+			json_kv_time(o->json, "radsec_not_after", n->radsec_not_after);
+		}
 		json_object_end(o->json);
 		return 0;
 	}
-	if (o->rows++ == 0) printf("%-24s  %-39s  %-8s  %-10s  %s\n", "NAME", "ADDRESS", "COA PORT", "ADDED", "SITE");
-	printf("%-24s  %-39s  %-8u  %-10s  %s\n", n->name, n->address, n->coa_port, cli_date(n->created_at, added),
-	       n->site[0] ? n->site : "-");
+	if (o->rows++ == 0) {
+		printf("%-24s  %-39s  %-8s  %-10s  %-16s  %s\n", "NAME", "ADDRESS", "COA PORT", "ADDED", "SITE",
+		       "RADSEC UNTIL");
+	}
+	printf("%-24s  %-39s  %-8u  %-10s  %-16s  %s\n", n->name, n->address, n->coa_port, cli_date(n->created_at, added),
+	       n->site[0] ? n->site : "-", n->radsec_serial[0] ? cli_date(n->radsec_not_after, until) : "-");
 	return 0;
 }
 
@@ -315,17 +327,57 @@ static int nas_list(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 				 "no NAS defined: Disconnect-Requests cannot be sent (see coworkctl nas add --help)");
 }
 
+static int revoke_radsec(const cli_t *cli, cw_registry_t *reg, const char *name);
+
 static int nas_remove(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
 {
 	cw_registry_t *reg;
+	bool had_radsec = false;
 	int rc;
 	cw_err_t e;
 
 	if (cli_simple_opts(self, argc, argv, 1, 1, NULL, &rc) < 0) return rc;
 	if ((rc = cli_registry(cli, &reg)) != EXIT_OK) return rc;
-	if (cw_nas_remove(reg, argv[optind], &e) < 0) rc = cli_fail("%s", e.msg);
-	else printf("NAS %s removed\n", argv[optind]);
+	if (cw_nas_remove_at(reg, argv[optind], cli->now, &had_radsec, &e) < 0) {
+		rc = cli_fail("%s", e.msg);
+	} else {
+		printf("NAS %s removed\n", argv[optind]);
+		if (had_radsec) rc = revoke_radsec(cli, reg, argv[optind]);
+	}
 	cw_registry_close(reg);
+	return rc;
+}
+
+/* Rewrite the RadSec listener's trust file after the NAS lost its certificate. */
+static int revoke_radsec(const cli_t *cli, cw_registry_t *reg, const char *name)
+{
+	cw_ca_t *ca = NULL;
+	int rc;
+
+	printf("  its RadSec certificate is revoked\n");
+	if ((rc = nasca_open(cli, &ca)) == EXIT_OK) rc = nasca_write_trust(cli, reg, ca);
+	cw_ca_free(ca);
+	if (rc != EXIT_OK) {
+		return cli_fail("NAS %s is removed but the RadSec listener still trusts its certificate: run `coworkctl"
+				" nas crl`, then restart radiusd", name);
+	}
+	printf("  restart radiusd (systemctl restart freeradius) so that the RadSec listener refuses it\n");
+	return EXIT_OK;
+}
+
+static int nas_crl(cli_t *cli, const cli_cmd_t *self, int argc, char **argv)
+{
+	cw_registry_t *reg;
+	cw_ca_t *ca = NULL;
+	int rc;
+
+	if (cli_simple_opts(self, argc, argv, 0, 0, NULL, &rc) < 0) return rc;
+	if ((rc = nasca_open(cli, &ca)) != EXIT_OK) return rc;
+	if ((rc = cli_registry(cli, &reg)) == EXIT_OK) {
+		rc = nasca_write_trust(cli, reg, ca);
+		cw_registry_close(reg);
+	}
+	cw_ca_free(ca);
 	return rc;
 }
 
@@ -379,8 +431,14 @@ static const cli_cmd_t nas_cmds[] = {
 	  "defined).\n\n"
 	  "  --site SITE   the site it is at now\n"
 	  "  --no-site     at no site\n" },
-	{ "list", nas_list, "nas list [--json]", "List NAS definitions and their sites (never their secrets).\n\n  --json   as JSON\n" },
-	{ "remove", nas_remove, "nas remove NAME", "Remove a NAS definition.\n" },
+	{ "list", nas_list, "nas list [--json]", "List NAS definitions, their sites and RadSec certificates (never their secrets).\n\n"
+	  "  --json   as JSON\n" },
+	{ "remove", nas_remove, "nas remove NAME",
+	  "Remove a NAS definition. Its RadSec certificate, if it has one, is revoked: the NAS CA's CRL in\n"
+	  "STATE/nas-ca/trust.pem is rewritten; restart radiusd for the RadSec listener to read it.\n" },
+	{ "crl", nas_crl, "nas crl",
+	  "Rewrite STATE/nas-ca/trust.pem, the RadSec listener's trust file: the NAS CA and a new CRL of\n"
+	  "the removed NASes' certificates (nas add --radsec and nas remove do it themselves).\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -14,6 +14,8 @@ RADSEC=18563		# the RadSec listener
 RSP_NAS=18564		# radsecproxy with the NAS certificate
 RSP_MEMBER=18565	# ... with a member's certificate
 RSP_OTHER=18566		# ... with a certificate of another CA
+RSP_REMOVED=18567	# ... with the certificate of a removed NAS
+RSP_AP2=18568		# ... with the certificate of a NAS still defined
 RADSECPROXY=${RADSECPROXY:-radsecproxy}
 CERTS=$TMP/certs
 STA=AA-BB-CC-DD-EE-FF
@@ -79,6 +81,16 @@ cmp -s "$CERTS/ap1/server-ca.pem" "$STATE/ca/ca.pem" &&
 	ok "server-ca.pem verifies the server certificate; nas-ca.pem is the NAS CA" ||
 	not_ok "server-ca.pem verifies the server certificate; nas-ca.pem is the NAS CA"
 
+SERIAL_AP1=$(sed -n 's/.*RadSec client certificate .* (serial \([0-9a-f]*\)).*/\1/p' "$TMP/nasadd.out")
+AP1_CERT_SERIAL=$("$OPENSSL" x509 -in "$CERTS/ap1/ap1.pem" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f' | sed 's/^0*//')
+cowork nas list --json >"$TMP/naslist.json" 2>&1
+if [ -n "$SERIAL_AP1" ] && [ "$(echo "$SERIAL_AP1" | sed 's/^0*//')" = "$AP1_CERT_SERIAL" ] &&
+	grep -q "\"radsec_serial\":\"$SERIAL_AP1\"" "$TMP/naslist.json"; then
+	ok "nas list shows the NAS certificate's serial"
+else
+	not_ok "nas list shows the NAS certificate's serial" "printed '$SERIAL_AP1', certificate '$AP1_CERT_SERIAL'" "$(cat "$TMP/naslist.json")"
+fi
+
 # A second NAS reuses the same NAS CA.
 cowork nas add ap2 --address 127.0.0.2 --secret-file "$TMP/nas.secret" --radsec --out "$CERTS/ap2" >/dev/null 2>&1 &&
 	[ "$(issuer_of "$CERTS/ap2/ap2.pem")" = "$(subject_of "$STATE/nas-ca/ca.pem")" ] &&
@@ -101,10 +113,15 @@ server_config "$TMP/state" $PORT || { not_ok "radiusd config"; exit 1; }
 sh "$top_srcdir/scripts/mkconfdir.sh" --src "$top_srcdir" --state "$TMP/state" --confdir "$CONF" --libdir "$TMP/lib" \
 	--auth-port $PORT --acct-port $((PORT + 1)) --radsec-port $RADSEC ${RADIUS_USER:+--user "$RADIUS_USER"} ||
 	{ not_ok "radiusd config with --radsec-port"; exit 1; }
-grep -q "ca_file = $TMP/state/nas-ca/ca.pem" "$CONF/sites-enabled/cowork-radsec" &&
+grep -q "ca_file = $TMP/state/nas-ca/trust.pem" "$CONF/sites-enabled/cowork-radsec" &&
 	! grep -Eq "ca_file = .*/ca/ca.pem|ca_path" "$CONF/sites-enabled/cowork-radsec" &&
-	ok "the RadSec listener's only trust anchor is the NAS CA" ||
-	not_ok "the RadSec listener's only trust anchor is the NAS CA" "$(grep -n 'ca_' "$CONF/sites-enabled/cowork-radsec")"
+	[ "$(grep -c 'BEGIN CERTIFICATE' "$STATE/nas-ca/trust.pem")" = 1 ] &&
+	"$OPENSSL" x509 -in "$STATE/nas-ca/trust.pem" -noout 2>/dev/null &&
+	cmp -s "$STATE/nas-ca/ca.pem" "$("$OPENSSL" x509 -in "$STATE/nas-ca/trust.pem" -out "$TMP/trust-cert.pem"; echo "$TMP/trust-cert.pem")" &&
+	"$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -CAfile "$STATE/nas-ca/ca.pem" 2>&1 | grep -q 'verify OK' &&
+	ok "the RadSec listener's only trust anchor is the NAS CA, with its CRL" ||
+	not_ok "the RadSec listener's only trust anchor is the NAS CA, with its CRL" \
+		"$(grep -n 'ca_' "$CONF/sites-enabled/cowork-radsec")" "$(cat "$STATE/nas-ca/trust.pem")"
 server_run || { not_ok "radiusd starts with the RadSec listener"; exit 1; }
 ok "radiusd starts with the RadSec listener on $RADSEC"
 
@@ -211,5 +228,34 @@ if [ "$nocert_rc" != 0 ] && grep -Eq 'alert handshake failure|unexpected eof whi
 else
 	not_ok "without a client certificate, the TLS handshake is refused" "s_client exit $nocert_rc" "$(grep -i 'alert\|error' "$TMP/nocert.out")"
 fi
+
+# --- nas remove revokes the certificate ------------------------------------------------
+
+stop_proxies
+if cowork nas remove ap1 >"$TMP/remove.out" 2>&1 && grep -q "RadSec certificate is revoked" "$TMP/remove.out" &&
+	"$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -text | grep -qi "Serial Number: *$(echo "$AP1_CERT_SERIAL" | tr 'a-f' 'A-F')" &&
+	"$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -text | grep -q "Cessation Of Operation"; then
+	ok "nas remove puts the NAS certificate on the NAS CA's CRL (cessationOfOperation)"
+else
+	not_ok "nas remove puts the NAS certificate on the NAS CA's CRL (cessationOfOperation)" "$(cat "$TMP/remove.out")" \
+		"$("$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -text)"
+fi
+server_stop
+server_run || { not_ok "radiusd restarts with the new CRL"; exit 1; }
+n_before=$(grep -c 'certificate revoked' "$server_log")
+proxy $RSP_REMOVED "$CERTS/ap1/ap1.pem" "$CERTS/ap1/ap1.key" || { not_ok "radsecproxy with ap1's certificate starts"; exit 1; }
+rs_mac removed $RSP_REMOVED
+n_after=$(grep -c 'certificate revoked' "$server_log")
+if [ -z "$(field removed code)" ] && [ "$n_after" -gt "$n_before" ]; then
+	ok "after nas remove and a restart, the removed NAS's certificate is refused (certificate revoked)"
+else
+	not_ok "after nas remove and a restart, the removed NAS's certificate is refused (certificate revoked)" \
+		"answer: $(cat "$TMP/removed.out")"
+fi
+proxy $RSP_AP2 "$CERTS/ap2/ap2.pem" "$CERTS/ap2/ap2.key" || { not_ok "radsecproxy with ap2's certificate starts"; exit 1; }
+rs_mac ap2 $RSP_AP2
+[ "$(field ap2 code)" = Access-Accept ] && [ "$(field ap2 tunnel_password)" = "$P1" ] &&
+	ok "... while another NAS's certificate is still served" ||
+	not_ok "... while another NAS's certificate is still served" "$(cat "$TMP/ap2.out" "$TMP/ap2.err")"
 
 diag "radiusd's TLS refusals:" "$(grep -i 'tls\|certificate' "$server_log" | grep -i 'fail\|error\|alert\|verify' | head -n 12)"
