@@ -431,7 +431,8 @@ static const cli_cmd_t nas_cmds[] = {
 	  "defined).\n\n"
 	  "  --site SITE   the site it is at now\n"
 	  "  --no-site     at no site\n" },
-	{ "list", nas_list, "nas list [--json]", "List NAS definitions, their sites and RadSec certificates (never their secrets).\n\n"
+	{ "list", nas_list, "nas list [--json]",
+	  "List NAS definitions, their sites and RadSec certificates (never their secrets).\n\n"
 	  "  --json   as JSON\n" },
 	{ "remove", nas_remove, "nas remove NAME",
 	  "Remove a NAS definition. Its RadSec certificate, if it has one, is revoked: the NAS CA's CRL in\n"

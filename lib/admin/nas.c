@@ -340,9 +340,8 @@ int cw_nas_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_nas_t *nas), v
 	sqlite3_stmt *st;
 	int rc;
 
-	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at, site, radsec_serial, radsec_not_after FROM nas"
-				" ORDER BY name", &st, doing,
-				err) < 0) return -1;
+	if (cw_registry_prepare(reg, "SELECT name, address, coa_port, created_at, site, radsec_serial, radsec_not_after"
+				" FROM nas ORDER BY name", &st, doing, err) < 0) return -1;
 	while ((rc = cw_registry_step_row(reg, st, SQLITE_OK, doing, err)) == 1) {
 		cw_nas_t n;
 

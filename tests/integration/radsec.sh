@@ -233,7 +233,7 @@ fi
 
 stop_proxies
 if cowork nas remove ap1 >"$TMP/remove.out" 2>&1 && grep -q "RadSec certificate is revoked" "$TMP/remove.out" &&
-	"$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -text | grep -qi "Serial Number: *$(echo "$AP1_CERT_SERIAL" | tr 'a-f' 'A-F')" &&
+	"$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -text | grep -qi "Serial Number: *0*$(echo "$AP1_CERT_SERIAL" | tr 'a-f' 'A-F')" &&
 	"$OPENSSL" crl -in "$STATE/nas-ca/trust.pem" -noout -text | grep -q "Cessation Of Operation"; then
 	ok "nas remove puts the NAS certificate on the NAS CA's CRL (cessationOfOperation)"
 else
@@ -257,5 +257,15 @@ rs_mac ap2 $RSP_AP2
 [ "$(field ap2 code)" = Access-Accept ] && [ "$(field ap2 tunnel_password)" = "$P1" ] &&
 	ok "... while another NAS's certificate is still served" ||
 	not_ok "... while another NAS's certificate is still served" "$(cat "$TMP/ap2.out" "$TMP/ap2.err")"
+
+# What radiusd trusts must not be writable by others: coworkctl refuses to work on it.
+chmod o+w "$STATE/nas-ca/trust.pem"
+if cowork nas list >"$TMP/modes.out" 2>&1; then
+	not_ok "a world-writable nas-ca/trust.pem is refused" "$(cat "$TMP/modes.out")"
+else
+	grep -q "trust.pem is writable by" "$TMP/modes.out" && ok "a world-writable nas-ca/trust.pem is refused" ||
+		not_ok "a world-writable nas-ca/trust.pem is refused" "$(cat "$TMP/modes.out")"
+fi
+chmod o-w "$STATE/nas-ca/trust.pem"
 
 diag "radiusd's TLS refusals:" "$(grep -i 'tls\|certificate' "$server_log" | grep -i 'fail\|error\|alert\|verify' | head -n 12)"
