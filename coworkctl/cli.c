@@ -242,7 +242,7 @@ static int check_state_modes(const cli_t *cli)
 {
 	static const char *const items[] = {
 		"", "ca", "server", "registry.db", "device.key", "ca/ca.pem", "ca/ca.key", "server/server.pem",
-		"server/server.key",
+		"server/server.key", "nas-ca", "nas-ca/ca.pem", "nas-ca/ca.key", "nas-ca/trust.pem",
 	};
 	char path[4096];
 	struct stat st;

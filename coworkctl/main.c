@@ -25,7 +25,7 @@ static const cli_cmd_t commands[] = {
 	{ "device", cmd_device, "device list|approve|unapprove|policy ...",
 	  "The devices members' certificates connect from, and the device binding policy.\n" },
 	{ "notify", cmd_notify, "notify set|unset|show ...", "The command radiusd runs when a new device connects.\n" },
-	{ "nas", cmd_nas, "nas add|set|list|remove ...",
+	{ "nas", cmd_nas, "nas add|set|list|remove|crl ...",
 	  "Access points: their site, and Disconnect-Requests (CoA) to them.\n" },
 	{ "site", cmd_site, "site add|list|remove ...",
 	  "Sites, each with its own access points and guest passphrases.\n" },

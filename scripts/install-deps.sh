@@ -17,6 +17,7 @@ set -eu
 # strace: tests/integration/crash.sh kills coworkctl at each of its disk writes.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz; make fuzz).
 # groff-base, man-db: read the coworkctl(8) man page; tests/integration/manpage.sh runs groff -ww.
+# radsecproxy: the test NAS of tests/integration/radsec.sh (UDP in, RadSec out with a client certificate).
 # debhelper, dpkg-dev, fakeroot, devscripts: build the Debian package (docs/INSTALL-DEBIAN.md;
 # tests/integration/debian.sh builds, installs and purges it).
 packages="
@@ -30,6 +31,7 @@ packages="
 	chromium chromium-driver python3-selenium fonts-ipafont-gothic
 	strace clang libclang-rt-14-dev
 	groff-base man-db
+	radsecproxy
 	debhelper dpkg-dev fakeroot devscripts
 "
 

@@ -7,16 +7,20 @@
 # Usage: mkconfdir.sh --src SRCDIR --state STATE --confdir DIR --libdir DIR
 #                     [--auth-port 1812] [--acct-port 1813] [--ocsp-port AUTH+2]
 #                     [--secret S] [--user USER] [--reject-delay SECONDS]
+#                     [--radsec-port N]
 #
 # The site and module files are the ones `make install` puts into
 # /etc/freeradius/3.0, with the state directory filled in; only the listen
 # address (127.0.0.1) and ports differ: the OCSP responder (rlm_cowork's
 # ocsp_port and cowork_eap's ocsp url) takes the auth port + 2 unless given,
 # so that every test server has its own. radiusd refuses a world-writable
-# configuration, so everything is created 0750/0640.
+# configuration, so everything is created 0750/0640. --radsec-port enables
+# the RadSec listener (sites-available/cowork-radsec) on that port of
+# 127.0.0.1; STATE/nas-ca/ca.pem must exist by then (coworkctl nas add
+# --radsec).
 set -eu
 
-src= state= confdir= libdir= user= ocsp_port=
+src= state= confdir= libdir= user= ocsp_port= radsec_port=
 auth_port=1812 acct_port=1813 secret=testing123 reject_delay=0
 
 die() { echo "mkconfdir.sh: $*" >&2; exit 1; }
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--secret) secret=$2 ;;
 	--user) user=$2 ;;
 	--reject-delay) reject_delay=$2 ;;
+	--radsec-port) radsec_port=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2 || die "$1 needs a value"
@@ -89,6 +94,10 @@ fill "$src/raddb/sites-available/cowork-check-eap-tls.in" > "$confdir/sites-enab
 fill "$src/raddb/sites-available/cowork.in" | sed -e "s|ipaddr = \*|ipaddr = 127.0.0.1|" \
 	-e "s|port = 1812$|port = $auth_port|" -e "s|port = 1813$|port = $acct_port|" \
 	> "$confdir/sites-enabled/cowork"
+if [ -n "$radsec_port" ]; then
+	fill "$src/raddb/sites-available/cowork-radsec.in" | sed -e "s|ipaddr = \*|ipaddr = 127.0.0.1|" \
+		-e "s|port = 2083$|port = $radsec_port|" > "$confdir/sites-enabled/cowork-radsec"
+fi
 
 if [ -n "$user" ]; then
 	chgrp -R "$user" "$confdir"

@@ -16,6 +16,8 @@
 
 #include "dae.h"
 #include "registry.h"
+#include "registry_admin.h"
+#include "serial.h"
 #include "session.h"
 
 typedef struct cw_nas {
@@ -24,6 +26,8 @@ typedef struct cw_nas {
 	unsigned	coa_port;
 	int64_t		created_at;
 	char		site[CW_SITE_NAME_MAX + 1];		//!< "": at no site
+	char		radsec_serial[CW_SERIAL_HEX_MAX + 1];	//!< its RadSec certificate; "": none
+	int64_t		radsec_not_after;			//!< that certificate's notAfter; 0: none
 	char		secret[CW_DAE_SECRET_MAX + 1];		//!< cw_nas_find only; wipe after use
 	size_t		secret_len;
 } cw_nas_t;
@@ -56,6 +60,16 @@ int cw_nas_add_at(cw_registry_t *reg, const char *name, const char *address, uns
 		  size_t secret_len, int64_t now, const char *site, cw_err_t *err);
 
 /*
+ * cw_nas_add_at for a NAS with a RadSec client certificate (serial in
+ * cw_serial_normalise form, not_after > now), recorded with it so that
+ * removing the NAS revokes it (cw_nas_crl_prepare). The serial must not
+ * be recorded yet. 0, or -1 with err.
+ */
+int cw_nas_add_radsec(cw_registry_t *reg, const char *name, const char *address, unsigned coa_port, const char *secret,
+		      size_t secret_len, int64_t now, const char *site, const char *radsec_serial,
+		      int64_t radsec_not_after, cw_err_t *err);
+
+/*
  * Move a NAS to a site (site NULL or "": to none; from then on it gets no
  * guest passphrase while sites are defined). 0, or -1 with err (unknown
  * NAS or site).
@@ -64,6 +78,25 @@ int cw_nas_set_site(cw_registry_t *reg, const char *name, const char *site, cw_e
 
 /* Remove a NAS by name. 0, or -1 with err (unknown name, ...). */
 int cw_nas_remove(cw_registry_t *reg, const char *name, cw_err_t *err);
+
+/*
+ * Remove a NAS by name at time now; its RadSec certificate, if it has
+ * one, is revoked in the same transaction (*had_radsec set, may be NULL).
+ * 0, or -1 with err (unknown name, ...).
+ */
+int cw_nas_remove_at(cw_registry_t *reg, const char *name, int64_t now, bool *had_radsec, cw_err_t *err);
+
+/* How long the NAS CA's CRL is valid: it is rewritten on every change, and radiusd reads it at start. */
+#define CW_NAS_CRL_DAYS		825
+
+/*
+ * Decide the NAS CA's CRL at now and take its number (setting
+ * nas_crl_number, incremented in the same transaction): every revoked NAS
+ * certificate not yet expired at now, reason cessationOfOperation;
+ * nextUpdate now + CW_NAS_CRL_DAYS days. Free with cw_crl_content_free.
+ * 0, or -1 with err.
+ */
+int cw_nas_crl_prepare(cw_registry_t *reg, int64_t now, cw_crl_content_t *out, cw_err_t *err);
 
 /* Every NAS by name, secret left empty. fn returning non-zero stops and is returned. 0 or -1. */
 int cw_nas_list(cw_registry_t *reg, int (*fn)(void *arg, const cw_nas_t *nas), void *arg, cw_err_t *err);

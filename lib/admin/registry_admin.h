@@ -226,6 +226,8 @@ int cw_revoke_reason_code(const char *reason);
 
 /* RFC 5280 CRLReason certificateHold: a member's suspension, which resume undoes. */
 #define CW_CRL_REASON_HOLD 6
+/* RFC 5280 CRLReason cessationOfOperation: a removed NAS's RadSec certificate. */
+#define CW_CRL_REASON_CESSATION 5
 
 /* One CRL entry: a revoked certificate, or one on hold. */
 typedef struct cw_crl_entry {

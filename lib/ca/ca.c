@@ -464,8 +464,12 @@ static EVP_PKEY *key_make(cw_err_t *err)
 	return key;
 }
 
-/* New P-256 key and self-signed CA certificate; *out is freed with cw_ca_free. 0, or -1. */
-int cw_ca_generate(const char *org, unsigned days, int64_t now, cw_ca_t **out, cw_err_t *err)
+/*
+ * New P-256 key and self-signed CA certificate named O=<org>, CN="<org><label>"
+ * (label alone, without its leading blank, when that is too long); *out is
+ * freed with cw_ca_free. 0, or -1.
+ */
+static int ca_generate(const char *org, const char *label, unsigned days, int64_t now, cw_ca_t **out, cw_err_t *err)
 {
 	static const ext_def_t exts[] = {
 		{ NID_basic_constraints,	"critical,CA:TRUE,pathlen:0" },
@@ -487,13 +491,14 @@ int cw_ca_generate(const char *org, unsigned days, int64_t now, cw_ca_t **out, c
 		goto fail;
 	}
 	if (now_check(now, err) < 0) goto fail;
-	if (nchars + strlen(" Member CA") <= UB_NAME_CHARS) {
-		if (cw_snprintf(cn, sizeof(cn), "%s Member CA", org) < 0) {
+	assert(label[0] == ' ' && strlen(label) <= strlen(" Member CA"));
+	if (nchars + strlen(label) <= UB_NAME_CHARS) {
+		if (cw_snprintf(cn, sizeof(cn), "%s%s", org, label) < 0) {
 			cw_err_set(err, "organisation name too long");
 			goto fail;
 		}
 	} else {
-		(void)cw_snprintf(cn, sizeof(cn), "Member CA");
+		(void)cw_snprintf(cn, sizeof(cn), "%s", label + 1);
 	}
 
 	ca = calloc(1, sizeof(*ca));
@@ -523,6 +528,16 @@ fail:
 	X509_NAME_free(name);
 	cw_ca_free(ca);
 	return rc;
+}
+
+int cw_ca_generate(const char *org, unsigned days, int64_t now, cw_ca_t **out, cw_err_t *err)
+{
+	return ca_generate(org, " Member CA", days, now, out, err);
+}
+
+int cw_ca_generate_nas(const char *org, unsigned days, int64_t now, cw_ca_t **out, cw_err_t *err)
+{
+	return ca_generate(org, " NAS CA", days, now, out, err);
 }
 
 /* The CA certificate's notAfter as Unix time. 0, or -1. */
@@ -797,6 +812,42 @@ int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_
 	assert(not_after > now);
 	return issue_leaf(ca, member_id, exts, sizeof(exts) / sizeof(exts[0]), now - CW_BACKDATE_SECONDS,
 			  not_after, out, err);
+}
+
+/* NAS (RadSec client) certificate; out is released with cw_issued_clear. 0, or -1 (out zeroed). */
+int cw_ca_issue_nas(cw_ca_t *ca, const char *nas_name, unsigned days, int64_t now, cw_issued_t *out, cw_err_t *err)
+{
+	static const ext_def_t exts[] = {
+		{ NID_basic_constraints,		"critical,CA:FALSE" },
+		{ NID_key_usage,			"critical,digitalSignature" },
+		{ NID_ext_key_usage,			"clientAuth" },
+		{ NID_subject_key_identifier,		"hash" },
+		{ NID_authority_key_identifier,		"keyid:always" },
+	};
+	int64_t not_after, ca_end;
+	size_t nchars;
+
+	assert(out);
+	memset(out, 0, sizeof(*out));
+	if (!ca) {
+		cw_err_set(err, "no CA");
+		return -1;
+	}
+	if (cw_name_check_dn_value(nas_name, UB_NAME_CHARS, "NAS name", &nchars, err) < 0) return -1;
+	if (days == 0 || days > CW_NAS_DAYS_MAX) {
+		cw_err_set(err, "NAS certificate validity must be 1 to %d days", CW_NAS_DAYS_MAX);
+		return -1;
+	}
+	if (now_check(now, err) < 0) return -1;
+	if (ca_not_after(ca, &ca_end, err) < 0) return -1;
+	if (ca_end <= now) {
+		cw_err_set(err, "the NAS CA certificate has expired");
+		return -1;
+	}
+	not_after = now + (int64_t)days * SECONDS_PER_DAY;
+	if (ca_end < not_after) not_after = ca_end;
+	return issue_leaf(ca, nas_name, exts, sizeof(exts) / sizeof(exts[0]), now - CW_BACKDATE_SECONDS, not_after,
+			  out, err);
 }
 
 /* PKCS#12 of leaf with the CA in the chain; caller frees *der with free(). 0, or -1. */

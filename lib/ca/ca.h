@@ -48,6 +48,8 @@ typedef struct cw_issued {
 #define CW_SERVER_DAYS_MAX	825	//!< CA/Browser Forum's old limit; Apple devices enforce it
 #define CW_MEMBER_DAYS_DEFAULT	365
 #define CW_MEMBER_DAYS_MAX	825
+#define CW_NAS_DAYS_DEFAULT	825	//!< NAS (RadSec client) certificate
+#define CW_NAS_DAYS_MAX		825
 #define CW_BACKDATE_SECONDS	3600	//!< notBefore = now - this, for devices with a slow clock
 
 /*
@@ -58,6 +60,15 @@ typedef struct cw_issued {
  * characters. Returns 0 with *out set (free with cw_ca_free), or -1.
  */
 int cw_ca_generate(const char *org, unsigned days, int64_t now, cw_ca_t **out, cw_err_t *err);
+
+/*
+ * Make the NAS CA, which signs only the RadSec client certificates of
+ * access points and proxies (cw_ca_issue_nas) and is the only trust anchor
+ * of the RadSec listener: as cw_ca_generate, CN "<org> NAS CA" ("NAS CA"
+ * when too long). Never the member CA: a member's certificate must not
+ * open a RADIUS connection, nor a NAS's an EAP-TLS session.
+ */
+int cw_ca_generate_nas(const char *org, unsigned days, int64_t now, cw_ca_t **out, cw_err_t *err);
 
 /*
  * Load a CA from its certificate and key files. Checks that the key
@@ -101,6 +112,16 @@ int cw_ca_issue_server(cw_ca_t *ca, const char *dns_name, unsigned days, int64_t
  */
 int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_t limit, int64_t now,
 		       cw_issued_t *out, cw_err_t *err);
+
+/*
+ * Issue a NAS's RadSec client certificate with the NAS CA: new key;
+ * subject O=<CA's O>, CN=<nas_name>; EKU clientAuth only; keyUsage
+ * critical digitalSignature; basicConstraints CA:FALSE; SKI/AKI. Valid from
+ * now - CW_BACKDATE_SECONDS until now + days * 86400 (days
+ * 1..CW_NAS_DAYS_MAX), never past the CA's notAfter. 0, or -1.
+ */
+int cw_ca_issue_nas(cw_ca_t *ca, const char *nas_name, unsigned days, int64_t now, cw_issued_t *out,
+		    cw_err_t *err);
 
 /*
  * PKCS#12 of a member's key and certificate with the CA certificate in the

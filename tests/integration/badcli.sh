@@ -35,6 +35,15 @@ for d in 0 -1 abc 10x 826 99999999999999999999; do
 	refused 2 "cert issue --days '$d' is refused" "days" cowork cert issue alice --out "$OUT" --days "$d"
 done
 [ -z "$(ls "$OUT")" ] && ok "... and no file was written for them" || not_ok "... and no file was written for them" "$(ls "$OUT")"
+printf 'badcli-nas-secret-0123\n' >"$TMP/nas.secret"
+refused 2 "nas add --radsec without --out is refused" "--radsec needs --out DIR" \
+	cowork nas add ap1 --address 127.0.0.1 --secret-file "$TMP/nas.secret" --radsec
+refused 2 "nas add --out without --radsec is refused" "--out is only for --radsec" \
+	cowork nas add ap1 --address 127.0.0.1 --secret-file "$TMP/nas.secret" --out "$OUT"
+refused 2 "nas add --radsec with a bad NAS name is refused" "NAS name" \
+	cowork nas add "../ap1" --address 127.0.0.1 --secret-file "$TMP/nas.secret" --radsec --out "$OUT"
+[ -z "$(ls "$OUT")" ] && [ ! -e "$STATE/nas-ca" ] && ok "... and no file or NAS CA was written for them" ||
+	not_ok "... and no file or NAS CA was written for them" "$(ls "$OUT" "$STATE")"
 
 # Fill the disk.
 dd if=/dev/zero of="$DISK/filler" bs=64k >/dev/null 2>&1
@@ -47,6 +56,11 @@ refused 1 "psk rotate --force on a full disk fails" "(full|space|disk)" cowork p
 refused 1 "cert issue on a full disk fails" "(full|space|disk|write)" cowork cert issue alice --out "$OUT"
 [ -z "$(ls "$OUT")" ] && ok "... and leaves no partial key, certificate or PKCS#12 behind" ||
 	not_ok "... and leaves no partial key, certificate or PKCS#12 behind" "$(ls -l "$OUT")"
+refused 1 "nas add --radsec on a full disk fails" "(full|space|disk|write)" \
+	cowork nas add ap1 --address 127.0.0.1 --secret-file "$TMP/nas.secret" --radsec --out "$OUT"
+[ -z "$(ls "$OUT")" ] && [ -z "$(ls "$STATE/nas-ca" 2>/dev/null)" ] &&
+	ok "... and leaves no NAS certificate, key or half-made NAS CA behind" ||
+	not_ok "... and leaves no NAS certificate, key or half-made NAS CA behind" "$(ls -l "$OUT" "$STATE/nas-ca")"
 cowork log export --from 2000-01-01 --to 2100-01-01 --case T-1 --format csv --out "$OUT/x.csv" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ $rc != 0 ] && [ ! -e "$OUT/x.csv" ] && ok "log export to a full disk fails (exit $rc) and leaves no partial file" ||
@@ -69,6 +83,10 @@ cowork cert issue bob --out "$OUT" >"$TMP/issue.out" 2>&1 && ok "... cert issue 
 	not_ok "... cert issue works" "$(cat "$TMP/issue.out")"
 BOB=$(sed -n 's/^serial: //p' "$TMP/issue.out")
 run_rc 0 "... psk rotate --force works" cowork psk rotate --ssid CoworkGuest --force
+cowork nas add ap1 --address 127.0.0.1 --secret-file "$TMP/nas.secret" --radsec --out "$OUT/ap1" >"$TMP/nas.out" 2>&1 &&
+	"$OPENSSL" verify -CAfile "$STATE/nas-ca/ca.pem" "$OUT/ap1/ap1.pem" >/dev/null 2>&1 &&
+	ok "... nas add --radsec works, its certificate from the NAS CA" ||
+	not_ok "... nas add --radsec works, its certificate from the NAS CA" "$(cat "$TMP/nas.out")"
 
 # A state directory that cannot be written at all.
 mount -o remount,ro "$DISK" || { not_ok "remount the tmpfs read-only"; exit 1; }

@@ -917,6 +917,100 @@ static void member_cert__key_is_p256_pkcs8_and_matches(void **state)
 
 /* ---- loading a CA from files ---- */
 
+/* ---- the NAS CA and NAS (RadSec client) certificates ---- */
+
+/* A NAS CA next to the fixture's member CA, and its certificate parsed back. */
+static cw_ca_t *nas_ca_make(X509 **cert)
+{
+	char *cert_pem = NULL, *key_pem = NULL;
+	size_t cert_len = 0, key_len = 0;
+	cw_ca_t *nas_ca = NULL;
+	cw_err_t err;
+
+	assert_int_equal(cw_ca_generate_nas(ORG, CW_CA_DAYS_DEFAULT, NOW, &nas_ca, &err), 0);
+	assert_int_equal(cw_ca_export(nas_ca, &cert_pem, &cert_len, &key_pem, &key_len, &err), 0);
+	*cert = x509_from_pem(cert_pem);
+	free(cert_pem);
+	cw_secret_free(key_pem, key_len);
+	return nas_ca;
+}
+
+static void nas_ca__is_a_ca_named_org_nas_ca_with_its_own_key(void **state)
+{
+	fixture_t *f = *state;
+	X509 *nas_ca_cert;
+	cw_ca_t *nas_ca = nas_ca_make(&nas_ca_cert);
+	char buf[128];
+
+	name_text(X509_get_subject_name(nas_ca_cert), NID_commonName, buf, sizeof(buf));
+	assert_string_equal(buf, ORG " NAS CA");
+	assert_int_equal(X509_check_ca(nas_ca_cert), 1);
+	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(nas_ca_cert), X509_get_subject_name(f->ca_cert)) != 0, 1);
+	assert_int_equal(EVP_PKEY_eq(X509_get0_pubkey(nas_ca_cert), X509_get0_pubkey(f->ca_cert)), 0);
+	X509_free(nas_ca_cert);
+	cw_ca_free(nas_ca);
+}
+
+static void nas_cert__is_clientauth_cn_name_and_verifies_against_nas_ca_only(void **state)
+{
+	fixture_t *f = *state;
+	X509 *nas_ca_cert, *x;
+	cw_ca_t *nas_ca = nas_ca_make(&nas_ca_cert);
+	cw_issued_t n;
+	cw_err_t err;
+	char buf[128];
+
+	assert_int_equal(cw_ca_issue_nas(nas_ca, "ap1", CW_NAS_DAYS_DEFAULT, NOW, &n, &err), 0);
+	x = x509_from_pem(n.cert_pem);
+	name_text(X509_get_subject_name(x), NID_commonName, buf, sizeof(buf));
+	assert_string_equal(buf, "ap1");
+	assert_int_equal(X509_get_extended_key_usage(x), XKU_SSL_CLIENT);
+	assert_int_equal(X509_check_ca(x), 0);
+	assert_int_equal(X509_NAME_cmp(X509_get_issuer_name(x), X509_get_subject_name(nas_ca_cert)), 0);
+	assert_int_equal(verify_with(nas_ca_cert, x, X509_PURPOSE_SSL_CLIENT, NOW), X509_V_OK);
+	/* The member CA never vouches for a NAS. */
+	assert_int_not_equal(verify_with(f->ca_cert, x, X509_PURPOSE_SSL_CLIENT, NOW), X509_V_OK);
+	assert_int_equal(n.info.not_after, NOW + (int64_t)CW_NAS_DAYS_DEFAULT * DAY);
+	X509_free(x);
+	cw_issued_clear(&n);
+	X509_free(nas_ca_cert);
+	cw_ca_free(nas_ca);
+}
+
+static void nas_ca__never_vouches_for_a_member_certificate(void **state)
+{
+	fixture_t *f = *state;
+	X509 *nas_ca_cert, *x;
+	cw_ca_t *nas_ca = nas_ca_make(&nas_ca_cert);
+	cw_issued_t m;
+
+	issue_member(f, "alice", 30, 0, &m);
+	x = x509_from_pem(m.cert_pem);
+	assert_int_not_equal(verify_with(nas_ca_cert, x, X509_PURPOSE_SSL_CLIENT, NOW), X509_V_OK);
+	X509_free(x);
+	cw_issued_clear(&m);
+	X509_free(nas_ca_cert);
+	cw_ca_free(nas_ca);
+}
+
+static void nas_cert__refuses_0_and_826_days_and_bad_names(void **state)
+{
+	X509 *nas_ca_cert;
+	cw_ca_t *nas_ca = nas_ca_make(&nas_ca_cert);
+	cw_issued_t n;
+	cw_err_t err;
+
+	(void)state;
+	assert_int_equal(cw_ca_issue_nas(nas_ca, "ap1", 0, NOW, &n, &err), -1);
+	assert_int_equal(cw_ca_issue_nas(nas_ca, "ap1", CW_NAS_DAYS_MAX + 1, NOW, &n, &err), -1);
+	assert_non_null(strstr(err.msg, "825"));
+	assert_int_equal(cw_ca_issue_nas(nas_ca, "", CW_NAS_DAYS_DEFAULT, NOW, &n, &err), -1);
+	assert_int_equal(cw_ca_issue_nas(NULL, "ap1", CW_NAS_DAYS_DEFAULT, NOW, &n, &err), -1);
+	X509_free(nas_ca_cert);
+	cw_ca_free(nas_ca);
+}
+
+
 static void write_ca_files(const cw_ca_t *ca, char *cert_path, char *key_path)
 {
 	char *cert_pem = NULL, *key_pem = NULL;
@@ -1325,6 +1419,11 @@ int main(void)
 		CA_TEST(member_cert__serial_is_16_positive_octets_and_unique),
 		CA_TEST(member_cert__info_matches_certificate),
 		CA_TEST(member_cert__key_is_p256_pkcs8_and_matches),
+
+		CA_TEST(nas_ca__is_a_ca_named_org_nas_ca_with_its_own_key),
+		CA_TEST(nas_cert__is_clientauth_cn_name_and_verifies_against_nas_ca_only),
+		CA_TEST(nas_ca__never_vouches_for_a_member_certificate),
+		CA_TEST(nas_cert__refuses_0_and_826_days_and_bad_names),
 
 		CA_TEST(ca_load__round_trips_through_files),
 		CA_TEST(ca_load__refuses_mismatched_key),

@@ -131,6 +131,83 @@ static void secret_with_nul__is_refused(void **state)
 			 -1);
 }
 
+#define SERIAL_A "4a1f00000000000000000000000000aa"
+#define SERIAL_B "4a1f00000000000000000000000000bb"
+
+static void radsec_nas__is_listed_with_its_certificate(void **state)
+{
+	fixture_t *f = *state;
+	listing_t l = { .count = 0 };
+	cw_err_t e;
+
+	assert_int_equal(cw_nas_add_radsec(f->admin, "ap-osaka", "203.0.113.7", 3799, SECRET, strlen(SECRET), f->now,
+					   NULL, SERIAL_A, f->now + 86400, &e), 0);
+	assert_int_equal(add(f, "ap-lobby", "192.0.2.10", 3799, SECRET, &e), 0);
+	assert_int_equal(cw_nas_list(f->admin, collect, &l, &e), 0);
+	assert_int_equal(l.count, 2);
+	assert_string_equal(l.n[0].name, "ap-lobby");
+	assert_string_equal(l.n[0].radsec_serial, "");
+	assert_int_equal(l.n[0].radsec_not_after, 0);
+	assert_string_equal(l.n[1].radsec_serial, SERIAL_A);
+	assert_int_equal(l.n[1].radsec_not_after, f->now + 86400);
+}
+
+static void radsec_nas__without_serial_or_with_past_end__is_refused(void **state)
+{
+	fixture_t *f = *state;
+	cw_err_t e;
+
+	assert_int_equal(cw_nas_add_radsec(f->admin, "ap-x", "203.0.113.8", 3799, SECRET, strlen(SECRET), f->now, NULL,
+					   "", f->now + 86400, &e), -1);
+	assert_int_equal(cw_nas_add_radsec(f->admin, "ap-x", "203.0.113.8", 3799, SECRET, strlen(SECRET), f->now, NULL,
+					   SERIAL_A, f->now, &e), -1);
+}
+
+static void remove_at__revokes_only_radsec_certificates_and_crl_lists_them(void **state)
+{
+	fixture_t *f = *state;
+	cw_crl_content_t c;
+	bool had = true;
+	cw_err_t e;
+
+	assert_int_equal(cw_nas_add_radsec(f->admin, "ap-a", "203.0.113.7", 3799, SECRET, strlen(SECRET), f->now, NULL,
+					   SERIAL_B, f->now + 10 * 86400, &e), 0);
+	assert_int_equal(cw_nas_add_radsec(f->admin, "ap-b", "203.0.113.8", 3799, SECRET, strlen(SECRET), f->now, NULL,
+					   SERIAL_A, f->now + 86400, &e), 0);
+	assert_int_equal(add(f, "ap-plain", "192.0.2.10", 3799, SECRET, &e), 0);
+
+	assert_int_equal(cw_nas_crl_prepare(f->admin, f->now, &c, &e), 0);
+	assert_int_equal(c.number, 1);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(c.next_update, f->now + (int64_t)CW_NAS_CRL_DAYS * 86400);
+	cw_crl_content_free(&c);
+
+	assert_int_equal(cw_nas_remove_at(f->admin, "ap-plain", f->now + 5, &had, &e), 0);
+	assert_false(had);
+	assert_int_equal(cw_nas_remove_at(f->admin, "ap-a", f->now + 10, &had, &e), 0);
+	assert_true(had);
+	assert_int_equal(cw_nas_remove_at(f->admin, "ap-b", f->now + 20, &had, &e), 0);
+	assert_true(had);
+	assert_int_equal(cw_nas_remove_at(f->admin, "ap-b", f->now + 30, &had, &e), -1);
+	assert_false(had);
+
+	assert_int_equal(cw_nas_crl_prepare(f->admin, f->now + 100, &c, &e), 0);
+	assert_int_equal(c.number, 2);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.entries[0].serial, SERIAL_A);	/* serial order */
+	assert_int_equal(c.entries[0].revoked_at, f->now + 20);
+	assert_int_equal(c.entries[0].reason, CW_CRL_REASON_CESSATION);
+	assert_string_equal(c.entries[1].serial, SERIAL_B);
+	cw_crl_content_free(&c);
+
+	/* Once a certificate has expired it leaves the CRL: it cannot connect anyway. */
+	assert_int_equal(cw_nas_crl_prepare(f->admin, f->now + 2 * 86400, &c, &e), 0);
+	assert_int_equal(c.number, 3);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.entries[0].serial, SERIAL_B);
+	cw_crl_content_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +216,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_definitions__are_refused_and_never_quote_the_secret, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(secret_with_nul__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(radsec_nas__is_listed_with_its_certificate, setup, teardown),
+		cmocka_unit_test_setup_teardown(radsec_nas__without_serial_or_with_past_end__is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(remove_at__revokes_only_radsec_certificates_and_crl_lists_them, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("nas", tests, NULL, NULL);
