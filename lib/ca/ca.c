@@ -770,9 +770,15 @@ int cw_ca_issue_server(cw_ca_t *ca, const char *dns_name, unsigned days, int64_t
 	return issue_leaf(ca, dns_name, exts, sizeof(exts) / sizeof(exts[0]), not_before, not_after, out, err);
 }
 
-/* Member certificate; out is released with cw_issued_clear. 0, or -1 (out zeroed). */
-int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_t limit, int64_t now,
-		       cw_issued_t *out, cw_err_t *err)
+/*
+ * A TLS client certificate (member or NAS): CN name, days of validity (1 to
+ * days_max), ending no later than limit - 1 (limit 0: none) nor the CA.
+ * Messages name the certificate as what ("member", "NAS"), its name as
+ * name_label and the CA as ca_label. out is released with cw_issued_clear.
+ * 0, or -1 (out zeroed).
+ */
+static int issue_client(cw_ca_t *ca, const char *name, const char *name_label, const char *what, const char *ca_label,
+			unsigned days, unsigned days_max, int64_t limit, int64_t now, cw_issued_t *out, cw_err_t *err)
 {
 	static const ext_def_t exts[] = {
 		{ NID_basic_constraints,		"critical,CA:FALSE" },
@@ -790,15 +796,15 @@ int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_
 		cw_err_set(err, "no CA");
 		return -1;
 	}
-	if (cw_name_check_dn_value(member_id, UB_NAME_CHARS, "member id", &nchars, err) < 0) return -1;
-	if (days == 0 || days > CW_MEMBER_DAYS_MAX) {
-		cw_err_set(err, "member certificate validity must be 1 to %d days", CW_MEMBER_DAYS_MAX);
+	if (cw_name_check_dn_value(name, UB_NAME_CHARS, name_label, &nchars, err) < 0) return -1;
+	if (days == 0 || days > days_max) {
+		cw_err_set(err, "%s certificate validity must be 1 to %u days", what, days_max);
 		return -1;
 	}
 	if (now_check(now, err) < 0) return -1;
 	if (ca_not_after(ca, &ca_end, err) < 0) return -1;
 	if (ca_end <= now) {
-		cw_err_set(err, "the CA certificate has expired");
+		cw_err_set(err, "the %s certificate has expired", ca_label);
 		return -1;
 	}
 	if (limit > 0 && limit - 1 <= now) {
@@ -810,44 +816,21 @@ int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_
 	if (limit > 0 && limit - 1 < not_after) not_after = limit - 1;
 	if (ca_end < not_after) not_after = ca_end;
 	assert(not_after > now);
-	return issue_leaf(ca, member_id, exts, sizeof(exts) / sizeof(exts[0]), now - CW_BACKDATE_SECONDS,
-			  not_after, out, err);
+	return issue_leaf(ca, name, exts, sizeof(exts) / sizeof(exts[0]), now - CW_BACKDATE_SECONDS, not_after, out,
+			  err);
 }
 
-/* NAS (RadSec client) certificate; out is released with cw_issued_clear. 0, or -1 (out zeroed). */
+/* Member certificate; out is released with cw_issued_clear. 0, or -1 (out zeroed). */
+int cw_ca_issue_member(cw_ca_t *ca, const char *member_id, unsigned days, int64_t limit, int64_t now,
+		       cw_issued_t *out, cw_err_t *err)
+{
+	return issue_client(ca, member_id, "member id", "member", "CA", days, CW_MEMBER_DAYS_MAX, limit, now, out, err);
+}
+
+/* NAS (RadSec client) certificate, from the NAS CA; out is released with cw_issued_clear. 0, or -1 (out zeroed). */
 int cw_ca_issue_nas(cw_ca_t *ca, const char *nas_name, unsigned days, int64_t now, cw_issued_t *out, cw_err_t *err)
 {
-	static const ext_def_t exts[] = {
-		{ NID_basic_constraints,		"critical,CA:FALSE" },
-		{ NID_key_usage,			"critical,digitalSignature" },
-		{ NID_ext_key_usage,			"clientAuth" },
-		{ NID_subject_key_identifier,		"hash" },
-		{ NID_authority_key_identifier,		"keyid:always" },
-	};
-	int64_t not_after, ca_end;
-	size_t nchars;
-
-	assert(out);
-	memset(out, 0, sizeof(*out));
-	if (!ca) {
-		cw_err_set(err, "no CA");
-		return -1;
-	}
-	if (cw_name_check_dn_value(nas_name, UB_NAME_CHARS, "NAS name", &nchars, err) < 0) return -1;
-	if (days == 0 || days > CW_NAS_DAYS_MAX) {
-		cw_err_set(err, "NAS certificate validity must be 1 to %d days", CW_NAS_DAYS_MAX);
-		return -1;
-	}
-	if (now_check(now, err) < 0) return -1;
-	if (ca_not_after(ca, &ca_end, err) < 0) return -1;
-	if (ca_end <= now) {
-		cw_err_set(err, "the NAS CA certificate has expired");
-		return -1;
-	}
-	not_after = now + (int64_t)days * SECONDS_PER_DAY;
-	if (ca_end < not_after) not_after = ca_end;
-	return issue_leaf(ca, nas_name, exts, sizeof(exts) / sizeof(exts[0]), now - CW_BACKDATE_SECONDS, not_after,
-			  out, err);
+	return issue_client(ca, nas_name, "NAS name", "NAS", "NAS CA", days, CW_NAS_DAYS_MAX, 0, now, out, err);
 }
 
 /* PKCS#12 of leaf with the CA in the chain; caller frees *der with free(). 0, or -1. */
