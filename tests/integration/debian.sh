@@ -148,11 +148,12 @@ cat >"$W/conffiles.want" <<'EOF'
 /etc/freeradius/3.0/mods-available/cowork_eap
 /etc/freeradius/3.0/sites-available/cowork
 /etc/freeradius/3.0/sites-available/cowork-check-eap-tls
+/etc/freeradius/3.0/sites-available/cowork-radsec
 EOF
 if cmp -s "$W/conffiles" "$W/conffiles.want"; then
-	ok "the four raddb files are its conffiles"
+	ok "the five raddb files are its conffiles"
 else
-	not_ok "the four raddb files are its conffiles" "$(diff "$W/conffiles.want" "$W/conffiles")"
+	not_ok "the five raddb files are its conffiles" "$(diff "$W/conffiles.want" "$W/conffiles")"
 fi
 dpkg-deb -I "$DEB" >"$W/info"
 lacks "no maintainer scripts" "(pre|post)(inst|rm)" "$W/info"
