@@ -77,9 +77,17 @@ static const char sql_all[] = "SELECT " COLUMNS " FROM access_log WHERE " WHERE 
 static const char sql_last[] = "SELECT " COLUMNS " FROM (SELECT * FROM access_log WHERE " WHERE
 			       " ORDER BY ts_ms DESC, node DESC, seq DESC LIMIT $5) last ORDER BY ts_ms, node, seq";
 
-static int hexval(char c)
+void cw_pg_bytea(const uint8_t *p, size_t n, char *out)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	static const char digits[] = "0123456789abcdef";
+
+	*out++ = '\\';
+	*out++ = 'x';
+	for (size_t i = 0; i < n; i++) {
+		*out++ = digits[p[i] >> 4];
+		*out++ = digits[p[i] & 15];
+	}
+	*out = '\0';
 }
 
 /* A suite column: false when NULL or out of range. */
@@ -112,7 +120,7 @@ static bool row_of(const PGresult *res, cw_access_row_t *r)
 	if (!PQgetisnull(res, 0, 8)) {
 		if (strlen(dev) != 2 + 2 * CW_DEVICE_HASH_LEN || dev[0] != '\\' || dev[1] != 'x') return false;
 		for (size_t i = 0; i < CW_DEVICE_HASH_LEN; i++) {
-			int hi = hexval(dev[2 + 2 * i]), lo = hexval(dev[3 + 2 * i]);
+			int hi = cw_hexval(dev[2 + 2 * i]), lo = cw_hexval(dev[3 + 2 * i]);
 
 			if (hi < 0 || lo < 0) return false;
 			r->device[i] = (uint8_t)(hi << 4 | lo);
@@ -144,15 +152,7 @@ int cw_central_query(PGconn *pg, const cw_access_filter_t *f,
 	(void)cw_snprintf(to, sizeof(to), "%lld", (long long)f->to_ms);
 	(void)cw_snprintf(limit, sizeof(limit), "%zu", f->limit);
 	if (f->has_device) {
-		static const char digits[] = "0123456789abcdef";
-
-		dev[0] = '\\';
-		dev[1] = 'x';
-		for (size_t i = 0; i < CW_DEVICE_HASH_LEN; i++) {
-			dev[2 + 2 * i] = digits[f->device[i] >> 4];
-			dev[3 + 2 * i] = digits[f->device[i] & 15];
-		}
-		dev[2 + 2 * CW_DEVICE_HASH_LEN] = '\0';
+		cw_pg_bytea(f->device, CW_DEVICE_HASH_LEN, dev);
 		p[3] = dev;
 	}
 	if (!PQsendQueryParams(pg, f->limit ? sql_last : sql_all, f->limit ? 5 : 4, NULL, p, NULL, NULL, 0) ||

@@ -8,6 +8,7 @@
 #define LOGSHIP_CENTRAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libpq-fe.h>
 
@@ -23,6 +24,9 @@
  * The caller wipes out when done.
  */
 int cw_central_conninfo_read(const char *path, char *out, size_t len, cw_err_t *err);
+
+/* p[0..n) as PostgreSQL's bytea hex text "\\x..." into out (2 * n + 3 bytes). */
+void cw_pg_bytea(const uint8_t *p, size_t n, char *out);
 
 /* err = "doing: <libpq's message on one line>" from res, or the connection when res says nothing; res cleared. -1. */
 int cw_pg_fail(PGconn *pg, PGresult *res, const char *doing, cw_err_t *err);

@@ -139,19 +139,6 @@ int cw_ship_instance(cw_accesslog_t *log, uint8_t out[CW_SHIP_INSTANCE_LEN], cw_
 	return rc == 1 ? 0 : -1;
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	*out++ = '\\';
-	*out++ = 'x';
-	for (size_t i = 0; i < n; i++) {
-		*out++ = digits[p[i] >> 4];
-		*out++ = digits[p[i] & 15];
-	}
-	*out = '\0';
-}
-
 /*
  * Lock the node's row (made at its first shipment, for this file) and
  * read its cursor: 0 with *seq, or -1 with err when the row belongs to
@@ -164,7 +151,7 @@ static int node_cursor(cw_ship_t *s, int64_t now_ms, int64_t *seq, cw_err_t *err
 	const char *p[3] = { s->node, inst, now };
 	PGresult *res;
 
-	hex(s->instance, CW_SHIP_INSTANCE_LEN, inst);
+	cw_pg_bytea(s->instance, CW_SHIP_INSTANCE_LEN, inst);
 	(void)cw_snprintf(now, sizeof(now), "%lld", (long long)now_ms);
 	res = PQexecParams(s->pg, "INSERT INTO access_log_node (node, instance, shipped_seq, shipped_at_ms)"
 			   " VALUES ($1, $2, 0, $3) ON CONFLICT (node) DO NOTHING", 3, NULL, p, NULL, NULL, 0);
@@ -198,7 +185,7 @@ static bool col_text(sqlite3_stmt *st, int col, char **v)
 		t = (const unsigned char *)(sqlite3_column_int(st, col) ? "t" : "f");
 	} else if (col == 8) {
 		if (!cw_sql_column_blob(st, col, device, sizeof(device))) return false;
-		hex(device, sizeof(device), buf);
+		cw_pg_bytea(device, sizeof(device), buf);
 		t = (const unsigned char *)buf;
 	} else {
 		t = sqlite3_column_text(st, col);
